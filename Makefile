@@ -1,0 +1,116 @@
+# pierone: libpierone.a, the pierone command, its tests and the demo.
+# Plain make.  The user's CFLAGS/LDFLAGS are added to, never replaced.
+
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCDIR     ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+CC         ?= cc
+AR         ?= ar
+CFLAGS     ?= -O2 -g
+# Output directory; 'make O=build/asan ...' keeps a second build apart.
+O          ?= .
+
+PKGS       = libcurl libcjson yaml-0.1 libbsd-overlay
+TEST_PKGS  = check libmicrohttpd
+WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+             -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-nonliteral
+# '=' not ':=': evaluated when used, after install-deps may have run.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) libcjson)
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) libcjson)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+
+LIB_SRC    = $(wildcard lib/*.c)
+CLI_SRC    = $(wildcard cli/*.c)
+TEST_SRC   = $(filter-out tests/fake_registry.c,$(wildcard tests/*.c))
+LIB_OBJ    = $(LIB_SRC:%.c=$(O)/%.o)
+CLI_OBJ    = $(CLI_SRC:%.c=$(O)/%.o)
+TEST_OBJ   = $(TEST_SRC:%.c=$(O)/%.o) $(O)/cli/output.o
+MANPAGES   = man/pierone.1 man/pierone.yaml.5
+
+LIBA       = $(O)/libpierone.a
+BIN        = $(O)/pierone
+FAKE       = $(O)/tests/fake-registry
+CHECK      = $(O)/tests/check_pierone
+
+SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer -Werror
+
+.PHONY: all deps check test check-asan demo install uninstall clean lint-man
+
+all: $(LIBA) $(BIN)
+
+deps:
+	@sh tests/install-deps
+
+$(O)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(PKG_LIBS) -lm
+
+$(FAKE): $(O)/tests/fake_registry.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS) -lpthread
+
+$(CHECK): $(TEST_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIBA) $(PKG_LIBS) $(TEST_LIBS) -lm -lpthread
+
+# The README's commands: each first installs what is missing.
+check: deps
+	@$(MAKE) --no-print-directory test
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN) $(FAKE)
+	@sh tests/demo.sh $(BIN) $(FAKE) tests/data/demo.json
+
+test: $(BIN) $(FAKE) $(CHECK)
+	PIERONE_BIN=$(BIN) FAKE_REGISTRY=$(FAKE) TEST_DATA=tests/data $(CHECK)
+	@$(MAKE) --no-print-directory lint-man
+
+# The same suite built with AddressSanitizer and UBSan, warnings as errors.
+check-asan: deps
+	@$(MAKE) --no-print-directory O=build/asan CFLAGS="$(SAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" test
+
+lint-man:
+	@if command -v mandoc >/dev/null 2>&1; then \
+	    mandoc -Tlint -W warning $(MANPAGES) && echo "man pages: mandoc -Tlint clean"; \
+	else echo "lint-man: mandoc not installed, man pages not linted" >&2; fi
+
+install: $(LIBA) $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pierone
+	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libpierone.a
+	install -m 644 lib/pierone.h $(DESTDIR)$(INCDIR)/pierone.h
+	install -m 644 man/pierone.1 $(DESTDIR)$(MANDIR)/man1/pierone.1
+	install -m 644 man/pierone.yaml.5 $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pierone $(DESTDIR)$(LIBDIR)/libpierone.a \
+	    $(DESTDIR)$(INCDIR)/pierone.h $(DESTDIR)$(MANDIR)/man1/pierone.1 \
+	    $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
+
+clean:
+	rm -f lib/*.o lib/*.d cli/*.o cli/*.d tests/*.o tests/*.d \
+	    libpierone.a pierone $(FAKE) $(CHECK)
+	rm -rf build
+
+-include $(wildcard $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

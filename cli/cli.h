@@ -1,0 +1,89 @@
+/*
+ * pierone(1): declarations shared by the command files.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef PIERONE_CLI_H
+#define PIERONE_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "pierone.h"
+
+#define EXIT_USAGE 2
+
+/* What a command needs before it can run; see cli_connect(). */
+#define NEED_CONFIG	0x1
+#define NEED_TOKEN	0x2
+
+enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV };
+
+/* State of one run, filled by main() and the command's options. */
+struct cli {
+	const char *config_path;	/* -c FILE, or NULL for the default */
+	const char *url;		/* --url */
+	enum out_format format;		/* -o */
+	const struct cmd *cmd;		/* the command being run */
+	struct pierone_config config;
+	pierone_client *client;
+};
+
+struct cmd {
+	const char *name;
+	const char *usage;	/* arguments after the name, as in the manual */
+	const char *summary;
+	int flags;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+};
+
+/* main.c */
+void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int cli_help(const struct cmd *cmd);
+int cli_connect(struct cli *cli);
+int cli_fail(struct cli *cli, int rc);
+int cli_parse_options(struct cli *cli, int argc, char **argv, long *limit);
+extern const struct option cli_common_opts[];
+
+/* cmd_list.c */
+int cmd_artifacts(struct cli *, int, char **);
+int cmd_latest(struct cli *, int, char **);
+int cmd_tags(struct cli *, int, char **);
+int cmd_teams(struct cli *, int, char **);
+
+/* output.c: a table printed as text, json or tsv like stups-pierone 0.22 */
+enum col_kind { COL_STR, COL_TIME };
+
+struct column {
+	const char *key;	/* json and tsv name */
+	const char *title;	/* text header */
+	enum col_kind kind;
+};
+
+struct cell {
+	const char *s;		/* COL_STR; NULL prints empty / null */
+	struct pierone_time t;	/* COL_TIME */
+};
+
+struct table {
+	const struct column *cols;
+	size_t ncols;
+	struct cell *cells;	/* nrows * ncols */
+	size_t nrows;
+	size_t cap;
+};
+
+void table_init(struct table *t, const struct column *cols, size_t ncols);
+/* A new row of empty cells, or NULL when out of memory. */
+struct cell *table_add_row(struct table *t);
+void table_free(struct table *t);
+int table_print(FILE *fp, const struct table *t, enum out_format fmt,
+    double now, int color);
+/* Colour on stdout: a terminal, NO_COLOR unset or empty, TERM not dumb. */
+int output_color(void);
+/* "3s ago", "5m ago", "7h ago", "12d ago" as stups-pierone printed it. */
+void format_ago(char *buf, size_t len, double seconds);
+
+#endif /* PIERONE_CLI_H */

@@ -1,0 +1,291 @@
+/*
+ * The read commands: teams, artifacts, tags, latest.  Output is the
+ * contract stups-pierone 0.22 set for scripts; see output.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define NOT_PROCESSED "Not Processed"
+
+static double
+now_epoch(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Options, then exactly `min`..`max` arguments (max < 0: no limit). */
+static int
+parse_args(struct cli *cli, int *argc, char ***argv, int min, int max,
+    long *limit)
+{
+	int rc;
+
+	if ((rc = cli_parse_options(cli, *argc, *argv, limit)) >= 0)
+		return rc;
+	*argc -= optind;
+	*argv += optind;
+	if (*argc < min)
+		return cli_usage_error(cli->cmd, "missing argument");
+	if (max >= 0 && *argc > max)
+		return cli_usage_error(cli->cmd, "too many arguments");
+	return -1;
+}
+
+static int
+check_team(struct cli *cli, const char *team)
+{
+	struct pierone_err err = { 0 };
+
+	if (pierone_team_validate(team, &err) != 0)
+		return cli_usage_error(cli->cmd, "%s", err.msg);
+	return 0;
+}
+
+static int
+check_segment(struct cli *cli, const char *what, const char *name)
+{
+	struct pierone_err err = { 0 };
+
+	if (pierone_segment_validate(what, name, &err) != 0)
+		return cli_usage_error(cli->cmd, "%s", err.msg);
+	return 0;
+}
+
+static int
+print_table(struct cli *cli, const struct table *t)
+{
+	table_print(stdout, t, cli->format, now_epoch(), output_color());
+	return 0;
+}
+
+static int
+lib_fail(struct cli *cli, int rc)
+{
+	cli_warnx("%s", pierone_errmsg(cli->client));
+	return cli_fail(cli, rc);
+}
+
+int
+cmd_teams(struct cli *cli, int argc, char **argv)
+{
+	static const struct column cols[] = { { "name", "Name", COL_STR } };
+	struct pierone_strlist *teams;
+	struct table t;
+	struct cell *row;
+	int rc;
+
+	if ((rc = parse_args(cli, &argc, &argv, 0, 0, NULL)) >= 0 ||
+	    (rc = cli_connect(cli)) != 0)
+		return rc;
+	if ((rc = pierone_teams_list(&teams, cli->client)) != 0)
+		return lib_fail(cli, rc);
+	pierone_strlist_sort(teams);
+	table_init(&t, cols, 1);
+	for (size_t i = 0; i < teams->count && rc == 0; i++) {
+		if ((row = table_add_row(&t)) == NULL)
+			rc = EXIT_FAILURE;
+		else
+			row[0].s = teams->items[i];
+	}
+	if (rc == 0)
+		print_table(cli, &t);
+	else
+		cli_warnx("out of memory");
+	table_free(&t);
+	pierone_strlist_free(teams);
+	return rc;
+}
+
+int
+cmd_artifacts(struct cli *cli, int argc, char **argv)
+{
+	static const struct column cols[] = {
+		{ "team", "Team", COL_STR }, { "artifact", "Artifact", COL_STR },
+	};
+	struct pierone_strlist *arts;
+	struct table t;
+	struct cell *row;
+	int rc;
+
+	if ((rc = parse_args(cli, &argc, &argv, 1, 1, NULL)) >= 0 ||
+	    (rc = check_team(cli, argv[0])) != 0 ||
+	    (rc = cli_connect(cli)) != 0)
+		return rc;
+	if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])) != 0)
+		return lib_fail(cli, rc);
+	pierone_strlist_sort(arts);
+	table_init(&t, cols, 2);
+	for (size_t i = 0; i < arts->count && rc == 0; i++) {
+		if ((row = table_add_row(&t)) == NULL) {
+			rc = EXIT_FAILURE;
+		} else {
+			row[0].s = argv[0];
+			row[1].s = arts->items[i];
+		}
+	}
+	if (rc == 0)
+		print_table(cli, &t);
+	else
+		cli_warnx("out of memory");
+	table_free(&t);
+	pierone_strlist_free(arts);
+	return rc;
+}
+
+int
+cmd_latest(struct cli *cli, int argc, char **argv)
+{
+	char *tag;
+	int rc;
+
+	if ((rc = parse_args(cli, &argc, &argv, 2, 2, NULL)) >= 0 ||
+	    (rc = check_team(cli, argv[0])) != 0 ||
+	    (rc = check_segment(cli, "artifact", argv[1])) != 0 ||
+	    (rc = cli_connect(cli)) != 0)
+		return rc;
+	if ((rc = pierone_latest_tag(&tag, cli->client, argv[0], argv[1])) != 0)
+		return lib_fail(cli, rc);
+	printf("%s\n", tag);
+	free(tag);
+	return 0;
+}
+
+/* One artifact's tags, kept in server order; groups sort by name. */
+struct group {
+	const char *artifact;
+	size_t pos;			/* position on the command line */
+	struct pierone_tag_list *tags;
+};
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	int c = strcmp(x->artifact, y->artifact);
+
+	/* qsort is not stable; the position keeps it so. */
+	if (c != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int
+tags_rows(struct table *t, const char *team, const struct group *g,
+    long limit)
+{
+	size_t first = 0, n = g->tags->count;
+	const struct pierone_tag *tag;
+	struct cell *row;
+
+	if (limit > 0 && n > (size_t)limit)
+		first = n - (size_t)limit;
+	for (size_t i = first; i < n; i++) {
+		tag = &g->tags->tags[i];
+		if ((row = table_add_row(t)) == NULL)
+			return -1;
+		row[0].s = team;
+		row[1].s = g->artifact;
+		row[2].s = tag->name;
+		row[3].t = tag->created;
+		row[4].s = tag->created_by;
+		row[5].s = tag->status != NULL ? tag->status : NOT_PROCESSED;
+		row[6].s = tag->status_reason != NULL ? tag->status_reason :
+		    NOT_PROCESSED;
+	}
+	return 0;
+}
+
+static int
+tags_print(struct cli *cli, const char *team, struct group *groups,
+    size_t n, long limit)
+{
+	static const struct column cols[] = {
+		{ "team", "Team", COL_STR },
+		{ "artifact", "Artifact", COL_STR },
+		{ "tag", "Tag", COL_STR },
+		{ "created_time", "Created", COL_TIME },
+		{ "created_by", "By", COL_STR },
+		{ "status", "Status", COL_STR },
+		{ "status_reason", "Status Reason", COL_STR },
+	};
+	struct table t;
+	int rc = 0;
+
+	qsort(groups, n, sizeof(*groups), cmp_group);
+	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = tags_rows(&t, team, &groups[i], limit);
+	if (rc == 0)
+		print_table(cli, &t);
+	else
+		cli_warnx("out of memory");
+	table_free(&t);
+	return rc == 0 ? 0 : EXIT_FAILURE;
+}
+
+static int
+tags_fetch(struct cli *cli, const char *team, struct group *groups, size_t n)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if ((rc = pierone_tags_list(&groups[i].tags, cli->client, team,
+		    groups[i].artifact)) != 0)
+			return lib_fail(cli, rc);
+	return 0;
+}
+
+int
+cmd_tags(struct cli *cli, int argc, char **argv)
+{
+	struct pierone_strlist *arts = NULL;
+	struct group *groups;
+	long limit = -1;
+	size_t n;
+	int rc;
+
+	if ((rc = parse_args(cli, &argc, &argv, 1, -1, &limit)) >= 0 ||
+	    (rc = check_team(cli, argv[0])) != 0)
+		return rc;
+	for (int i = 1; i < argc; i++)
+		if ((rc = check_segment(cli, "artifact", argv[i])) != 0)
+			return rc;
+	if ((rc = cli_connect(cli)) != 0)
+		return rc;
+	if (limit < 0)
+		limit = argc > 1 ? 20 : 3;
+	if (argc == 1) {
+		if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])))
+			return lib_fail(cli, rc);
+		if (arts->count == 0) {
+			pierone_strlist_free(arts);
+			cli_warnx("team '%s' has no artifacts", argv[0]);
+			return EXIT_FAILURE;
+		}
+	}
+	n = arts != NULL ? arts->count : (size_t)argc - 1;
+	if ((groups = calloc(n, sizeof(*groups))) == NULL) {
+		pierone_strlist_free(arts);
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		groups[i].artifact = arts != NULL ? arts->items[i] : argv[i + 1];
+		groups[i].pos = i;
+	}
+	if ((rc = tags_fetch(cli, argv[0], groups, n)) == 0)
+		rc = tags_print(cli, argv[0], groups, n, limit);
+	for (size_t i = 0; i < n; i++)
+		pierone_tag_list_free(groups[i].tags);
+	free(groups);
+	pierone_strlist_free(arts);
+	return rc;
+}

@@ -1,0 +1,315 @@
+/*
+ * pierone(1): command line client for the Pier One Docker registry.
+ * main() parses the global options, finds the command in a sorted table
+ * and sets up only what that command needs.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Sorted by name: prefixes are matched in this order. */
+static const struct cmd commands[] = {
+	{ "artifacts", "[--url URL] [-o FORMAT] TEAM",
+	    "list a team's artifacts", NEED_CONFIG | NEED_TOKEN, cmd_artifacts },
+	{ "latest", "[--url URL] [-o FORMAT] TEAM ARTIFACT",
+	    "print the latest tag of an artifact", NEED_CONFIG | NEED_TOKEN,
+	    cmd_latest },
+	{ "tags", "[--url URL] [-o FORMAT] [-l N] TEAM [ARTIFACT ...]",
+	    "list the tags of a team's artifacts", NEED_CONFIG | NEED_TOKEN,
+	    cmd_tags },
+	{ "teams", "[--url URL] [-o FORMAT]",
+	    "list all teams", NEED_CONFIG | NEED_TOKEN, cmd_teams },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void
+cli_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("pierone: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	putc('\n', stderr);
+}
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
+	    fp);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fputs("\nRun 'pierone COMMAND -h' for a command's options; "
+	    "see pierone(1).\n", fp);
+}
+
+static void
+cmd_usage(FILE *fp, const struct cmd *cmd)
+{
+	fprintf(fp, "usage: pierone %s %s\n", cmd->name, cmd->usage);
+}
+
+int
+cli_help(const struct cmd *cmd)
+{
+	cmd_usage(stdout, cmd);
+	printf("\n%s\n\noptions:\n"
+	    "  -h, --help           show this help\n"
+	    "  -o, --output FORMAT  text (default), json or tsv\n"
+	    "      --url URL        registry URL, overrides the configuration\n",
+	    cmd->summary);
+	if (strcmp(cmd->name, "tags") == 0)
+		printf("  -l, --limit N        show the last N tags per artifact; "
+		    "0 shows all\n                       (default 3, or 20 when "
+		    "artifacts are named)\n");
+	return 0;
+}
+
+int
+cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("pierone: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	putc('\n', stderr);
+	if (cmd != NULL)
+		cmd_usage(stderr, cmd);
+	else
+		fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n"
+		    "Run 'pierone -h' for the list of commands.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Options every listing command takes; ends in a NULL entry. */
+const struct option cli_common_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "limit", required_argument, NULL, 'l' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "url", required_argument, NULL, 'U' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+parse_format(struct cli *cli, const struct cmd *cmd, const char *arg)
+{
+	if (strcmp(arg, "text") == 0)
+		cli->format = OUT_TEXT;
+	else if (strcmp(arg, "json") == 0)
+		cli->format = OUT_JSON;
+	else if (strcmp(arg, "tsv") == 0)
+		cli->format = OUT_TSV;
+	else
+		return cli_usage_error(cmd, "invalid output format '%s': "
+		    "use text, json or tsv", arg);
+	return 0;
+}
+
+static int
+bad_option(const struct cmd *cmd, int ch, char **argv)
+{
+	char name[3] = { '-', (char)optopt, '\0' };
+	const char *opt = optopt != 0 ? name : argv[optind - 1];
+
+	if (ch == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", opt);
+	return cli_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+/*
+ * Parse a command's options (cli_common_opts; -l only when `limit` is
+ * not NULL).  Returns -1 to go on with the arguments from optind, else
+ * the exit status.
+ */
+int
+cli_parse_options(struct cli *cli, int argc, char **argv, long *limit)
+{
+	const char *errstr;
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hl:o:", cli_common_opts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			return cli_help(cli->cmd);
+		case 'l':
+			if (limit == NULL) {
+				optopt = 'l';
+				return bad_option(cli->cmd, '?', argv);
+			}
+			*limit = (long)strtonum(optarg, 0, INT_MAX, &errstr);
+			if (errstr != NULL)
+				return cli_usage_error(cli->cmd, "invalid "
+				    "limit '%s': %s", optarg, errstr);
+			break;
+		case 'o':
+			if (parse_format(cli, cli->cmd, optarg) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'U':
+			cli->url = optarg;
+			break;
+		default:
+			return bad_option(cli->cmd, ch, argv);
+		}
+	}
+	return -1;
+}
+
+/* Exit status for a library error: bad arguments are usage errors. */
+int
+cli_fail(struct cli *cli, int rc)
+{
+	(void)cli;
+	return rc == PIERONE_EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+static int
+connect_client(struct cli *cli, struct pierone_token *tok)
+{
+	struct pierone_options opts = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+
+	opts.url = cli->url != NULL ? cli->url : cli->config.url;
+	opts.token = tok->access_token;
+	opts.ca_file = cli->config.ca_bundle;
+	opts.connect_timeout_ms = cli->config.connect_timeout * 1000;
+	opts.timeout_ms = cli->config.timeout * 1000;
+	if (pierone_client_new(&cli->client, &opts, &err) != 0) {
+		if (err.code == PIERONE_ECONFIG && opts.url == NULL)
+			cli_warnx("no registry URL configured: use --url URL, "
+			    "set PIERONE_URL or 'url' in '%s'", cli->config.path);
+		else
+			cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* Read the configuration and find a token, as the command's flags say. */
+int
+cli_connect(struct cli *cli)
+{
+	int flags = cli->cmd->flags;
+	struct pierone_token tok = { 0 };
+	struct pierone_err err = { 0 };
+	int rc;
+
+	if ((flags & NEED_CONFIG) &&
+	    pierone_config_load(&cli->config, cli->config_path, &err) != 0) {
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	if (cli->url == NULL && cli->config.url == NULL)
+		return connect_client(cli, &tok);
+	if ((flags & NEED_TOKEN) && pierone_token_find(&tok, 0, &err) != 0) {
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	rc = connect_client(cli, &tok);
+	pierone_token_clear(&tok);
+	return rc;
+}
+
+static const struct cmd *
+find_command(const char *name, int *status)
+{
+	const struct cmd *found = NULL;
+	size_t len = strlen(name), n = 0;
+	char list[256] = "";
+
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+		if (len > 0 && strncmp(commands[i].name, name, len) == 0) {
+			found = &commands[i];
+			strlcat(list, n++ ? ", " : "", sizeof(list));
+			strlcat(list, commands[i].name, sizeof(list));
+		}
+	}
+	if (n == 1)
+		return found;
+	*status = n == 0 ?
+	    cli_usage_error(NULL, "unknown command '%s'", name) :
+	    cli_usage_error(NULL, "ambiguous command '%s': could be %s",
+	    name, list);
+	return NULL;
+}
+
+/* Data on stdout must have reached it; a closed pipe ends us quietly. */
+static int
+finish_stdout(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (errno == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	fprintf(stderr, "pierone: cannot write to standard output: %s\n",
+	    strerror(errno));
+	return EXIT_FAILURE;
+}
+
+static const struct option global_opts[] = {
+	{ "config-file", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int
+main(int argc, char *argv[])
+{
+	struct cli cli = { 0 };
+	const struct cmd *cmd;
+	int ch, status = 0;
+
+	/* Write errors are checked; a signal would lose the message. */
+	signal(SIGPIPE, SIG_IGN);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:hV", global_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cli.config_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return finish_stdout(0);
+		case 'V':
+			printf("Pier One CLI %s\n", PIERONE_VERSION);
+			return finish_stdout(0);
+		default:
+			return bad_option(NULL, ch, argv);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(NULL, "no command given");
+	if ((cmd = find_command(argv[optind], &status)) == NULL)
+		return status;
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: start over for the command's options */
+	cli.cmd = cmd;
+	status = cmd->fn(&cli, argc, argv);
+	pierone_client_free(cli.client);
+	pierone_config_clear(&cli.config);
+	return finish_stdout(status);
+}

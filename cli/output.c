@@ -1,0 +1,314 @@
+/*
+ * Tables as stups-pierone 0.22 printed them (clickclick's print_table):
+ * scripts parse this output, so every byte here is part of the contract.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define HEADER_ON	"\033[30m\033[47m"	/* black on white, like click */
+#define STYLE_OFF	"\033[0m"
+
+void
+table_init(struct table *t, const struct column *cols, size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->cols = cols;
+	t->ncols = ncols;
+}
+
+struct cell *
+table_add_row(struct table *t)
+{
+	struct cell *c;
+	size_t cap;
+
+	if (t->nrows == t->cap) {
+		cap = t->cap ? t->cap * 2 : 64;
+		c = reallocarray(t->cells, cap, t->ncols * sizeof(*c));
+		if (c == NULL)
+			return NULL;
+		t->cells = c;
+		t->cap = cap;
+	}
+	c = &t->cells[t->nrows++ * t->ncols];
+	memset(c, 0, t->ncols * sizeof(*c));
+	return c;
+}
+
+void
+table_free(struct table *t)
+{
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+output_color(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(STDOUT_FILENO);
+}
+
+/* Python's '{:.0f}': round half to even, which rint() does by default. */
+void
+format_ago(char *buf, size_t len, double s)
+{
+	if (s > 3600 * 49)
+		snprintf(buf, len, "%.0fd ago", s / 86400);
+	else if (s > 3600)
+		snprintf(buf, len, "%.0fh ago", s / 3600);
+	else if (s > 70)
+		snprintf(buf, len, "%.0fm ago", s / 60);
+	else
+		snprintf(buf, len, "%.0fs ago", s);
+}
+
+/* Width as Python's len(): code points, not bytes. */
+static size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static const char *
+cell_text(const struct column *col, const struct cell *c, double now,
+    char *buf, size_t len)
+{
+	if (col->kind == COL_STR)
+		return c->s != NULL ? c->s : "";
+	if (!c->t.valid)
+		return "";
+	format_ago(buf, len, now - ((double)c->t.sec + c->t.ms / 1000.0));
+	return buf;
+}
+
+static void
+pad(FILE *fp, size_t n)
+{
+	while (n-- > 0)
+		putc(' ', fp);
+}
+
+static void
+print_text(FILE *fp, const struct table *t, double now, int color)
+{
+	size_t *w, i, r;
+	char buf[64];
+	const char *s;
+
+	if ((w = calloc(t->ncols, sizeof(*w))) == NULL)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		w[i] = text_width(t->cols[i].title);
+	for (r = 0; r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++) {
+			s = cell_text(&t->cols[i], &t->cells[r * t->ncols + i],
+			    now, buf, sizeof(buf));
+			if (text_width(s) > w[i])
+				w[i] = text_width(s);
+		}
+	for (i = 0; i < t->ncols; i++) {
+		fprintf(fp, "%s%s", color ? HEADER_ON : "", t->cols[i].title);
+		pad(fp, w[i] - text_width(t->cols[i].title));
+		fputs(color ? STYLE_OFF : "", fp);
+		if (i + 1 < t->ncols)
+			fprintf(fp, "%s\u2502%s", color ? HEADER_ON : "",
+			    color ? STYLE_OFF : "");
+	}
+	putc('\n', fp);
+	/* Every cell, the last one too, is followed by a space, as in 0.22. */
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			const struct cell *c = &t->cells[r * t->ncols + i];
+
+			s = cell_text(&t->cols[i], c, now, buf, sizeof(buf));
+			if (t->cols[i].kind == COL_TIME && c->t.valid)
+				pad(fp, w[i] - text_width(s));
+			fputs(s, fp);
+			if (!(t->cols[i].kind == COL_TIME && c->t.valid))
+				pad(fp, w[i] - text_width(s));
+			putc(' ', fp);
+		}
+		putc('\n', fp);
+	}
+	free(w);
+}
+
+static void
+print_tsv(FILE *fp, const struct table *t, double now)
+{
+	char buf[64];
+
+	for (size_t i = 0; i < t->ncols; i++)
+		fprintf(fp, "%s%s", i ? "\t" : "", t->cols[i].key);
+	putc('\n', fp);
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t i = 0; i < t->ncols; i++)
+			fprintf(fp, "%s%s", i ? "\t" : "",
+			    cell_text(&t->cols[i], &t->cells[r * t->ncols + i],
+			    now, buf, sizeof(buf)));
+		putc('\n', fp);
+	}
+}
+
+/* Decode one UTF-8 sequence; invalid bytes become U+FFFD. */
+static uint32_t
+utf8_next(const unsigned char **sp)
+{
+	const unsigned char *s = *sp;
+	uint32_t cp;
+	int n, i;
+
+	if (s[0] < 0x80) {
+		*sp = s + 1;
+		return s[0];
+	}
+	n = s[0] >= 0xf0 && s[0] < 0xf5 ? 3 : s[0] >= 0xe0 ? 2 :
+	    s[0] >= 0xc2 && s[0] < 0xe0 ? 1 : -1;
+	if (s[0] >= 0xf5)
+		n = -1;
+	cp = n == 3 ? s[0] & 7u : n == 2 ? s[0] & 15u : s[0] & 31u;
+	for (i = 1; n > 0 && i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			break;
+		cp = cp << 6 | (s[i] & 63u);
+	}
+	if (n < 0 || i <= n || (n == 2 && cp < 0x800) ||
+	    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		*sp = s + 1;
+		return 0xfffd;
+	}
+	*sp = s + n + 1;
+	return cp;
+}
+
+/* A JSON string as Python's json.dumps() writes it (ensure_ascii). */
+static void
+json_string(FILE *fp, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp;
+
+	putc('"', fp);
+	while (*s != '\0') {
+		cp = utf8_next(&s);
+		switch (cp) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\b': fputs("\\b", fp); break;
+		case '\f': fputs("\\f", fp); break;
+		default:
+			if (cp >= 0x20 && cp < 0x7f)
+				putc((int)cp, fp);
+			else if (cp < 0x10000)
+				fprintf(fp, "\\u%04x", cp);
+			else
+				fprintf(fp, "\\u%04x\\u%04x",
+				    0xd800 + ((cp - 0x10000) >> 10),
+				    0xdc00 + ((cp - 0x10000) & 0x3ff));
+		}
+	}
+	putc('"', fp);
+}
+
+/* Epoch seconds as Python's repr(float): 1440058499.432, 1435752000.0 */
+static void
+json_time(FILE *fp, const struct pierone_time *t)
+{
+	int64_t sec = t->sec;
+	int ms = t->ms;
+	char frac[8];
+	int n;
+
+	if (!t->valid) {
+		fputs("null", fp);
+		return;
+	}
+	if (sec < 0 && ms > 0) {	/* -1.5 is sec -2, ms 500 */
+		sec += 1;
+		ms = 1000 - ms;
+		fputs(sec == 0 ? "-" : "", fp);
+	}
+	n = snprintf(frac, sizeof(frac), "%03d", ms);
+	while (n > 1 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	fprintf(fp, "%lld.%s", (long long)sec, frac);
+}
+
+static const struct table *sort_table;
+
+static int
+cmp_col(const void *a, const void *b)
+{
+	return strcmp(sort_table->cols[*(const size_t *)a].key,
+	    sort_table->cols[*(const size_t *)b].key);
+}
+
+static void
+print_json(FILE *fp, const struct table *t)
+{
+	size_t order[16], i, r, k;
+
+	for (i = 0; i < t->ncols && i < 16; i++)
+		order[i] = i;
+	sort_table = t;
+	qsort(order, i, sizeof(order[0]), cmp_col);
+	putc('[', fp);
+	for (r = 0; r < t->nrows; r++) {
+		fputs(r ? ", {" : "{", fp);
+		for (k = 0; k < i; k++) {
+			const struct cell *c = &t->cells[r * t->ncols + order[k]];
+
+			fputs(k ? ", " : "", fp);
+			json_string(fp, t->cols[order[k]].key);
+			fputs(": ", fp);
+			if (t->cols[order[k]].kind == COL_TIME)
+				json_time(fp, &c->t);
+			else if (c->s == NULL)
+				fputs("null", fp);
+			else
+				json_string(fp, c->s);
+		}
+		putc('}', fp);
+	}
+	fputs("]\n", fp);
+}
+
+int
+table_print(FILE *fp, const struct table *t, enum out_format fmt, double now,
+    int color)
+{
+	switch (fmt) {
+	case OUT_JSON:
+		print_json(fp, t);
+		break;
+	case OUT_TSV:
+		print_tsv(fp, t, now);
+		break;
+	default:
+		print_text(fp, t, now, color);
+		break;
+	}
+	return ferror(fp) ? -1 : 0;
+}

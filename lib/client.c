@@ -1,0 +1,221 @@
+/*
+ * The client handle and the registry calls built on it.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define DEFAULT_CONNECT_TIMEOUT_MS	10000
+#define DEFAULT_TIMEOUT_MS		60000
+
+static int
+client_copy(pierone_client *c, const struct pierone_options *o)
+{
+	if (o->token != NULL && (c->token = strdup(o->token)) == NULL)
+		return PIERONE_ENOMEM;
+	if (o->ca_file != NULL && (c->ca_file = strdup(o->ca_file)) == NULL)
+		return PIERONE_ENOMEM;
+	c->user_agent = strdup(o->user_agent != NULL ? o->user_agent :
+	    "pierone/" PIERONE_VERSION);
+	if (c->user_agent == NULL)
+		return PIERONE_ENOMEM;
+	c->connect_timeout_ms = o->connect_timeout_ms > 0 ?
+	    o->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
+	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	return 0;
+}
+
+int
+pierone_client_new(pierone_client **out, const struct pierone_options *opts,
+    struct pierone_err *err)
+{
+	pierone_client *c;
+	int rc;
+
+	*out = NULL;
+	if (opts == NULL || opts->version != PIERONE_OPTIONS_VERSION)
+		return err_set(err, PIERONE_EINVAL,
+		    "unsupported pierone_options version");
+	if (opts->url == NULL || opts->url[0] == '\0')
+		return err_set(err, PIERONE_ECONFIG,
+		    "no registry URL configured");
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	if ((rc = pierone_url_normalize(&c->url, opts->url, err)) != 0) {
+		pierone_client_free(c);
+		return rc;
+	}
+	if (client_copy(c, opts) != 0) {
+		pierone_client_free(c);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	*out = c;
+	return 0;
+}
+
+void
+pierone_client_free(pierone_client *c)
+{
+	if (c == NULL)
+		return;
+	http_free(c->http);
+	if (c->token != NULL)
+		freezero(c->token, strlen(c->token));
+	free(c->url);
+	free(c->ca_file);
+	free(c->user_agent);
+	free(c);
+}
+
+const char *
+pierone_client_url(const pierone_client *c)
+{
+	return c->url;
+}
+
+/* GET a path built from encoded segments and hand the body to `parse`. */
+static int
+get_json(pierone_client *c, const char *path, struct buf *body)
+{
+	int rc;
+
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
+	if ((rc = http_get(c, path, body)) != 0)
+		return rc;
+	return 0;
+}
+
+int
+pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
+{
+	struct buf body;
+	int rc;
+
+	*out = NULL;
+	if ((rc = get_json(c, "/teams", &body)) == 0) {
+		rc = strlist_from_json(out, body.data, body.len, &c->err);
+		if (rc != 0)
+			err_prefix(&c->err, "GET %s/teams", c->url);
+	}
+	buf_free(&body);
+	if (rc != 0)
+		err_prefix(&c->err, "cannot list teams");
+	return rc;
+}
+
+int
+pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
+    const char *team)
+{
+	struct buf path = { 0 }, body = { 0 };
+	int rc;
+
+	*out = NULL;
+	if ((rc = pierone_team_validate(team, &c->err)) != 0)
+		return rc;
+	if (buf_printf(&path, "/teams/%s/artifacts", team) != 0)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	if ((rc = get_json(c, path.data, &body)) == 0) {
+		rc = strlist_from_json(out, body.data, body.len, &c->err);
+		if (rc != 0)
+			err_prefix(&c->err, "GET %s%s", c->url, path.data);
+	}
+	if (rc == PIERONE_ENOTFOUND)
+		err_set(&c->err, rc, "team '%s' not found at %s", team, c->url);
+	else if (rc != 0)
+		err_prefix(&c->err, "cannot list artifacts of team '%s'", team);
+	buf_free(&path);
+	buf_free(&body);
+	return rc;
+}
+
+static int
+tags_path(struct buf *path, pierone_client *c, const char *team,
+    const char *artifact)
+{
+	char *enc;
+	int rc;
+
+	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
+	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) != 0)
+		return rc;
+	if ((enc = segment_encode(artifact)) == NULL ||
+	    buf_printf(path, "/teams/%s/artifacts/%s/tags", team, enc) != 0) {
+		free(enc);
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	}
+	free(enc);
+	return 0;
+}
+
+int
+pierone_tags_list(struct pierone_tag_list **out, pierone_client *c,
+    const char *team, const char *artifact)
+{
+	struct buf path = { 0 }, body = { 0 };
+	int rc;
+
+	*out = NULL;
+	if ((rc = tags_path(&path, c, team, artifact)) != 0)
+		return rc;
+	if ((rc = get_json(c, path.data, &body)) == 0) {
+		rc = tags_from_json(out, body.data, body.len, &c->err);
+		if (rc != 0)
+			err_prefix(&c->err, "GET %s%s", c->url, path.data);
+	}
+	if (rc == PIERONE_ENOTFOUND)
+		err_set(&c->err, rc, "artifact '%s/%s' not found at %s", team,
+		    artifact, c->url);
+	else if (rc != 0)
+		err_prefix(&c->err, "cannot list tags of '%s/%s'", team,
+		    artifact);
+	buf_free(&path);
+	buf_free(&body);
+	return rc;
+}
+
+long
+pierone_tags_latest_index(const struct pierone_tag_list *list)
+{
+	const struct pierone_time *best = NULL, *t;
+	long idx = -1;
+
+	if (list == NULL)
+		return -1;
+	for (size_t i = 0; i < list->count; i++) {
+		t = &list->tags[i].created;
+		/* ">=": of equal times the later in server order wins. */
+		if (best == NULL || (t->valid && (!best->valid ||
+		    t->sec > best->sec || (t->sec == best->sec &&
+		    t->ms >= best->ms))) || (!t->valid && !best->valid)) {
+			best = t;
+			idx = (long)i;
+		}
+	}
+	return idx;
+}
+
+int
+pierone_latest_tag(char **out, pierone_client *c, const char *team,
+    const char *artifact)
+{
+	struct pierone_tag_list *list;
+	long i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = pierone_tags_list(&list, c, team, artifact)) != 0)
+		return rc;
+	if ((i = pierone_tags_latest_index(list)) < 0)
+		rc = err_set(&c->err, PIERONE_ENOTFOUND,
+		    "latest tag not found: artifact '%s/%s' has no tags",
+		    team, artifact);
+	else if ((*out = strdup(list->tags[i].name)) == NULL)
+		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	pierone_tag_list_free(list);
+	return rc;
+}

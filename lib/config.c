@@ -1,0 +1,218 @@
+/*
+ * pierone.yaml: where it lives, what it holds, and the PIERONE_<KEY>
+ * environment overrides.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define MAX_TIMEOUT 86400	/* seconds; a day is plenty for one request */
+
+int
+pierone_config_default_path(char **out, struct pierone_err *err)
+{
+	char *base;
+
+#ifdef __APPLE__
+	char *home = home_dir();
+
+	base = home != NULL ? path_join(home, "Library/Application Support") :
+	    NULL;
+	free(home);
+#else
+	base = xdg_config_home();
+#endif
+	*out = base != NULL ? path_join(base, "pierone/pierone.yaml") : NULL;
+	free(base);
+	if (*out == NULL)
+		return err_set(err, PIERONE_ECONFIG, "cannot find the home "
+		    "directory for pierone.yaml; set HOME or use -c FILE");
+	return 0;
+}
+
+int
+pierone_url_normalize(char **out, const char *url, struct pierone_err *err)
+{
+	const char *rest;
+	size_t len;
+
+	*out = NULL;
+	while (url != NULL && isspace((unsigned char)*url))
+		url++;
+	if (url == NULL || *url == '\0')
+		return err_set(err, PIERONE_ECONFIG, "registry URL is empty");
+	if (strncasecmp(url, "https://", 8) == 0)
+		rest = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		rest = url + 7;
+	else if (strstr(url, "://") != NULL)
+		return err_set(err, PIERONE_ECONFIG, "unsupported URL '%s': "
+		    "only http:// and https:// are allowed", url);
+	else
+		rest = url;
+	len = strlen(rest);
+	while (len > 0 && (rest[len - 1] == '/' || isspace((unsigned char)rest[len - 1])))
+		len--;
+	if (len == 0 || rest[0] == '/')
+		return err_set(err, PIERONE_ECONFIG, "invalid URL '%s': no "
+		    "host", url);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)rest[i] <= ' ' || rest[i] == '?' ||
+		    rest[i] == '#' || rest[i] == 0x7f)
+			return err_set(err, PIERONE_ECONFIG, "invalid URL "
+			    "'%s'", url);
+	if (asprintf(out, "%.*s%.*s", rest == url ? 8 : (int)(rest - url),
+	    rest == url ? "https://" : url, (int)len, rest) == -1) {
+		*out = NULL;
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	/* The scheme is case-insensitive; write it the usual way. */
+	for (char *p = *out; *p != ':'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+static int
+parse_seconds(long *out, const char *v, const char *key, const char *where,
+    struct pierone_err *err)
+{
+	const char *errstr;
+	long long n;
+
+	n = strtonum(v, 1, MAX_TIMEOUT, &errstr);
+	if (errstr != NULL)
+		return err_set(err, PIERONE_ECONFIG, "%s: '%s' must be a "
+		    "number of seconds from 1 to %d, not '%s'", where, key,
+		    MAX_TIMEOUT, v);
+	*out = (long)n;
+	return 0;
+}
+
+/* Store one key's value; `where` names the file or variable for errors. */
+static int
+config_set(struct pierone_config *c, const char *key, const char *v,
+    const char *where, struct pierone_err *err)
+{
+	char **dst = NULL;
+
+	if (strcmp(key, "url") == 0) {
+		free(c->url);
+		c->url = NULL;
+		if (pierone_url_normalize(&c->url, v, err) != 0)
+			return err_prefix(err, "%s", where);
+		return 0;
+	}
+	if (strcmp(key, "connect_timeout") == 0)
+		return parse_seconds(&c->connect_timeout, v, key, where, err);
+	if (strcmp(key, "timeout") == 0)
+		return parse_seconds(&c->timeout, v, key, where, err);
+	if (strcmp(key, "ca_bundle") == 0)
+		dst = &c->ca_bundle;
+	if (dst == NULL)
+		return 0;
+	free(*dst);
+	if ((*dst = strdup(v)) == NULL)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	return 0;
+}
+
+static const char *const config_keys[] = {
+	"url", "ca_bundle", "connect_timeout", "timeout",
+};
+#define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
+static int
+config_from_yaml(struct pierone_config *c, const char *text, size_t len,
+    const char *path, struct pierone_err *err)
+{
+	struct yaml_doc *doc;
+	const char *v;
+	bool kind_ok;
+	int rc = 0;
+
+	if ((rc = yaml_doc_load(&doc, text, len, path, err)) != 0)
+		return rc;
+	if (!yaml_doc_is_mapping(doc))
+		rc = err_set(err, PIERONE_ECONFIG, "cannot read '%s': not a "
+		    "YAML mapping of keys to values", path);
+	for (size_t i = 0; rc == 0 && i < NKEYS; i++) {
+		v = yaml_doc_get(doc, NULL, config_keys[i], &kind_ok);
+		if (!kind_ok)
+			rc = err_set(err, PIERONE_ECONFIG, "'%s': '%s' must "
+			    "be a single value", path, config_keys[i]);
+		else if (v != NULL)
+			rc = config_set(c, config_keys[i], v, path, err);
+	}
+	yaml_doc_free(doc);
+	return rc;
+}
+
+static int
+config_from_env(struct pierone_config *c, struct pierone_err *err)
+{
+	char name[64];
+	const char *v;
+	int rc;
+
+	for (size_t i = 0; i < NKEYS; i++) {
+		snprintf(name, sizeof(name), "PIERONE_");
+		for (const char *k = config_keys[i]; *k != '\0'; k++) {
+			char up[2] = { (char)toupper((unsigned char)*k), 0 };
+			strlcat(name, up, sizeof(name));
+		}
+		if ((v = getenv(name)) == NULL || *v == '\0')
+			continue;
+		if ((rc = config_set(c, config_keys[i], v, name, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+pierone_config_load(struct pierone_config *out, const char *path,
+    struct pierone_err *err)
+{
+	struct buf text = { 0 };
+	char *p = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (path == NULL && (rc = pierone_config_default_path(&p, err)) != 0)
+		return rc;
+	if ((out->path = strdup(path != NULL ? path : p)) == NULL) {
+		free(p);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	free(p);
+	rc = file_read(&text, out->path, PIERONE_MAX_FILE, err);
+	if (rc == PIERONE_ENOTFOUND && path == NULL)
+		rc = 0;		/* no file at the default place: defaults */
+	else if (rc == PIERONE_ENOTFOUND)
+		rc = PIERONE_ECONFIG;
+	else if (rc == 0)
+		rc = config_from_yaml(out, text.data, text.len, out->path, err);
+	buf_free(&text);
+	if (rc == 0)
+		rc = config_from_env(out, err);
+	if (rc != 0)
+		pierone_config_clear(out);
+	return rc;
+}
+
+void
+pierone_config_clear(struct pierone_config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->url);
+	free(c->ca_bundle);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}

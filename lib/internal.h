@@ -1,0 +1,99 @@
+/*
+ * libpierone internals shared between the library's source files and its
+ * unit tests.  Not installed; nothing here is part of the public API.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef PIERONE_INTERNAL_H
+#define PIERONE_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "pierone.h"
+
+#define PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* Largest response body or local file the library accepts. */
+#define PIERONE_MAX_BODY	(256u * 1024 * 1024)
+#define PIERONE_MAX_FILE	(4u * 1024 * 1024)
+
+/* A growable byte buffer, always NUL-terminated when data != NULL. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_printf(struct buf *b, const char *fmt, ...) PRINTFLIKE(2, 3);
+void buf_free(struct buf *b);
+/* Wipe the contents before freeing: the buffer held a secret. */
+void buf_freezero(struct buf *b);
+
+/* Error helpers.  `err` may be NULL.  Return `code`. */
+int err_set(struct pierone_err *err, int code, const char *fmt, ...)
+    PRINTFLIKE(3, 4);
+int err_vset(struct pierone_err *err, int code, const char *fmt, va_list ap);
+/* Put "PREFIX: " in front of the current message. */
+int err_prefix(struct pierone_err *err, const char *fmt, ...) PRINTFLIKE(2, 3);
+
+/*
+ * Read a whole regular file of at most `max` bytes.  PIERONE_ENOTFOUND when
+ * it does not exist, PIERONE_EIO for other failures.
+ */
+int file_read(struct buf *out, const char *path, size_t max,
+    struct pierone_err *err);
+
+/* Home directory ($HOME, else the password database); caller frees. */
+char *home_dir(void);
+/* $XDG_CONFIG_HOME when absolute, else ~/.config; caller frees. */
+char *xdg_config_home(void);
+/* "a/b" (one slash); caller frees; NULL on ENOMEM. */
+char *path_join(const char *a, const char *b);
+
+/* Percent-encode everything but RFC 3986 unreserved characters. */
+char *segment_encode(const char *s);
+
+/* JSON mapping, from a response body (kept separate to test it alone). */
+int strlist_from_json(struct pierone_strlist **out, const char *json,
+    size_t len, struct pierone_err *err);
+int tags_from_json(struct pierone_tag_list **out, const char *json,
+    size_t len, struct pierone_err *err);
+
+/* YAML: parse a flat file into the values the callers ask for. */
+struct yaml_doc;
+int yaml_doc_load(struct yaml_doc **out, const char *text, size_t len,
+    const char *path, struct pierone_err *err);
+void yaml_doc_free(struct yaml_doc *doc);
+/*
+ * Look up a scalar under the top-level mapping: `section` NULL for a
+ * top-level key, else the key of a nested mapping.  NULL when absent, null
+ * (~) or not a scalar; *kind_ok is set false for present non-scalars.
+ */
+const char *yaml_doc_get(const struct yaml_doc *doc, const char *section,
+    const char *key, bool *kind_ok);
+/* True when the document's root is a mapping or the document is empty. */
+bool yaml_doc_is_mapping(const struct yaml_doc *doc);
+
+/* The client, visible to the library's files. */
+struct http;
+struct pierone_client {
+	char *url;
+	char *token;
+	char *user_agent;
+	char *ca_file;
+	long connect_timeout_ms;
+	long timeout_ms;
+	struct http *http;		/* created on the first request */
+	struct pierone_err err;
+};
+
+/*
+ * GET url + path with the bearer token.  On success `body` holds the
+ * response of a 2xx answer.  Otherwise c->err says what failed, starting
+ * with "GET URL: ".
+ */
+int http_get(pierone_client *c, const char *path, struct buf *body);
+void http_free(struct http *h);
+
+#endif /* PIERONE_INTERNAL_H */

@@ -1,0 +1,266 @@
+/*
+ * libpierone - client library for the Pier One Docker registry
+ *
+ * Copyright 2026 The pierone authors
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Conventions
+ *
+ *  - Every call that can fail returns 0 or a negative PIERONE_E* code.
+ *  - Calls on a client keep a one-line detail message in the client,
+ *    available through pierone_errmsg() until the next call on it.
+ *    Calls without a client take a struct pierone_err (may be NULL).
+ *  - Whatever is returned through an `out` parameter belongs to the caller
+ *    and is released with the matching *_free(); every *_free(NULL) is a
+ *    no-op.
+ *  - The library never prints, prompts or exits.
+ *  - Strings are UTF-8 and NUL-terminated.
+ */
+#ifndef PIERONE_H
+#define PIERONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PIERONE_VERSION "0.1.0"
+
+/* Error codes.  This list only grows; values never change. */
+enum pierone_error {
+	PIERONE_OK = 0,
+	PIERONE_ENOMEM = -1,		/* out of memory */
+	PIERONE_EINVAL = -2,		/* invalid argument (bad team, artifact, ...) */
+	PIERONE_ECONFIG = -3,		/* configuration missing or invalid */
+	PIERONE_ENOTFOUND = -4,		/* HTTP 404: team, artifact or tag unknown */
+	PIERONE_EAUTH = -5,		/* HTTP 401: token missing, invalid or expired */
+	PIERONE_EFORBIDDEN = -6,	/* HTTP 403: no access to the team */
+	PIERONE_ENETWORK = -7,		/* connection, DNS, TLS or transfer failure */
+	PIERONE_ETIMEOUT = -8,		/* connect or transfer timed out */
+	PIERONE_ESERVER = -9,		/* HTTP 5xx */
+	PIERONE_EBADRESPONSE = -10,	/* unexpected status, invalid or wrongly shaped JSON */
+	PIERONE_ENOTOKEN = -11,		/* no usable OAuth2 token found */
+	PIERONE_EIO = -12,		/* reading or writing a local file failed */
+};
+
+/* Static English description of an error code ("not found", ...). */
+const char *pierone_strerror(int code);
+
+/* Detail message for calls that have no client. */
+#define PIERONE_ERRMSG_SIZE 512
+struct pierone_err {
+	int code;
+	char msg[PIERONE_ERRMSG_SIZE];
+};
+
+/* ---------------------------------------------------------------------
+ * Configuration (pierone.yaml)
+ */
+
+struct pierone_config {
+	char *url;		/* registry URL, normalised (scheme added) or NULL */
+	char *ca_bundle;	/* extra CA file or NULL */
+	long connect_timeout;	/* seconds; 0 = library default */
+	long timeout;		/* seconds per request; 0 = library default */
+	char *path;		/* file the configuration was read from, or NULL */
+};
+
+/*
+ * Default path of pierone.yaml for this platform:
+ * $XDG_CONFIG_HOME/pierone/pierone.yaml or ~/.config/pierone/pierone.yaml,
+ * ~/Library/Application Support/pierone/pierone.yaml on macOS.
+ * The string in *out is the caller's (free()).
+ */
+int pierone_config_default_path(char **out, struct pierone_err *err);
+
+/*
+ * Read the configuration from `path` (NULL: the default path, where a
+ * missing file is not an error; an explicit path must exist), then apply
+ * PIERONE_<KEY> environment overrides.  On success *out is filled and must
+ * be released with pierone_config_clear().  On failure *out is cleared.
+ */
+int pierone_config_load(struct pierone_config *out, const char *path,
+    struct pierone_err *err);
+
+/* Release the strings held by `cfg` and zero it.  NULL is a no-op. */
+void pierone_config_clear(struct pierone_config *cfg);
+
+/*
+ * Normalise a registry URL: add "https://" when there is no scheme, drop
+ * trailing slashes; only http and https are accepted.  *out is the caller's.
+ */
+int pierone_url_normalize(char **out, const char *url, struct pierone_err *err);
+
+/* ---------------------------------------------------------------------
+ * OAuth2 tokens
+ */
+
+enum pierone_token_source {
+	PIERONE_TOKEN_ENV = 1,		/* OAUTH2_ACCESS_TOKENS */
+	PIERONE_TOKEN_SECRET_FILE,	/* $CREDENTIALS_DIR/pierone-token-secret */
+	PIERONE_TOKEN_ZIGN_CACHE,	/* zign / zalando-token-cli tokens.yaml */
+};
+
+struct pierone_token {
+	char *access_token;	/* the secret; wiped by pierone_token_clear() */
+	double expires_at;	/* epoch seconds, 0 when unknown */
+	enum pierone_token_source source;
+	char *origin;		/* file it came from, or the variable name */
+};
+
+/*
+ * Find a token for "pierone", first source wins:
+ *  1. OAUTH2_ACCESS_TOKENS="pierone=TOKEN[,name=TOKEN...]"
+ *  2. $CREDENTIALS_DIR/pierone-token-secret
+ *  3. the zign caches $XDG_CONFIG_HOME/zign/tokens.yaml and
+ *     $XDG_CONFIG_HOME/zalando-token-cli/tokens.yaml (~/.config when
+ *     XDG_CONFIG_HOME is unset): the newest entry "pierone" that is still
+ *     valid PIERONE_TOKEN_MARGIN seconds from now.
+ * `now` is the current epoch time (0: use time()).
+ * PIERONE_ENOTOKEN when none is found; the message then says why and what
+ * to do.  Release *out with pierone_token_clear().
+ */
+#define PIERONE_TOKEN_MARGIN 60
+int pierone_token_find(struct pierone_token *out, double now,
+    struct pierone_err *err);
+
+/* Wipe and release the token's strings; NULL is a no-op. */
+void pierone_token_clear(struct pierone_token *tok);
+
+/* ---------------------------------------------------------------------
+ * Client
+ */
+
+typedef struct pierone_client pierone_client;
+
+struct pierone_options {
+	unsigned int version;		/* PIERONE_OPTIONS_VERSION */
+	const char *url;		/* registry URL (normalised by the client) */
+	const char *token;		/* OAuth2 access token, copied */
+	long connect_timeout_ms;	/* 0: 10000 */
+	long timeout_ms;		/* 0: 60000 per request */
+	const char *ca_file;		/* extra CA bundle file or NULL */
+	const char *user_agent;		/* NULL: "pierone/VERSION" */
+};
+
+#define PIERONE_OPTIONS_VERSION 1
+#define PIERONE_OPTIONS_INIT { PIERONE_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL }
+
+/*
+ * Create a client.  Nothing is sent over the network yet.  On failure
+ * *out is NULL and `err` says why (no URL, bad URL, ...).
+ * Release with pierone_client_free().
+ */
+int pierone_client_new(pierone_client **out, const struct pierone_options *opts,
+    struct pierone_err *err);
+
+void pierone_client_free(pierone_client *client);
+
+/* The registry URL the client talks to (normalised); owned by the client. */
+const char *pierone_client_url(const pierone_client *client);
+
+/* Detail message of the client's last failed call; never NULL. */
+const char *pierone_errmsg(const pierone_client *client);
+
+/* ---------------------------------------------------------------------
+ * Names
+ */
+
+/* Team names match [a-z][a-z0-9_-]+.  0 or PIERONE_EINVAL with `err` set. */
+int pierone_team_validate(const char *team, struct pierone_err *err);
+
+/*
+ * Artifact and tag names are single path segments: non-empty, not "." or
+ * "..", without '/', '?', '#' or control characters.  `what` names the
+ * kind in the message ("artifact", "tag").
+ */
+int pierone_segment_validate(const char *what, const char *name,
+    struct pierone_err *err);
+
+/* ---------------------------------------------------------------------
+ * Lists of strings
+ */
+
+struct pierone_strlist {
+	char **items;
+	size_t count;
+};
+
+void pierone_strlist_free(struct pierone_strlist *list);
+
+/* Sort in byte order (= Unicode code point order for UTF-8). */
+void pierone_strlist_sort(struct pierone_strlist *list);
+
+/* ---------------------------------------------------------------------
+ * Registry calls
+ */
+
+/* GET /teams: team ids as the server sent them (unsorted). */
+int pierone_teams_list(struct pierone_strlist **out, pierone_client *client);
+
+/* GET /teams/TEAM/artifacts: artifact names (unsorted, maybe none). */
+int pierone_artifacts_list(struct pierone_strlist **out, pierone_client *client,
+    const char *team);
+
+struct pierone_time {
+	int64_t sec;		/* epoch seconds, UTC */
+	int ms;			/* 0..999 */
+	bool valid;		/* false: absent, null or unparsable */
+};
+
+struct pierone_tag {
+	char *name;
+	struct pierone_time created;
+	char *created_by;	/* NULL when absent or null */
+	char *image;		/* NULL when absent or null */
+	char *status;		/* NULL when absent or null */
+	char *status_reason;	/* NULL when absent or null */
+};
+
+struct pierone_tag_list {
+	struct pierone_tag *tags;	/* oldest first, as the server sent them */
+	size_t count;
+};
+
+void pierone_tag_list_free(struct pierone_tag_list *list);
+
+/*
+ * GET /teams/TEAM/artifacts/ARTIFACT/tags.  PIERONE_ENOTFOUND when the
+ * team or artifact is unknown.
+ */
+int pierone_tags_list(struct pierone_tag_list **out, pierone_client *client,
+    const char *team, const char *artifact);
+
+/*
+ * Index of the latest tag: the greatest `created` time; among equal times
+ * the one the server listed last.  Tags without a time count as oldest.
+ * Returns -1 for an empty list.
+ */
+long pierone_tags_latest_index(const struct pierone_tag_list *list);
+
+/*
+ * Name of the artifact's latest tag.  PIERONE_ENOTFOUND when the artifact
+ * is unknown or has no tags.  *out is the caller's (free()).
+ */
+int pierone_latest_tag(char **out, pierone_client *client, const char *team,
+    const char *artifact);
+
+/* ---------------------------------------------------------------------
+ * Time
+ */
+
+/*
+ * Parse an ISO 8601 time as Pier One sends it: YYYY-MM-DDTHH:MM:SS, an
+ * optional fraction (milliseconds kept, the rest truncated), and Z, an
+ * offset +HH, +HHMM or +HH:MM, or nothing (UTC).
+ */
+int pierone_time_parse(struct pierone_time *out, const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIERONE_H */

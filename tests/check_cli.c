@@ -1,0 +1,764 @@
+/*
+ * pierone(1) end to end: the built binary against the fake registry,
+ * comparing stdout, stderr and the exit status.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests.h"
+#include "../cli/cli.h"
+
+#define TOKEN "test-token-0123456789"
+
+static struct fake fake;
+static char *home;
+static char env_home[512], env_url[128], env_tokens[128];
+
+/* The environment of every run: a throwaway HOME and no stray settings. */
+static const char *base_env[] = {
+	env_home, env_url, env_tokens, "XDG_CONFIG_HOME", "CREDENTIALS_DIR",
+	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
+	"NO_COLOR", "TERM=dumb", NULL,
+};
+
+static void
+start(const char *const *extra)
+{
+	const char *args[32] = { "--data", test_data("registry.json"),
+	    "--token", TOKEN, "--forbid", "noaccess" };
+	int n = 6;
+
+	for (; extra != NULL && *extra != NULL && n < 31; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
+	fake_start(&fake, args);
+	home = test_tmpdir();
+	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	snprintf(env_tokens, sizeof(env_tokens),
+	    "OAUTH2_ACCESS_TOKENS=other=x,pierone=%s", TOKEN);
+}
+
+static void
+setup(void)
+{
+	start(NULL);
+}
+
+static void
+teardown(void)
+{
+	fake_stop(&fake);
+	test_rmtree(home);
+	free(home);
+	home = NULL;
+}
+
+/* Run pierone with base_env plus `env` (may be NULL), args NULL-ended. */
+static void
+pierone_env(struct run *r, const char *const *env, ...)
+{
+	const char *argv[32] = { getenv("PIERONE_BIN") };
+	const char *envp[64];
+	va_list ap;
+	int n = 1, m = 0;
+
+	ck_assert_msg(argv[0] != NULL, "PIERONE_BIN is not set");
+	va_start(ap, env);
+	while (n < 31 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	for (const char *const *e = base_env; *e != NULL; e++)
+		envp[m++] = *e;
+	for (; env != NULL && *env != NULL && m < 63; env++)
+		envp[m++] = *env;
+	envp[m] = NULL;
+	run_cmd(r, argv, envp);
+}
+
+#define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A failure: nothing on stdout, one line on stderr naming `what`. */
+static void
+assert_failed(const struct run *r, int status, const char *what)
+{
+	ck_assert_int_eq(r->status, status);
+	ck_assert_str_eq(r->out, "");
+	ck_assert_msg(strncmp(r->err, "pierone: ", 9) == 0, "stderr: %s",
+	    r->err);
+	ck_assert_msg(strstr(r->err, what) != NULL, "'%s' not in: %s", what,
+	    r->err);
+	ck_assert_msg(strstr(r->err, TOKEN) == NULL, "token leaked: %s",
+	    r->err);
+	if (status == 1)
+		ck_assert_int_eq(count_lines(r->err), 1);
+}
+
+static void
+assert_expected(const struct run *r, const char *file)
+{
+	char name[128];
+	char *want;
+
+	snprintf(name, sizeof(name), "expected/%s", file);
+	ck_assert_ptr_nonnull(want = test_slurp(test_data(name), NULL));
+	ck_assert_int_eq(r->status, 0);
+	ck_assert_str_eq(r->err, "");
+	ck_assert_str_eq(r->out, want);
+	free(want);
+}
+
+START_TEST(version_prints_name_and_touches_nothing)
+{
+	struct run r;
+	const char *env[] = { "HOME=/nonexistent", "PIERONE_URL", NULL };
+
+	pierone_env(&r, env, "--version", (const char *)NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Pier One CLI " PIERONE_VERSION "\n");
+	run_free(&r);
+	pierone_env(&r, env, "-V", (const char *)NULL);
+	ck_assert_str_eq(r.out, "Pier One CLI " PIERONE_VERSION "\n");
+	run_free(&r);
+	{
+		char *log = fake_log(&fake);
+
+		ck_assert_str_eq(log, "");
+		free(log);
+	}
+}
+END_TEST
+
+START_TEST(help_goes_to_stdout_and_exits_zero)
+{
+	struct run r;
+
+	pierone(&r, "--help");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "usage: pierone"));
+	ck_assert_ptr_nonnull(strstr(r.out, "artifacts"));
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	pierone(&r, "tags", "-h");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "usage: pierone tags"));
+	ck_assert_ptr_nonnull(strstr(r.out, "--limit"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(no_command_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, NULL);
+	assert_failed(&r, 2, "no command");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_command_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "frobnicate");
+	assert_failed(&r, 2, "unknown command 'frobnicate'");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(ambiguous_prefix_lists_candidates)
+{
+	struct run r;
+
+	pierone(&r, "t", "myteam");
+	assert_failed(&r, 2, "tags, teams");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unique_prefix_selects_command)
+{
+	struct run r;
+
+	pierone(&r, "lat", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_option_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "tags", "--frobnicate", "myteam");
+	assert_failed(&r, 2, "unknown option '--frobnicate'");
+	run_free(&r);
+	pierone(&r, "artifacts", "-l", "3", "myteam");
+	assert_failed(&r, 2, "unknown option '-l'");
+	run_free(&r);
+	pierone(&r, "-x", "teams");
+	assert_failed(&r, 2, "unknown option '-x'");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_output_format_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "teams", "-o", "xml");
+	assert_failed(&r, 2, "invalid output format 'xml'");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_limit_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "tags", "-l", "-1", "myteam");
+	assert_failed(&r, 2, "invalid limit '-1'");
+	run_free(&r);
+	pierone(&r, "tags", "-l", "many", "myteam");
+	assert_failed(&r, 2, "invalid limit 'many'");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(wrong_argument_count_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "latest", "myteam");
+	assert_failed(&r, 2, "missing argument");
+	run_free(&r);
+	pierone(&r, "artifacts", "myteam", "extra");
+	assert_failed(&r, 2, "too many arguments");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_names_are_refused_before_any_request)
+{
+	static const char *const teams[] = { "Team", "../x", "x", "my/team",
+	    "", "1team" };
+	static const char *const arts[] = { "../x", "..", ".", "a/b", "x?y",
+	    "a#b", "" };
+	struct run r;
+	char *log;
+
+	for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++) {
+		pierone(&r, "artifacts", teams[i]);
+		assert_failed(&r, 2, "team name");
+		run_free(&r);
+	}
+	for (size_t i = 0; i < sizeof(arts) / sizeof(arts[0]); i++) {
+		pierone(&r, "latest", "myteam", arts[i]);
+		assert_failed(&r, 2, "artifact name");
+		run_free(&r);
+		pierone(&r, "tags", "myteam", "myapp", arts[i]);
+		assert_failed(&r, 2, "artifact name");
+		run_free(&r);
+	}
+	log = fake_log(&fake);
+	ck_assert_str_eq(log, "");
+	free(log);
+}
+END_TEST
+
+START_TEST(artifact_names_are_percent_encoded)
+{
+	struct run r;
+	char *log;
+
+	pierone(&r, "latest", "myteam", "%2e%2e");
+	assert_failed(&r, 1, "not found");
+	run_free(&r);
+	pierone(&r, "latest", "myteam", "a b+c");
+	assert_failed(&r, 1, "not found");
+	run_free(&r);
+	log = fake_log(&fake);
+	ck_assert_ptr_nonnull(strstr(log,
+	    "/teams/myteam/artifacts/%252e%252e/tags"));
+	ck_assert_ptr_nonnull(strstr(log,
+	    "/teams/myteam/artifacts/a%20b%2Bc/tags"));
+	free(log);
+}
+END_TEST
+
+START_TEST(teams_json_is_sorted)
+{
+	struct run r;
+
+	pierone(&r, "teams", "-o", "json");
+	assert_expected(&r, "teams.json");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(teams_text_pads_to_the_widest_name)
+{
+	struct run r;
+
+	pierone(&r, "teams");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Name     \n"
+	    "a-team    \n" "myteam    \n" "noaccess  \n" "otherteam \n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(artifacts_json_tsv_and_text)
+{
+	struct run r;
+
+	pierone(&r, "artifacts", "myteam", "-o", "json");
+	assert_expected(&r, "artifacts-myteam.json");
+	run_free(&r);
+	pierone(&r, "artifacts", "-o", "tsv", "myteam");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "team\tartifact\nmyteam\talpha\n"
+	    "myteam\tempty\nmyteam\tmyapp\nmyteam\tother\n");
+	run_free(&r);
+	pierone(&r, "artifacts", "myteam");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "Team  \u2502Artifact\n"
+	    "myteam alpha    \n" "myteam empty    \n"
+	    "myteam myapp    \n" "myteam other    \n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(tags_of_named_artifact_keep_server_order)
+{
+	struct run r;
+
+	pierone(&r, "tags", "myteam", "myapp", "-o", "json");
+	assert_expected(&r, "tags-myteam-myapp.json");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(tags_of_team_show_last_three_per_artifact)
+{
+	struct run r;
+
+	pierone(&r, "tags", "myteam", "-o", "json");
+	assert_expected(&r, "tags-myteam.json");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(tags_limit_zero_shows_all)
+{
+	struct run r;
+
+	pierone(&r, "tags", "-l", "0", "myteam", "-o", "json");
+	assert_expected(&r, "tags-myteam-all.json");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(tags_rows_sorted_by_artifact_with_limit)
+{
+	struct run r;
+
+	pierone(&r, "tags", "--limit", "2", "--output", "json", "myteam",
+	    "other", "myapp");
+	assert_expected(&r, "tags-other-myapp-l2.json");
+	run_free(&r);
+}
+END_TEST
+
+/* Expected "ago" cell for an epoch, computed as the test runs. */
+static void
+ago(char *buf, size_t len, double epoch)
+{
+	format_ago(buf, len, (double)time(NULL) - epoch);
+}
+
+START_TEST(tags_tsv_has_raw_keys_and_relative_times)
+{
+	struct run r;
+	char a[32], b[32], want[512];
+
+	pierone(&r, "tags", "myteam", "other", "-o", "tsv");
+	ago(a, sizeof(a), 1582977600.5);
+	ago(b, sizeof(b), 1583064000.0);
+	snprintf(want, sizeof(want), "team\tartifact\ttag\tcreated_time\t"
+	    "created_by\tstatus\tstatus_reason\n"
+	    "myteam\tother\ta\t%s\tz\u00fcrich\tNot Processed\tNot Processed\n"
+	    "myteam\tother\tb\t%s\tx\tNot Processed\tNot Processed\n", a, b);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, want);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(tags_text_aligns_columns_like_the_python_client)
+{
+	struct run r;
+	char a[32], b[32], want[1024];
+
+	pierone(&r, "tags", "myteam", "other");
+	ago(a, sizeof(a), 1582977600.5);
+	ago(b, sizeof(b), 1583064000.0);
+	ck_assert_int_eq(strlen(a), strlen(b));
+	/* Titles are at least as wide as "Created" (7); times right-aligned. */
+	snprintf(want, sizeof(want),
+	    "Team  \u2502Artifact\u2502Tag\u2502%-*s\u2502By    \u2502"
+	    "Status       \u2502Status Reason\n"
+	    "myteam other    a   %*s z\u00fcrich Not Processed Not Processed \n"
+	    "myteam other    b   %*s x      Not Processed Not Processed \n",
+	    (int)(strlen(a) > 7 ? strlen(a) : 7), "Created",
+	    (int)(strlen(a) > 7 ? strlen(a) : 7), a,
+	    (int)(strlen(b) > 7 ? strlen(b) : 7), b);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, want);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(latest_is_greatest_created_time_in_every_format)
+{
+	static const char *const fmts[] = { "text", "json", "tsv" };
+	struct run r;
+
+	for (size_t i = 0; i < 3; i++) {
+		pierone(&r, "latest", "-o", fmts[i], "myteam", "myapp");
+		ck_assert_int_eq(r.status, 0);
+		ck_assert_str_eq(r.out, "1.8.5\n");
+		ck_assert_str_eq(r.err, "");
+		run_free(&r);
+	}
+	pierone(&r, "latest", "otherteam", "tool");
+	ck_assert_str_eq(r.out, "2.0\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(latest_of_artifact_without_tags_fails)
+{
+	struct run r;
+
+	pierone(&r, "latest", "myteam", "empty");
+	assert_failed(&r, 1, "latest tag not found");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_artifact_fails_with_not_found)
+{
+	struct run r;
+
+	pierone(&r, "latest", "myteam", "nope");
+	assert_failed(&r, 1, "artifact 'myteam/nope' not found");
+	run_free(&r);
+	pierone(&r, "tags", "myteam", "myapp", "nope");
+	assert_failed(&r, 1, "artifact 'myteam/nope' not found");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unknown_team_fails_with_not_found)
+{
+	struct run r;
+
+	pierone(&r, "artifacts", "noteam");
+	assert_failed(&r, 1, "team 'noteam' not found");
+	run_free(&r);
+	pierone(&r, "tags", "noteam");
+	assert_failed(&r, 1, "team 'noteam' not found");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(team_without_artifacts_fails_for_tags)
+{
+	struct run r;
+
+	pierone(&r, "tags", "a-team");
+	assert_failed(&r, 1, "team 'a-team' has no artifacts");
+	run_free(&r);
+	pierone(&r, "artifacts", "a-team", "-o", "json");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "[]\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(rejected_token_says_run_login)
+{
+	struct run r;
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=wrong-token",
+	    NULL };
+
+	pierone_env(&r, env, "teams", (const char *)NULL);
+	assert_failed(&r, 1, "HTTP 401");
+	ck_assert_ptr_nonnull(strstr(r.err, "pierone login"));
+	ck_assert_ptr_null(strstr(r.err, "wrong-token"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(forbidden_team_fails_with_403)
+{
+	struct run r;
+
+	pierone(&r, "artifacts", "noaccess");
+	assert_failed(&r, 1, "HTTP 403");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(no_token_anywhere_says_run_login)
+{
+	struct run r;
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS", NULL };
+	char *log;
+
+	pierone_env(&r, env, "teams", (const char *)NULL);
+	assert_failed(&r, 1, "run 'pierone login'");
+	run_free(&r);
+	log = fake_log(&fake);
+	ck_assert_str_eq(log, "");
+	free(log);
+}
+END_TEST
+
+START_TEST(token_from_zign_cache_is_used)
+{
+	struct run r;
+	char dir[600], file[700], yaml[256];
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS", NULL };
+
+	snprintf(dir, sizeof(dir), "%s/.config", home);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/.config/zign", home);
+	mkdir(dir, 0700);
+	snprintf(file, sizeof(file), "%s/tokens.yaml", dir);
+	snprintf(yaml, sizeof(yaml), "pierone:\n  access_token: %s\n"
+	    "  creation_time: %lld.25\n  expires_in: 3600\n"
+	    "  token_type: Bearer\n", TOKEN, (long long)time(NULL));
+	test_write_file(file, yaml);
+	pierone_env(&r, env, "latest", "myteam", "myapp", (const char *)NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(no_url_anywhere_says_how_to_set_it)
+{
+	struct run r;
+	const char *env[] = { "PIERONE_URL", NULL };
+
+	pierone_env(&r, env, "teams", (const char *)NULL);
+	assert_failed(&r, 1, "no registry URL configured");
+	ck_assert_ptr_nonnull(strstr(r.err, "--url"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(url_from_config_file_and_override_order)
+{
+	struct run r;
+	char cfg[600], yaml[160];
+	const char *env[] = { "PIERONE_URL", NULL };
+
+	snprintf(cfg, sizeof(cfg), "%s/p.yaml", home);
+	snprintf(yaml, sizeof(yaml), "url: %s\n", fake.url);
+	test_write_file(cfg, yaml);
+	pierone_env(&r, env, "-c", cfg, "latest", "myteam", "myapp",
+	    (const char *)NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+	/* --url beats the file and the environment */
+	snprintf(yaml, sizeof(yaml), "url: http://127.0.0.1:1\n");
+	test_write_file(cfg, yaml);
+	pierone(&r, "-c", cfg, "latest", "--url", fake.url, "myteam", "myapp");
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+	/* PIERONE_URL beats the file */
+	pierone(&r, "-c", cfg, "latest", "myteam", "myapp");
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(default_config_path_is_under_xdg_config_home)
+{
+	struct run r;
+	char dir[600], cfg[700], yaml[160], env_xdg[620];
+	const char *env[] = { "PIERONE_URL", env_xdg, NULL };
+
+	snprintf(dir, sizeof(dir), "%s/xdg", home);
+	mkdir(dir, 0700);
+	snprintf(env_xdg, sizeof(env_xdg), "XDG_CONFIG_HOME=%s", dir);
+	strlcat(dir, "/pierone", sizeof(dir));
+	mkdir(dir, 0700);
+	snprintf(cfg, sizeof(cfg), "%s/pierone.yaml", dir);
+	snprintf(yaml, sizeof(yaml), "url: %s/\n", fake.url);
+	test_write_file(cfg, yaml);
+	pierone_env(&r, env, "latest", "myteam", "myapp", (const char *)NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(corrupt_config_names_file_and_line)
+{
+	struct run r;
+	char cfg[600];
+
+	snprintf(cfg, sizeof(cfg), "%s/bad.yaml", home);
+	test_write_file(cfg, "url: [unclosed\n  x: y\n");
+	pierone(&r, "-c", cfg, "teams");
+	assert_failed(&r, 1, cfg);
+	ck_assert_ptr_nonnull(strstr(r.err, "line"));
+	run_free(&r);
+	pierone(&r, "-c", "/nonexistent/p.yaml", "teams");
+	assert_failed(&r, 1, "/nonexistent/p.yaml");
+	run_free(&r);
+}
+END_TEST
+
+static void
+fault_case(const char *spec, const char *what)
+{
+	const char *extra[] = { "--fault", spec, NULL };
+	struct run r;
+
+	teardown();
+	start(extra);
+	pierone(&r, "tags", "myteam");
+	assert_failed(&r, 1, what);
+	run_free(&r);
+}
+
+START_TEST(server_error_fails_without_partial_output)
+{
+	fault_case("status=500@/other/", "HTTP 500");
+}
+END_TEST
+
+START_TEST(invalid_json_fails_with_bad_response)
+{
+	fault_case("invalid-json@/artifacts/myapp/", "invalid JSON");
+}
+END_TEST
+
+START_TEST(wrong_json_shape_fails_with_bad_response)
+{
+	fault_case("wrong-shape@/artifacts/alpha/", "expected a JSON array");
+}
+END_TEST
+
+START_TEST(truncated_body_fails)
+{
+	fault_case("truncated@/artifacts/myapp/", "'myteam/myapp'");
+}
+END_TEST
+
+START_TEST(hanging_server_times_out)
+{
+	const char *extra[] = { "--fault", "hang", NULL };
+	const char *env[] = { "PIERONE_TIMEOUT=1", NULL };
+	struct run r;
+
+	teardown();
+	start(extra);
+	pierone_env(&r, env, "teams", (const char *)NULL);
+	assert_failed(&r, 1, "timed out");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(connection_refused_fails_with_network_error)
+{
+	struct run r;
+	char url[64];
+
+	/* A port that was just in use and is now closed. */
+	snprintf(url, sizeof(url), "%s", fake.url);
+	fake_stop(&fake);
+	pierone(&r, "teams", "--url", url);
+	assert_failed(&r, 1, "cannot list teams");
+	ck_assert_ptr_nonnull(strstr(r.err, "127.0.0.1"));
+	run_free(&r);
+}
+END_TEST
+
+Suite *
+cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, version_prints_name_and_touches_nothing);
+	tcase_add_test(tc, help_goes_to_stdout_and_exits_zero);
+	tcase_add_test(tc, no_command_is_a_usage_error);
+	tcase_add_test(tc, unknown_command_is_a_usage_error);
+	tcase_add_test(tc, ambiguous_prefix_lists_candidates);
+	tcase_add_test(tc, unique_prefix_selects_command);
+	tcase_add_test(tc, unknown_option_is_a_usage_error);
+	tcase_add_test(tc, bad_output_format_is_a_usage_error);
+	tcase_add_test(tc, bad_limit_is_a_usage_error);
+	tcase_add_test(tc, wrong_argument_count_is_a_usage_error);
+	tcase_add_test(tc, bad_names_are_refused_before_any_request);
+	tcase_add_test(tc, artifact_names_are_percent_encoded);
+	tcase_add_test(tc, teams_json_is_sorted);
+	tcase_add_test(tc, teams_text_pads_to_the_widest_name);
+	tcase_add_test(tc, artifacts_json_tsv_and_text);
+	tcase_add_test(tc, tags_of_named_artifact_keep_server_order);
+	tcase_add_test(tc, tags_of_team_show_last_three_per_artifact);
+	tcase_add_test(tc, tags_limit_zero_shows_all);
+	tcase_add_test(tc, tags_rows_sorted_by_artifact_with_limit);
+	tcase_add_test(tc, tags_tsv_has_raw_keys_and_relative_times);
+	tcase_add_test(tc, tags_text_aligns_columns_like_the_python_client);
+	tcase_add_test(tc, latest_is_greatest_created_time_in_every_format);
+	tcase_add_test(tc, latest_of_artifact_without_tags_fails);
+	tcase_add_test(tc, unknown_artifact_fails_with_not_found);
+	tcase_add_test(tc, unknown_team_fails_with_not_found);
+	tcase_add_test(tc, team_without_artifacts_fails_for_tags);
+	tcase_add_test(tc, rejected_token_says_run_login);
+	tcase_add_test(tc, forbidden_team_fails_with_403);
+	tcase_add_test(tc, no_token_anywhere_says_run_login);
+	tcase_add_test(tc, token_from_zign_cache_is_used);
+	tcase_add_test(tc, no_url_anywhere_says_how_to_set_it);
+	tcase_add_test(tc, url_from_config_file_and_override_order);
+	tcase_add_test(tc, default_config_path_is_under_xdg_config_home);
+	tcase_add_test(tc, corrupt_config_names_file_and_line);
+	tcase_add_test(tc, server_error_fails_without_partial_output);
+	tcase_add_test(tc, invalid_json_fails_with_bad_response);
+	tcase_add_test(tc, wrong_json_shape_fails_with_bad_response);
+	tcase_add_test(tc, truncated_body_fails);
+	tcase_add_test(tc, hanging_server_times_out);
+	tcase_add_test(tc, connection_refused_fails_with_network_error);
+	suite_add_tcase(s, tc);
+	return s;
+}

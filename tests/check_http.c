@@ -1,0 +1,375 @@
+/*
+ * The registry calls of libpierone against the fake registry: results,
+ * and how every HTTP and transport failure maps to a code and a message.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests.h"
+#include "pierone.h"
+
+#define TOKEN "lib-test-token"
+
+static struct fake fake;
+static pierone_client *client;
+
+static void
+start_with(const char *const *extra, const char *token, long timeout_ms)
+{
+	const char *args[16] = { "--data", test_data("registry.json"),
+	    "--token", TOKEN, "--forbid", "noaccess" };
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	int n = 6;
+
+	for (; extra != NULL && *extra != NULL && n < 15; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
+	fake_start(&fake, args);
+	o.url = fake.url;
+	o.token = token;
+	o.timeout_ms = timeout_ms;
+	ck_assert_int_eq(pierone_client_new(&client, &o, &err), 0);
+}
+
+static void
+setup(void)
+{
+	start_with(NULL, TOKEN, 0);
+}
+
+static void
+teardown(void)
+{
+	pierone_client_free(client);
+	client = NULL;
+	fake_stop(&fake);
+}
+
+static void
+restart(const char *fault, const char *token, long timeout_ms)
+{
+	const char *extra[] = { "--fault", fault, NULL };
+
+	teardown();
+	start_with(fault != NULL ? extra : NULL, token, timeout_ms);
+}
+
+static void
+assert_msg_has(const char *what)
+{
+	const char *msg = pierone_errmsg(client);
+
+	ck_assert_msg(strstr(msg, what) != NULL, "'%s' not in '%s'", what,
+	    msg);
+	ck_assert_msg(strstr(msg, TOKEN) == NULL, "token in '%s'", msg);
+}
+
+START_TEST(client_needs_a_url)
+{
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	pierone_client *c = (pierone_client *)1;
+
+	ck_assert_int_eq(pierone_client_new(&c, &o, &err), PIERONE_ECONFIG);
+	ck_assert_ptr_null(c);
+	ck_assert_ptr_nonnull(strstr(err.msg, "URL"));
+	o.url = "ftp://x";
+	ck_assert_int_eq(pierone_client_new(&c, &o, &err), PIERONE_ECONFIG);
+	o.version = 99;
+	ck_assert_int_eq(pierone_client_new(&c, &o, &err), PIERONE_EINVAL);
+	pierone_client_free(NULL);
+}
+END_TEST
+
+START_TEST(client_url_is_normalised)
+{
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	pierone_client *c;
+
+	o.url = "registry.example.org/";
+	ck_assert_int_eq(pierone_client_new(&c, &o, &err), 0);
+	ck_assert_str_eq(pierone_client_url(c), "https://registry.example.org");
+	pierone_client_free(c);
+}
+END_TEST
+
+START_TEST(teams_come_as_the_server_sent_them)
+{
+	struct pierone_strlist *l;
+
+	ck_assert_int_eq(pierone_teams_list(&l, client), 0);
+	ck_assert_uint_eq(l->count, 4);
+	ck_assert_str_eq(l->items[0], "myteam");
+	ck_assert_str_eq(l->items[3], "noaccess");
+	pierone_strlist_sort(l);
+	ck_assert_str_eq(l->items[0], "a-team");
+	pierone_strlist_free(l);
+}
+END_TEST
+
+START_TEST(artifacts_of_a_team)
+{
+	struct pierone_strlist *l;
+
+	ck_assert_int_eq(pierone_artifacts_list(&l, client, "myteam"), 0);
+	ck_assert_uint_eq(l->count, 4);
+	ck_assert_str_eq(l->items[0], "myapp");
+	pierone_strlist_free(l);
+	ck_assert_int_eq(pierone_artifacts_list(&l, client, "a-team"), 0);
+	ck_assert_uint_eq(l->count, 0);
+	pierone_strlist_free(l);
+}
+END_TEST
+
+START_TEST(tags_are_mapped_with_nulls_and_unknown_keys)
+{
+	struct pierone_tag_list *l;
+
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "myapp"), 0);
+	ck_assert_uint_eq(l->count, 5);
+	ck_assert_str_eq(l->tags[0].name, "1.0");
+	ck_assert(l->tags[0].created.valid);
+	ck_assert_int_eq(l->tags[0].created.sec, 1431013791);
+	ck_assert_int_eq(l->tags[0].created.ms, 230);
+	ck_assert_str_eq(l->tags[1].status, "Not Vulnerable");
+	ck_assert_str_eq(l->tags[1].status_reason, "No CVEs found");
+	ck_assert_ptr_null(l->tags[2].status);
+	ck_assert_ptr_null(l->tags[3].created_by);
+	ck_assert_ptr_null(l->tags[3].image);
+	ck_assert_str_eq(l->tags[2].image, "sha256:"
+	    "3333333333333333333333333333333333333333333333333333333333333333");
+	ck_assert_int_eq(pierone_tags_latest_index(l), 2);
+	pierone_tag_list_free(l);
+}
+END_TEST
+
+START_TEST(latest_tag_is_by_time_not_position)
+{
+	char *tag;
+
+	ck_assert_int_eq(pierone_latest_tag(&tag, client, "myteam", "myapp"), 0);
+	ck_assert_str_eq(tag, "1.8.5");
+	free(tag);
+	ck_assert_int_eq(pierone_latest_tag(&tag, client, "myteam", "empty"),
+	    PIERONE_ENOTFOUND);
+	ck_assert_ptr_null(tag);
+	assert_msg_has("latest tag not found");
+}
+END_TEST
+
+START_TEST(unknown_team_is_not_found)
+{
+	struct pierone_strlist *l;
+
+	ck_assert_int_eq(pierone_artifacts_list(&l, client, "nope"),
+	    PIERONE_ENOTFOUND);
+	ck_assert_ptr_null(l);
+	assert_msg_has("team 'nope' not found");
+}
+END_TEST
+
+START_TEST(unknown_artifact_is_not_found)
+{
+	struct pierone_tag_list *l;
+
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "nope"),
+	    PIERONE_ENOTFOUND);
+	assert_msg_has("artifact 'myteam/nope' not found");
+}
+END_TEST
+
+START_TEST(invalid_names_make_no_request)
+{
+	struct pierone_tag_list *l;
+	struct pierone_strlist *s;
+	char *log;
+
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "../x"),
+	    PIERONE_EINVAL);
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "a?b"),
+	    PIERONE_EINVAL);
+	ck_assert_int_eq(pierone_tags_list(&l, client, "My", "app"),
+	    PIERONE_EINVAL);
+	ck_assert_int_eq(pierone_artifacts_list(&s, client, "../etc"),
+	    PIERONE_EINVAL);
+	assert_msg_has("invalid team name");
+	log = fake_log(&fake);
+	ck_assert_str_eq(log, "");
+	free(log);
+}
+END_TEST
+
+START_TEST(names_are_percent_encoded_on_the_wire)
+{
+	struct pierone_tag_list *l;
+	char *log;
+
+	pierone_tags_list(&l, client, "myteam", "a b%2e\xc3\xa9");
+	log = fake_log(&fake);
+	ck_assert_ptr_nonnull(strstr(log,
+	    "GET /teams/myteam/artifacts/a%20b%252e%C3%A9/tags 404"));
+	free(log);
+}
+END_TEST
+
+START_TEST(bad_token_is_an_auth_error)
+{
+	struct pierone_strlist *l;
+
+	restart(NULL, "not-the-token", 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_EAUTH);
+	assert_msg_has("HTTP 401");
+	assert_msg_has("pierone login");
+	ck_assert_ptr_null(strstr(pierone_errmsg(client), "not-the-token"));
+}
+END_TEST
+
+START_TEST(missing_token_is_an_auth_error)
+{
+	struct pierone_strlist *l;
+
+	restart(NULL, NULL, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_EAUTH);
+}
+END_TEST
+
+START_TEST(forbidden_team_is_forbidden)
+{
+	struct pierone_strlist *l;
+
+	ck_assert_int_eq(pierone_artifacts_list(&l, client, "noaccess"),
+	    PIERONE_EFORBIDDEN);
+	assert_msg_has("HTTP 403");
+	assert_msg_has("'noaccess'");
+}
+END_TEST
+
+START_TEST(server_errors_are_server_errors)
+{
+	struct pierone_strlist *l;
+
+	restart("status=503", TOKEN, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_ESERVER);
+	assert_msg_has("HTTP 503");
+	assert_msg_has("/teams");
+}
+END_TEST
+
+START_TEST(unexpected_status_is_a_bad_response)
+{
+	struct pierone_strlist *l;
+
+	restart("status=418", TOKEN, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_EBADRESPONSE);
+	assert_msg_has("HTTP 418");
+}
+END_TEST
+
+START_TEST(invalid_json_is_a_bad_response)
+{
+	struct pierone_tag_list *l;
+
+	restart("invalid-json", TOKEN, 0);
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "myapp"),
+	    PIERONE_EBADRESPONSE);
+	assert_msg_has("invalid JSON");
+	assert_msg_has("'myteam/myapp'");
+}
+END_TEST
+
+START_TEST(wrong_shape_is_a_bad_response)
+{
+	struct pierone_strlist *l;
+
+	restart("wrong-shape", TOKEN, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_EBADRESPONSE);
+	assert_msg_has("expected a JSON array");
+}
+END_TEST
+
+START_TEST(truncated_body_is_a_network_error)
+{
+	struct pierone_tag_list *l;
+
+	restart("truncated", TOKEN, 0);
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "myapp"),
+	    PIERONE_ENETWORK);
+}
+END_TEST
+
+START_TEST(hanging_server_times_out)
+{
+	struct pierone_strlist *l;
+
+	restart("hang", TOKEN, 300);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_ETIMEOUT);
+	assert_msg_has("timed out");
+}
+END_TEST
+
+START_TEST(refused_connection_is_a_network_error)
+{
+	struct pierone_strlist *l;
+
+	fake_stop(&fake);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_ENETWORK);
+	assert_msg_has("cannot list teams");
+}
+END_TEST
+
+START_TEST(one_client_serves_many_requests)
+{
+	struct pierone_tag_list *l;
+	char *log;
+	int n = 0;
+
+	for (int i = 0; i < 20; i++) {
+		ck_assert_int_eq(pierone_tags_list(&l, client, "myteam",
+		    "alpha"), 0);
+		ck_assert_uint_eq(l->count, 5);
+		pierone_tag_list_free(l);
+	}
+	log = fake_log(&fake);
+	for (char *p = log; (p = strstr(p, " 200")) != NULL; p++)
+		n++;
+	ck_assert_int_eq(n, 20);
+	free(log);
+}
+END_TEST
+
+Suite *
+http_suite(void)
+{
+	Suite *s = suite_create("http");
+	TCase *tc = tcase_create("http");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, client_needs_a_url);
+	tcase_add_test(tc, client_url_is_normalised);
+	tcase_add_test(tc, teams_come_as_the_server_sent_them);
+	tcase_add_test(tc, artifacts_of_a_team);
+	tcase_add_test(tc, tags_are_mapped_with_nulls_and_unknown_keys);
+	tcase_add_test(tc, latest_tag_is_by_time_not_position);
+	tcase_add_test(tc, unknown_team_is_not_found);
+	tcase_add_test(tc, unknown_artifact_is_not_found);
+	tcase_add_test(tc, invalid_names_make_no_request);
+	tcase_add_test(tc, names_are_percent_encoded_on_the_wire);
+	tcase_add_test(tc, bad_token_is_an_auth_error);
+	tcase_add_test(tc, missing_token_is_an_auth_error);
+	tcase_add_test(tc, forbidden_team_is_forbidden);
+	tcase_add_test(tc, server_errors_are_server_errors);
+	tcase_add_test(tc, unexpected_status_is_a_bad_response);
+	tcase_add_test(tc, invalid_json_is_a_bad_response);
+	tcase_add_test(tc, wrong_shape_is_a_bad_response);
+	tcase_add_test(tc, truncated_body_is_a_network_error);
+	tcase_add_test(tc, hanging_server_times_out);
+	tcase_add_test(tc, refused_connection_is_a_network_error);
+	tcase_add_test(tc, one_client_serves_many_requests);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,303 @@
+/*
+ * Test helpers: fixtures, temporary directories, the fake registry and
+ * running the pierone binary with its output captured.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests.h"
+
+extern char **environ;
+
+const char *
+test_data_dir(void)
+{
+	const char *d = getenv("TEST_DATA");
+
+	return d != NULL ? d : "tests/data";
+}
+
+const char *
+test_data(const char *name)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", test_data_dir(), name);
+	return path;
+}
+
+char *
+test_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+	} while (got > 0);
+	fclose(fp);
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+void
+test_write_file(const char *path, const char *content)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	size_t len = strlen(content);
+
+	ck_assert_msg(fd != -1, "cannot create %s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, content, len), (ssize_t)len);
+	close(fd);
+}
+
+char *
+test_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir;
+
+	ck_assert_int_ne(asprintf(&dir, "%s/pierone-test.XXXXXX",
+	    base != NULL ? base : "/tmp"), -1);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		chmod(path, 0700);
+	return remove(path);
+}
+
+void
+test_rmtree(const char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Read the port line the fake registry prints, waiting at most 10 s. */
+static int
+read_port(int fd)
+{
+	char line[32];
+	size_t n = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t got;
+
+	while (n < sizeof(line) - 1) {
+		if (poll(&p, 1, 10000) <= 0)
+			return -1;
+		if ((got = read(fd, line + n, 1)) <= 0)
+			return -1;
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	return atoi(line);
+}
+
+void
+fake_start(struct fake *f, const char *const *args)
+{
+	const char *bin = getenv("FAKE_REGISTRY");
+	const char *argv[64];
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int fds[2], n = 0;
+
+	memset(f, 0, sizeof(*f));
+	ck_assert_msg(bin != NULL, "FAKE_REGISTRY is not set");
+	f->dir = test_tmpdir();
+	snprintf(f->log, sizeof(f->log), "%s/requests.log", f->dir);
+	argv[n++] = bin;
+	argv[n++] = "--log";
+	argv[n++] = f->log;
+	for (; args != NULL && *args != NULL && n < 62; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	ck_assert_int_eq(pipe(fds), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	posix_spawn_file_actions_addclose(&fa, fds[1]);
+	ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL,
+	    (char *const *)argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	f->pid = pid;
+	f->port = read_port(fds[0]);
+	close(fds[0]);
+	if (f->port <= 0) {
+		fake_stop(f);
+		ck_abort_msg("fake registry did not start");
+	}
+	snprintf(f->url, sizeof(f->url), "http://127.0.0.1:%d", f->port);
+}
+
+void
+fake_stop(struct fake *f)
+{
+	int st;
+
+	if (f->pid > 0) {
+		kill(f->pid, SIGTERM);
+		waitpid(f->pid, &st, 0);
+		f->pid = 0;
+	}
+	test_rmtree(f->dir);
+	free(f->dir);
+	f->dir = NULL;
+}
+
+char *
+fake_log(const struct fake *f)
+{
+	char *s = test_slurp(f->log, NULL);
+
+	return s != NULL ? s : strdup("");
+}
+
+/* Collect both pipes until the child closes them. */
+static void
+drain(int outfd, int errfd, struct run *r)
+{
+	struct pollfd p[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
+	char **dst[2] = { &r->out, &r->err };
+	size_t len[2] = { 0, 0 };
+	char chunk[4096];
+	ssize_t n;
+	int nopen = 2;
+
+	r->out = strdup("");
+	r->err = strdup("");
+	while (nopen > 0 && poll(p, 2, 30000) > 0) {
+		for (int i = 0; i < 2; i++) {
+			if (p[i].fd < 0 || p[i].revents == 0)
+				continue;
+			if ((n = read(p[i].fd, chunk, sizeof(chunk))) <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				nopen--;
+				continue;
+			}
+			*dst[i] = realloc(*dst[i], len[i] + (size_t)n + 1);
+			memcpy(*dst[i] + len[i], chunk, (size_t)n);
+			len[i] += (size_t)n;
+			(*dst[i])[len[i]] = '\0';
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+}
+
+/* environ plus `env` (NAME=VALUE sets, NAME unsets); caller frees array. */
+static char **
+make_env(const char *const *env)
+{
+	size_t n = 0, k = 0, m = 0;
+	char **out;
+
+	while (environ[n] != NULL)
+		n++;
+	while (env != NULL && env[m] != NULL)
+		m++;
+	out = calloc(n + m + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		bool drop = false;
+
+		for (size_t j = 0; j < m; j++) {
+			size_t len = strcspn(env[j], "=");
+
+			if (strncmp(environ[i], env[j], len) == 0 &&
+			    environ[i][len] == '=')
+				drop = true;
+		}
+		if (!drop)
+			out[k++] = environ[i];
+	}
+	/* A later entry for the same name wins over an earlier one. */
+	for (size_t j = 0; j < m; j++) {
+		size_t len = strcspn(env[j], "=");
+		bool later = false;
+
+		for (size_t l = j + 1; l < m; l++)
+			if (strncmp(env[l], env[j], len) == 0 &&
+			    (env[l][len] == '=' || env[l][len] == '\0'))
+				later = true;
+		if (!later && env[j][len] == '=')
+			out[k++] = (char *)env[j];
+	}
+	out[k] = NULL;
+	return out;
+}
+
+void
+run_cmd(struct run *r, const char *const *argv, const char *const *env)
+{
+	posix_spawn_file_actions_t fa;
+	int out[2], err[2], st;
+	char **envp = make_env(env);
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	ck_assert_int_eq(pipe(out), 0);
+	ck_assert_int_eq(pipe(err), 0);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
+	posix_spawn_file_actions_addclose(&fa, out[0]);
+	posix_spawn_file_actions_addclose(&fa, err[0]);
+	posix_spawn_file_actions_addclose(&fa, out[1]);
+	posix_spawn_file_actions_addclose(&fa, err[1]);
+	ck_assert_int_eq(posix_spawn(&pid, argv[0], &fa, NULL,
+	    (char *const *)argv, envp), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	free(envp);
+	close(out[1]);
+	close(err[1]);
+	drain(out[0], err[0], r);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

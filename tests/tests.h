@@ -1,0 +1,72 @@
+/*
+ * The Check suites of libpierone and pierone(1), one file per module, all
+ * run by check_main.c.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef PIERONE_TESTS_H
+#define PIERONE_TESTS_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+Suite *time_suite(void);	/* check_time.c */
+Suite *names_suite(void);	/* check_names.c */
+Suite *json_suite(void);	/* check_json.c */
+Suite *latest_suite(void);	/* check_latest.c */
+Suite *config_suite(void);	/* check_config.c */
+Suite *token_suite(void);	/* check_token.c */
+Suite *http_suite(void);	/* check_http.c */
+Suite *output_suite(void);	/* check_output.c */
+Suite *cli_suite(void);		/* check_cli.c */
+
+/* harness.c ------------------------------------------------------------ */
+
+/* Directory of the fixture files (tests/data), from $TEST_DATA. */
+const char *test_data_dir(void);
+/* "$TEST_DATA/name" in a static buffer. */
+const char *test_data(const char *name);
+/* Read a whole file into a malloc'd NUL-terminated string; NULL on error. */
+char *test_slurp(const char *path, size_t *len);
+/* Write a file (mode 0600), creating it. */
+void test_write_file(const char *path, const char *content);
+
+/* A fresh temporary directory (mkdtemp); removed by test_rmtree(). */
+char *test_tmpdir(void);
+void test_rmtree(const char *dir);
+
+/* The fake registry (tests/fake_registry.c), started by the tests. */
+struct fake {
+	int pid;
+	int port;
+	char url[64];		/* http://127.0.0.1:PORT */
+	char log[256];		/* request log file, in a temp dir */
+	char *dir;
+};
+
+/*
+ * Start $FAKE_REGISTRY with `args` (NULL-terminated, without --port or
+ * --log, which are added), wait until it reports its port.  Fails the test
+ * when it cannot start.
+ */
+void fake_start(struct fake *f, const char *const *args);
+void fake_stop(struct fake *f);
+/* The request log so far (caller frees), "" when nothing was requested. */
+char *fake_log(const struct fake *f);
+
+/* Run a program and capture what it wrote. */
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char *out;
+	char *err;
+};
+
+/*
+ * Run argv with the environment `env` added to (NAME=VALUE entries, or
+ * NAME alone to unset it), stdin from /dev/null.
+ */
+void run_cmd(struct run *r, const char *const *argv, const char *const *env);
+void run_free(struct run *r);
+
+#endif /* PIERONE_TESTS_H */
