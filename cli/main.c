@@ -219,6 +219,13 @@ cli_connect(struct cli *cli)
 	}
 	if (cli->url == NULL && cli->config.url == NULL)
 		return connect_client(cli, &tok);
+	if (cli->url != NULL) {		/* a bad --url is a usage error */
+		char *url;
+
+		if (pierone_url_normalize(&url, cli->url, &err) != 0)
+			return cli_usage_error(cli->cmd, "%s", err.msg);
+		free(url);
+	}
 	if ((flags & NEED_TOKEN) && pierone_token_find(&tok, 0, &err) != 0) {
 		cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;

@@ -249,6 +249,57 @@ int pierone_latest_tag(char **out, pierone_client *client, const char *team,
     const char *artifact);
 
 /* ---------------------------------------------------------------------
+ * Docker's credential files
+ */
+
+enum pierone_docker_format {
+	PIERONE_DOCKER_CONFIG_JSON = 1,	/* {"auths": {URL: {...}}, ...} */
+	PIERONE_DOCKER_DOCKERCFG,	/* legacy {URL: {...}} */
+};
+
+#define PIERONE_DOCKER_USER	"oauth2"
+#define PIERONE_DOCKER_EMAIL	"no-mail-required@example.org"
+
+/*
+ * Where Docker reads its credentials: $DOCKER_CONFIG/config.json (default
+ * ~/.docker/config.json), or ~/.dockercfg.  *out is the caller's (free()).
+ */
+int pierone_docker_default_path(char **out, enum pierone_docker_format fmt,
+    struct pierone_err *err);
+
+/*
+ * Store credentials for `registry` (the URL as configured, for example
+ * "https://pierone.example.org"; it is the key) in the file at `path`:
+ * "auth" = base64("oauth2:" TOKEN), "email" = PIERONE_DOCKER_EMAIL.
+ * Every other key and entry is kept.  A missing file is created (0600,
+ * directory 0700); an existing one keeps its mode.  The file is replaced
+ * atomically (temp file, fsync, rename; rewritten in place when rename
+ * fails with EBUSY) under an exclusive flock(2) on PATH.lock, and a
+ * symbolic link is followed to its target.  A file that is not valid JSON
+ * is left untouched: PIERONE_ECONFIG naming the file and the position.
+ * For config.json, *shadowed (may be NULL) tells whether a credHelpers
+ * entry for the registry's host would make Docker ignore the new entry.
+ */
+int pierone_docker_store_auth(const char *path, enum pierone_docker_format fmt,
+    const char *registry, const char *token, bool *shadowed,
+    struct pierone_err *err);
+
+/*
+ * config.json only: set credHelpers[HOST] = helper ("pierone" makes Docker
+ * run docker-credential-pierone) and remove the "auths" entries for the
+ * registry (its URL and its host).  Same safety rules as above.
+ */
+int pierone_docker_store_helper(const char *path, const char *registry,
+    const char *helper, struct pierone_err *err);
+
+/*
+ * The host[:port] part of a registry URL, as credHelpers and Docker's
+ * image names use it.  *out is the caller's (free()).
+ */
+int pierone_registry_host(char **out, const char *registry,
+    struct pierone_err *err);
+
+/* ---------------------------------------------------------------------
  * Time
  */
 

@@ -34,7 +34,7 @@ token_set(struct pierone_token *t, const char *value, size_t len,
 static int
 from_env(struct pierone_token *t)
 {
-	const char *s = getenv("OAUTH2_ACCESS_TOKENS"), *eq, *end;
+	const char *s = getenv("OAUTH2_ACCESS_TOKENS"), *eq, *end, *name_end;
 	size_t nlen = strlen(TOKEN_NAME);
 
 	for (; s != NULL && *s != '\0'; s = *end ? end + 1 : end) {
@@ -43,7 +43,11 @@ from_env(struct pierone_token *t)
 			s++;
 		if ((eq = memchr(s, '=', (size_t)(end - s))) == NULL)
 			continue;
-		if ((size_t)(eq - s) != nlen || memcmp(s, TOKEN_NAME, nlen))
+		for (name_end = eq; name_end > s &&
+		    isspace((unsigned char)name_end[-1]); name_end--)
+			;
+		if ((size_t)(name_end - s) != nlen ||
+		    memcmp(s, TOKEN_NAME, nlen) != 0)
 			continue;
 		for (eq++; eq < end && isspace((unsigned char)*eq); eq++)
 			;

@@ -306,6 +306,32 @@ START_TEST(artifact_names_are_percent_encoded)
 }
 END_TEST
 
+START_TEST(bad_url_option_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "teams", "--url", "ftp://x");
+	assert_failed(&r, 2, "unsupported URL 'ftp://x'");
+	run_free(&r);
+	pierone(&r, "teams", "--url", "");
+	assert_failed(&r, 2, "URL is empty");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(token_list_may_have_blanks_around_names)
+{
+	struct run r;
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS= other=x , pierone = "
+	    TOKEN " ", NULL };
+
+	pierone_env(&r, env, "latest", "myteam", "myapp", (const char *)NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(teams_json_is_sorted)
 {
 	struct run r;
@@ -731,6 +757,8 @@ cli_suite(void)
 	tcase_add_test(tc, wrong_argument_count_is_a_usage_error);
 	tcase_add_test(tc, bad_names_are_refused_before_any_request);
 	tcase_add_test(tc, artifact_names_are_percent_encoded);
+	tcase_add_test(tc, bad_url_option_is_a_usage_error);
+	tcase_add_test(tc, token_list_may_have_blanks_around_names);
 	tcase_add_test(tc, teams_json_is_sorted);
 	tcase_add_test(tc, teams_text_pads_to_the_widest_name);
 	tcase_add_test(tc, artifacts_json_tsv_and_text);

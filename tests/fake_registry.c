@@ -1,0 +1,1138 @@
+/*
+ * fake_registry.c - a small fake Pier One registry for the test suites,
+ * the demo and the benchmarks.  It serves a fixed data set (a JSON file
+ * and/or generated teams) on 127.0.0.1 and injects faults on request.
+ *
+ * Each connection gets its own thread, so that --delay-ms, "hang" and
+ * "slow" only hold up their own request.  Every sleep is made of short
+ * steps that watch a quit flag: SIGTERM must end the process within
+ * about a second, even with requests in flight.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <microhttpd.h>
+
+#define PROG		"fake-registry"
+#define MAXSEG		6		/* the longest route has 5 segments */
+#define GEN_EPOCH	1577836800	/* 2020-01-01T00:00:00Z, a midnight */
+#define HUGE_ITEM	65		/* "aaa…a", with quotes and comma */
+
+enum fmode { F_NONE, F_STATUS, F_RETRY, F_INVALID, F_SHAPE, F_TRUNC,
+    F_HANG, F_SLOW, F_HUGE };
+
+static const char *const fmodes[] = { [F_STATUS] = "status=",
+    [F_RETRY] = "retry-after=", [F_INVALID] = "invalid-json",
+    [F_SHAPE] = "wrong-shape", [F_TRUNC] = "truncated", [F_HANG] = "hang",
+    [F_SLOW] = "slow", [F_HUGE] = "huge=" };
+
+struct fault {
+	enum fmode	 mode;
+	uint64_t	 arg;		/* status code or body size */
+	const char	*retry;		/* Retry-After value */
+	const char	*substr;	/* NULL: every path */
+	bool		 counted;
+	atomic_long	 left;		/* shared by all connection threads */
+	char		*spec;		/* owned copy the strings point into */
+};
+
+struct artifact {
+	char		*name;
+	char		*tags_json;	/* from --data; NULL when generated */
+	char		*names_json;	/* the same tags' names, for /v2 */
+	unsigned long	 ngen;		/* number of generated tags */
+	uint64_t	 seed;		/* makes generated digests differ */
+};
+
+struct team {
+	char		*name;
+	struct artifact	*arts;
+	size_t		 narts;
+};
+
+/* Per request state, allocated by the URI log callback. */
+struct request {
+	bool		 started;	/* the handler has seen the headers */
+	char		*raw;		/* request target, still encoded */
+	char		*path;		/* raw up to '?'; split up later */
+	char		 buf[];
+};
+
+struct reply {
+	unsigned	 status;
+	char		*body;		/* malloc'd, MHD frees it */
+	size_t		 len;
+	enum fmode	 how;		/* F_TRUNC, F_SLOW, F_HUGE or F_NONE */
+	uint64_t	*huge;		/* size wanted, for F_HUGE */
+	const char	*hname, *hvalue; /* one optional extra header */
+};
+
+struct sbuf {
+	char		*p;
+	size_t		 len, cap;
+};
+
+/* A body sent by callback: "truncated" stops halfway, "slow" drips. */
+struct stream {
+	char		*body;
+	size_t		 len;
+	bool		 slow;
+};
+
+static struct {
+	const char	 *data, *port_file;
+	const char	**tokens, **forbid, **gens;
+	size_t		  ntokens, nforbid, ngens, nfaults;
+	struct fault	 *faults;
+	unsigned long	  port, delay_ms;
+	int		  logfd;
+} opt = { .logfd = -1 };
+
+static struct team	*teams;
+static size_t		 nteams;
+static cJSON		*doc;		/* only while loading --data */
+static atomic_bool	 quit;
+
+static void
+cleanup(void)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < nteams; i++) {
+		for (j = 0; j < teams[i].narts; j++) {
+			free(teams[i].arts[j].name);
+			free(teams[i].arts[j].tags_json);
+			free(teams[i].arts[j].names_json);
+		}
+		free(teams[i].arts);
+		free(teams[i].name);
+	}
+	free(teams);
+	for (i = 0; i < opt.nfaults; i++)
+		free(opt.faults[i].spec);
+	free(opt.faults);
+	free(opt.tokens);
+	free(opt.forbid);
+	free(opt.gens);
+	cJSON_Delete(doc);
+	if (opt.logfd != -1)
+		close(opt.logfd);
+}
+
+/* Errors before serving: one line on stderr, and nothing for LSan. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cleanup();
+	exit(1);
+}
+
+/* Running out of memory is not worth handling in a test server. */
+static void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	if ((p = reallocarray(p, n, size)) == NULL) {
+		fputs(PROG ": out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	return strcpy(xrealloc(NULL, strlen(s) + 1, 1), s);
+}
+
+static void
+usage(void)
+{
+	fputs("usage: " PROG " --data FILE [--token TOKEN]... [--port N] "
+	    "[--port-file FILE]\n"
+	    "\t[--delay-ms N] [--forbid TEAM]... [--fault SPEC]... "
+	    "[--log FILE]\n\t[--gen TEAM:NARTIFACTS:NTAGS]...\n"
+	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
+	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
+	    "slow, huge=BYTES\n", stderr);
+	cleanup();
+	exit(2);
+}
+
+/* Returns false, early, once shutdown has begun. */
+static bool
+sleep_ms(unsigned long ms)
+{
+	struct timespec	 ts;
+	unsigned long	 step;
+
+	while (ms > 0 && !atomic_load(&quit)) {
+		step = ms < 10 ? ms : 10;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)step * 1000000L;
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+	return !atomic_load(&quit);
+}
+
+/* Growing by doubling keeps a 10 MB tag list linear to build. */
+static void
+sb_add(struct sbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap) {
+		if (sb->cap == 0)
+			sb->cap = 256;
+		while (sb->cap < sb->len + n + 1)
+			sb->cap *= 2;
+		sb->p = xrealloc(sb->p, sb->cap, 1);
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+/* A JSON string's contents; names may hold anything a JSON key can. */
+static void
+sb_esc(struct sbuf *sb, const char *s)
+{
+	char	 u[8];
+
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_add(sb, "\\", 1);
+		if ((unsigned char)*s >= 0x20)
+			sb_add(sb, s, 1);
+		else {
+			snprintf(u, sizeof(u), "\\u%04x", (unsigned)*s);
+			sb_str(sb, u);
+		}
+	}
+}
+
+/* Hands the buffer over to the reply. */
+static void
+set_reply(struct reply *r, unsigned status, struct sbuf *sb)
+{
+	if (sb->p == NULL)
+		sb_add(sb, "", 0);
+	r->status = status;
+	r->body = sb->p;
+	r->len = sb->len;
+}
+
+static void
+reply_text(struct reply *r, unsigned status, const char *text)
+{
+	struct sbuf	 sb = { 0 };
+
+	sb_str(&sb, text);
+	set_reply(r, status, &sb);
+}
+
+/* Messages are constants here: nothing to escape. */
+static void
+reply_msg(struct reply *r, unsigned status, const char *msg)
+{
+	char	 buf[80];
+
+	snprintf(buf, sizeof(buf), "{\"message\": \"%s\"}", msg);
+	reply_text(r, status, buf);
+}
+
+static char *
+put_num(char *p, unsigned long v, int width)
+{
+	char	 tmp[24];
+	int	 n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 || n < width);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* splitmix64: cheap and deterministic, good enough to pass as a hash. */
+static uint64_t
+mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static char *
+put_digest(char *p, uint64_t seed, unsigned long i)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint64_t		 v;
+	int			 k, b;
+
+	p = stpcpy(p, "sha256:");
+	for (k = 0; k < 4; k++) {
+		v = mix(seed << 40 ^ (uint64_t)i << 2 ^ (uint64_t)k);
+		for (b = 60; b >= 0; b -= 4)
+			*p++ = hex[v >> b & 0xf];
+	}
+	return p;
+}
+
+/*
+ * Generated tags, one minute apart from a midnight on.  Formatted by
+ * hand: 100000 snprintf()s would be slow, and gmtime_r() takes a lock
+ * that the benchmark's parallel requests would fight over, so it runs
+ * once per day of tags only.
+ */
+static void
+gen_tags(struct sbuf *sb, const struct artifact *a, bool names_only)
+{
+	char		 tag[256], day[16] = "", *p;
+	unsigned long	 i;
+	struct tm	 tm;
+	time_t		 t;
+
+	sb_add(sb, "[", 1);
+	for (i = 0; i < a->ngen; i++) {
+		p = stpcpy(tag, i > 0 ? "," : "");
+		p = stpcpy(p, names_only ? "\"1.0." : "{\"name\":\"1.0.");
+		p = stpcpy(put_num(p, i, 1), "\"");
+		if (!names_only) {
+			if (i % 1440 == 0) {
+				t = GEN_EPOCH + (time_t)i * 60;
+				gmtime_r(&t, &tm);
+				strftime(day, sizeof(day), "%Y-%m-%dT", &tm);
+			}
+			p = stpcpy(stpcpy(p, ",\"created\":\""), day);
+			p = put_num(p, i / 60 % 24, 2);
+			*p++ = ':';
+			p = stpcpy(put_num(p, i % 60, 2), ":00.000Z\","
+			    "\"created_by\":\"bench\",\"image\":\"");
+			p = stpcpy(put_digest(p, a->seed, i), "\"}");
+		}
+		sb_add(sb, tag, (size_t)(p - tag));
+	}
+	sb_add(sb, "]", 1);
+}
+
+static struct team *
+find_team(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nteams; i++)
+		if (strcmp(teams[i].name, name) == 0)
+			return &teams[i];
+	return NULL;
+}
+
+static struct artifact *
+find_artifact(const struct team *t, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; t != NULL && i < t->narts; i++)
+		if (strcmp(t->arts[i].name, name) == 0)
+			return &t->arts[i];
+	return NULL;
+}
+
+/* /teams, /teams/{team}/artifacts (only) and /v2/_catalog (catalog). */
+static void
+route_lists(struct reply *r, bool catalog, const struct team *only)
+{
+	struct sbuf	 sb = { 0 };
+	size_t		 i, j, n = 0;
+
+	sb_str(&sb, catalog ? "{\"repositories\":[" : "[");
+	for (i = 0; i < nteams; i++) {
+		if (only != NULL && only != &teams[i])
+			continue;
+		if (only == NULL && !catalog) {
+			sb_str(&sb, n++ > 0 ? ",\"" : "\"");
+			sb_esc(&sb, teams[i].name);
+			sb_str(&sb, "\"");
+		}
+		for (j = 0; (only || catalog) && j < teams[i].narts; j++) {
+			sb_str(&sb, n++ > 0 ? ",\"" : "\"");
+			if (catalog) {
+				sb_esc(&sb, teams[i].name);
+				sb_str(&sb, "/");
+			}
+			sb_esc(&sb, teams[i].arts[j].name);
+			sb_str(&sb, "\"");
+		}
+	}
+	sb_str(&sb, catalog ? "]}" : "]");
+	set_reply(r, MHD_HTTP_OK, &sb);
+}
+
+static void
+route_tags(struct reply *r, const char *team, const char *art, bool v2)
+{
+	const struct artifact	*a = find_artifact(find_team(team), art);
+	struct sbuf		 sb = { 0 };
+
+	if (a == NULL) {
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+		return;
+	}
+	if (v2) {
+		sb_str(&sb, "{\"name\":\"");
+		sb_esc(&sb, team);
+		sb_str(&sb, "/");
+		sb_esc(&sb, art);
+		sb_str(&sb, "\",\"tags\":");
+	}
+	if (a->tags_json != NULL)
+		sb_str(&sb, v2 ? a->names_json : a->tags_json);
+	else
+		gen_tags(&sb, a, v2);
+	if (v2)
+		sb_str(&sb, "}");
+	set_reply(r, MHD_HTTP_OK, &sb);
+}
+
+static void
+route(struct reply *r, char **v, size_t n)
+{
+	bool	 t = n > 0 && strcmp(v[0], "teams") == 0;
+	bool	 v2 = n > 0 && strcmp(v[0], "v2") == 0;
+
+	if (t && n == 1)
+		route_lists(r, false, NULL);
+	else if (t && n == 3 && strcmp(v[2], "artifacts") == 0 &&
+	    find_team(v[1]) != NULL)
+		route_lists(r, false, find_team(v[1]));
+	else if (t && n == 5 && strcmp(v[2], "artifacts") == 0 &&
+	    strcmp(v[4], "tags") == 0)
+		route_tags(r, v[1], v[3], false);
+	else if (v2 && n == 2 && v[1][0] == '\0')
+		reply_text(r, MHD_HTTP_OK, "{}");
+	else if (v2 && n == 2 && strcmp(v[1], "_catalog") == 0)
+		route_lists(r, true, NULL);
+	else if (v2 && n == 5 && strcmp(v[3], "tags") == 0 &&
+	    strcmp(v[4], "list") == 0)
+		route_tags(r, v[1], v[2], true);
+	else
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+}
+
+/*
+ * Split first, then decode each segment, so that an escaped slash stays
+ * inside its segment ("a%2Fb" is the one artifact "a/b").  Returns the
+ * number of segments; 0 for paths that cannot match any route.
+ */
+static size_t
+split_path(char *path, char **v)
+{
+	size_t	 n = 0;
+	char	*s;
+
+	if (*path++ != '/')
+		return 0;
+	while ((s = strsep(&path, "/")) != NULL) {
+		/* An escaped NUL would cut the name short: reject it. */
+		if (n == MAXSEG || MHD_http_unescape(s) != strlen(s))
+			return 0;
+		v[n++] = s;
+	}
+	return n;
+}
+
+static bool
+forbidden(char **v, size_t n)
+{
+	size_t	 i;
+
+	if (n < 2 || (strcmp(v[0], "teams") != 0 && strcmp(v[0], "v2") != 0))
+		return false;
+	for (i = 0; i < opt.nforbid; i++)
+		if (strcmp(v[1], opt.forbid[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Returns the decoded length, or -1; out must hold 3/4 of strlen(in). */
+static long
+b64decode(const char *in, unsigned char *out)
+{
+	static const char	 b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char		*q;
+	uint32_t		 acc = 0;
+	long			 n = 0;
+	int			 bits = 0;
+
+	for (; *in != '\0' && *in != '='; in++) {
+		if ((q = strchr(b64, *in)) == NULL)
+			return -1;
+		acc = acc << 6 | (uint32_t)(q - b64);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	while (*in == '=')
+		in++;
+	return *in == '\0' ? n : -1;
+}
+
+static bool
+token_ok(const char *tok, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < opt.ntokens; i++)
+		if (strlen(opt.tokens[i]) == len &&
+		    memcmp(opt.tokens[i], tok, len) == 0)
+			return true;
+	return false;
+}
+
+/* "Bearer TOKEN" or "Basic base64(oauth2:TOKEN)". */
+static bool
+authorized(struct MHD_Connection *c)
+{
+	unsigned char	 dec[768];
+	const char	*h;
+	long		 n;
+
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL)
+		return false;
+	if (strncasecmp(h, "Bearer ", 7) == 0) {
+		for (h += 7; *h == ' '; h++)
+			continue;
+		return token_ok(h, strlen(h));
+	}
+	if (strncasecmp(h, "Basic ", 6) != 0)
+		return false;
+	for (h += 6; *h == ' '; h++)
+		continue;
+	if (strlen(h) >= sizeof(dec) || (n = b64decode(h, dec)) < 7 ||
+	    memcmp(dec, "oauth2:", 7) != 0)
+		return false;
+	return token_ok((const char *)dec + 7, (size_t)n - 7);
+}
+
+/* The first fault that matches and has budget left; takes the budget. */
+static struct fault *
+match_fault(const char *path)
+{
+	struct fault	*f;
+	size_t		 i;
+	long		 n;
+
+	for (i = 0; i < opt.nfaults; i++) {
+		f = &opt.faults[i];
+		if (f->substr != NULL && strstr(path, f->substr) == NULL)
+			continue;
+		if (!f->counted)
+			return f;
+		n = atomic_load(&f->left);
+		while (n > 0 && !atomic_compare_exchange_weak(&f->left, &n,
+		    n - 1))
+			continue;
+		if (n > 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* One write() to an O_APPEND descriptor keeps concurrent lines whole. */
+static void
+log_request(const char *method, const char *raw, unsigned status)
+{
+	size_t	 size = strlen(method) + strlen(raw) + 16;
+	char	*line, *p;
+	int	 n;
+
+	if (opt.logfd == -1)
+		return;
+	line = xrealloc(NULL, size, 1);
+	n = snprintf(line, size, "%s %s %u\n", method, raw, status);
+	for (p = line; p < line + n - 1; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';	/* one request, one line */
+	if (write(opt.logfd, line, (size_t)n) != n) {
+		/* Nothing better to do: the test reading it will notice. */
+	}
+	free(line);
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream	*st = cls;
+	size_t		 end = st->slow ? st->len : st->len / 2;
+
+	/* An error, not the end: MHD closes the connection mid-body. */
+	if (pos >= end)
+		return st->slow ? MHD_CONTENT_READER_END_OF_STREAM :
+		    MHD_CONTENT_READER_END_WITH_ERROR;
+	if (st->slow) {
+		if (!sleep_ms(50))
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		max = 1;
+	}
+	if (max > end - pos)
+		max = end - (size_t)pos;
+	memcpy(buf, st->body + pos, max);
+	return (ssize_t)max;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream	*st = cls;
+
+	free(st->body);
+	free(st);
+}
+
+/* ["aaa…","aaa…",…]: HUGE_ITEM * k + 1 bytes, close to what was asked. */
+static uint64_t
+huge_size(uint64_t want)
+{
+	return (want > HUGE_ITEM ? (want - 1) / HUGE_ITEM : 1) * HUGE_ITEM + 1;
+}
+
+/* Each byte follows from its offset: nothing is held in memory. */
+static ssize_t
+huge_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	uint64_t	 size = huge_size(*(uint64_t *)cls);
+	unsigned	 k = (unsigned)((pos + HUGE_ITEM - 1) % HUGE_ITEM);
+	size_t		 i;
+
+	if (pos >= size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	for (i = 0; i < max && pos + i < size; i++, k = (k + 1) % HUGE_ITEM) {
+		if (pos + i == 0 || pos + i == size - 1)
+			buf[i] = pos + i == 0 ? '[' : ']';
+		else if (k == 0 || k == HUGE_ITEM - 2)
+			buf[i] = '"';
+		else
+			buf[i] = k == HUGE_ITEM - 1 ? ',' : 'a';
+	}
+	return (ssize_t)i;
+}
+
+static struct MHD_Response *
+make_response(struct reply *r)
+{
+	struct stream	*st;
+
+	if (r->how == F_HUGE)
+		return MHD_create_response_from_callback(huge_size(*r->huge),
+		    65536, huge_read, r->huge, NULL);
+	if (r->how != F_TRUNC && r->how != F_SLOW)
+		return MHD_create_response_from_buffer(r->len, r->body,
+		    MHD_RESPMEM_MUST_FREE);
+	st = xrealloc(NULL, 1, sizeof(*st));
+	st->body = r->body;
+	st->len = r->len;
+	st->slow = r->how == F_SLOW;
+	return MHD_create_response_from_callback(r->len, 16384, stream_read,
+	    st, stream_free);
+}
+
+static enum MHD_Result
+send_reply(struct MHD_Connection *c, const struct request *rq,
+    const char *method, struct reply *r)
+{
+	struct MHD_Response	*resp;
+	enum MHD_Result		 ret;
+
+	if ((resp = make_response(r)) == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	if (r->hname != NULL)
+		MHD_add_response_header(resp, r->hname, r->hvalue);
+	log_request(method, rq->raw, r->status);
+	ret = MHD_queue_response(c, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* The faults that replace the answer altogether. */
+static enum MHD_Result
+send_fault(struct MHD_Connection *c, const struct request *rq,
+    const char *method, struct fault *f)
+{
+	struct reply	 r = { .status = MHD_HTTP_OK };
+
+	switch (f->mode) {
+	case F_HANG:
+		log_request(method, rq->raw, 0);	/* 0: no answer */
+		while (sleep_ms(1000))
+			continue;
+		return MHD_NO;
+	case F_STATUS:
+		reply_msg(&r, (unsigned)f->arg, "injected");
+		break;
+	case F_RETRY:
+		reply_msg(&r, MHD_HTTP_TOO_MANY_REQUESTS, "injected");
+		r.hname = MHD_HTTP_HEADER_RETRY_AFTER;
+		r.hvalue = f->retry;
+		break;
+	case F_INVALID:
+		reply_text(&r, MHD_HTTP_OK, "{\"this is\": not json");
+		break;
+	case F_SHAPE:
+		reply_text(&r, MHD_HTTP_OK, "{\"unexpected\": \"object\"}");
+		break;
+	default:
+		r.how = F_HUGE;
+		r.huge = &f->arg;
+		break;
+	}
+	return send_reply(c, rq, method, &r);
+}
+
+/* Order: delay, auth, faults, method, forbidden teams, routes. */
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	struct request	*rq = *req_cls;
+	struct reply	 r = { 0 };
+	struct fault	*f;
+	char		*v[MAXSEG];
+	size_t		 n;
+
+	(void)cls, (void)url, (void)version, (void)upload;
+	/* Answering before the request is all in would cost keep-alive. */
+	if (!rq->started || *upload_size != 0) {
+		rq->started = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!sleep_ms(opt.delay_ms))
+		return MHD_NO;
+	if (!authorized(c)) {
+		reply_msg(&r, MHD_HTTP_UNAUTHORIZED, "Unauthorized");
+		r.hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
+		r.hvalue = "Bearer realm=\"fake-registry\"";
+		return send_reply(c, rq, method, &r);
+	}
+	f = match_fault(rq->path);
+	if (f != NULL && f->mode != F_TRUNC && f->mode != F_SLOW)
+		return send_fault(c, rq, method, f);
+	n = split_path(rq->path, v);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+		reply_msg(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
+	else if (forbidden(v, n))
+		reply_msg(&r, MHD_HTTP_FORBIDDEN, "Forbidden");
+	else
+		route(&r, v, n);
+	r.how = f != NULL ? f->mode : F_NONE;
+	return send_reply(c, rq, method, &r);
+}
+
+/* Called before MHD cuts and decodes the URL: the target as sent. */
+static void *
+uri_start(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request	*rq;
+	size_t		 rawlen = strlen(uri), plen = strcspn(uri, "?");
+
+	(void)cls, (void)c;
+	rq = xrealloc(NULL, 1, sizeof(*rq) + rawlen + plen + 2);
+	rq->started = false;
+	rq->raw = memcpy(rq->buf, uri, rawlen + 1);
+	rq->path = rq->buf + rawlen + 1;
+	memcpy(rq->path, uri, plen);
+	rq->path[plen] = '\0';
+	return rq;
+}
+
+static void
+request_done(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)c, (void)toe;
+	free(*req_cls);
+	*req_cls = NULL;
+}
+
+/* Leave escapes alone: routing decodes each segment after splitting. */
+static size_t
+keep_raw(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	return strlen(s);
+}
+
+static struct team *
+new_team(const char *name)
+{
+	if (find_team(name) != NULL)
+		fail("duplicate team \"%s\"", name);
+	teams = xrealloc(teams, nteams + 1, sizeof(*teams));
+	teams[nteams] = (struct team){ .name = xstrdup(name) };
+	return &teams[nteams++];
+}
+
+static struct artifact *
+new_artifact(struct team *t, const char *name)
+{
+	t->arts = xrealloc(t->arts, t->narts + 1, sizeof(*t->arts));
+	t->arts[t->narts] = (struct artifact){ .name = xstrdup(name) };
+	return &t->arts[t->narts++];
+}
+
+/* Tags are kept as text: served verbatim, and read-only when shared. */
+static void
+load_artifact(struct team *t, const cJSON *ja)
+{
+	struct artifact	*a = new_artifact(t, ja->string);
+	struct sbuf	 sb = { 0 };
+	const cJSON	*tag, *name;
+
+	if ((a->tags_json = cJSON_PrintUnformatted(ja)) == NULL)
+		fail("out of memory");
+	sb_str(&sb, "[");
+	cJSON_ArrayForEach(tag, ja) {
+		name = cJSON_GetObjectItemCaseSensitive(tag, "name");
+		if (!cJSON_IsString(name))
+			continue;	/* odd tags stay in the full list only */
+		sb_str(&sb, sb.len > 1 ? ",\"" : "\"");
+		sb_esc(&sb, name->valuestring);
+		sb_str(&sb, "\"");
+	}
+	sb_str(&sb, "]");
+	a->names_json = sb.p;
+}
+
+static void
+load_data(const char *file)
+{
+	const cJSON	*jteams, *jt, *ja;
+	struct team	*t;
+	struct sbuf	 sb = { 0 };
+	char		 buf[65536];
+	size_t		 n;
+	FILE		*fp;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		fail("%s: %s", file, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_add(&sb, buf, n);
+	if (!ferror(fp) && sb.p != NULL)
+		doc = cJSON_ParseWithLength(sb.p, sb.len);
+	fclose(fp);
+	free(sb.p);
+	if (doc == NULL)
+		fail("%s: unreadable, or not valid JSON", file);
+	jteams = cJSON_GetObjectItemCaseSensitive(doc, "teams");
+	if (!cJSON_IsObject(jteams))
+		fail("%s: expected {\"teams\": {...}}", file);
+	cJSON_ArrayForEach(jt, jteams) {
+		if (!cJSON_IsObject(jt))
+			fail("%s: team \"%s\" is not an object", file,
+			    jt->string);
+		t = new_team(jt->string);
+		cJSON_ArrayForEach(ja, jt) {
+			if (!cJSON_IsArray(ja))
+				fail("%s: artifact \"%s/%s\" is not an array",
+				    file, jt->string, ja->string);
+			load_artifact(t, ja);
+		}
+	}
+	cJSON_Delete(doc);
+	doc = NULL;
+}
+
+static bool
+parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+	char	*end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno == 0 && *end == '\0' && *out <= max;
+}
+
+static unsigned long
+num_arg(const char *name, const char *s, unsigned long max)
+{
+	unsigned long	 v;
+
+	if (!parse_ulong(s, max, &v))
+		fail("%s %s: not a number up to %lu", name, s, max);
+	return v;
+}
+
+/* TEAM:NARTIFACTS:NTAGS; the team name may itself hold colons. */
+static void
+add_gen(const char *spec, uint64_t *seed)
+{
+	unsigned long	 i, nart = 0, ntag = 0;
+	char		*s = xstrdup(spec), *c1 = NULL, *c2, name[32];
+	struct team	*t = NULL;
+	bool		 ok;
+
+	if ((c2 = strrchr(s, ':')) != NULL) {
+		*c2++ = '\0';
+		c1 = strrchr(s, ':');
+	}
+	ok = c1 != NULL && c1 != s;
+	if (ok)
+		*c1++ = '\0';
+	ok = ok && parse_ulong(c1, 1000000, &nart) &&
+	    parse_ulong(c2, 10000000, &ntag);
+	if (ok)
+		t = new_team(s);
+	free(s);
+	if (!ok)
+		fail("--gen %s: expected TEAM:NARTIFACTS:NTAGS", spec);
+	for (i = 0; i < nart; i++) {
+		snprintf(name, sizeof(name), "app-%04lu", i);
+		new_artifact(t, name)->ngen = ntag;
+		t->arts[i].seed = (*seed)++;
+	}
+}
+
+/* MODE[@SUBSTRING][#COUNT]: paths never hold '#', modes never '@'. */
+static void
+parse_fault(struct fault *f, const char *spec)
+{
+	unsigned long	 v = 0;
+	size_t		 len = 0;
+	char		*p, *arg;
+
+	f->spec = xstrdup(spec);
+	if ((p = strchr(f->spec, '#')) != NULL) {
+		*p++ = '\0';
+		f->counted = true;
+		if (!parse_ulong(p, LONG_MAX, &v))
+			fail("--fault %s: bad count", spec);
+		atomic_init(&f->left, (long)v);
+	}
+	if ((p = strchr(f->spec, '@')) != NULL) {
+		*p++ = '\0';
+		f->substr = *p != '\0' ? p : NULL;
+	}
+	for (f->mode = F_HUGE; f->mode > F_NONE; f->mode--) {
+		len = strlen(fmodes[f->mode]);
+		if (fmodes[f->mode][len - 1] == '=' ?
+		    strncmp(f->spec, fmodes[f->mode], len) == 0 :
+		    strcmp(f->spec, fmodes[f->mode]) == 0)
+			break;
+	}
+	arg = f->spec + (f->mode != F_NONE ? len : 0);
+	if (f->mode == F_NONE ||
+	    (f->mode == F_STATUS && (!parse_ulong(arg, 599, &v) || v < 100)) ||
+	    (f->mode == F_HUGE && !parse_ulong(arg, ULONG_MAX, &v)) ||
+	    (f->mode == F_RETRY && (*arg == '\0' || strpbrk(arg, "\r\n"))))
+		fail("--fault %s: bad fault", spec);
+	f->arg = v;
+	f->retry = arg;
+}
+
+/* Appending, so that several servers (or runs) can share one log. */
+static void
+open_log(const char *file)
+{
+	if (opt.logfd != -1)
+		close(opt.logfd);
+	opt.logfd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (opt.logfd == -1)
+		fail("%s: %s", file, strerror(errno));
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "token", required_argument, NULL, 't' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "port-file", required_argument, NULL, 'P' },
+		{ "delay-ms", required_argument, NULL, 'D' },
+		{ "forbid", required_argument, NULL, 'F' },
+		{ "fault", required_argument, NULL, 'f' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "gen", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	/* No option can be given more often than there are arguments. */
+	opt.tokens = xrealloc(NULL, (size_t)argc + 1, sizeof(*opt.tokens));
+	opt.forbid = xrealloc(NULL, (size_t)argc, sizeof(*opt.forbid));
+	opt.gens = xrealloc(NULL, (size_t)argc, sizeof(*opt.gens));
+	opt.faults = xrealloc(NULL, (size_t)argc, sizeof(*opt.faults));
+	memset(opt.faults, 0, (size_t)argc * sizeof(*opt.faults));
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'd')
+			opt.data = optarg;
+		else if (ch == 't')
+			opt.tokens[opt.ntokens++] = optarg;
+		else if (ch == 'p')
+			opt.port = num_arg("--port", optarg, 65535);
+		else if (ch == 'P')
+			opt.port_file = optarg;
+		else if (ch == 'D')
+			opt.delay_ms = num_arg("--delay-ms", optarg, 3600000);
+		else if (ch == 'F')
+			opt.forbid[opt.nforbid++] = optarg;
+		else if (ch == 'f')
+			parse_fault(&opt.faults[opt.nfaults++], optarg);
+		else if (ch == 'g')
+			opt.gens[opt.ngens++] = optarg;
+		else if (ch == 'l')
+			open_log(optarg);
+		else
+			usage();
+	}
+	if (optind != argc || (opt.data == NULL && opt.ngens == 0))
+		usage();
+	if (opt.ntokens == 0)
+		opt.tokens[opt.ntokens++] = "test-token";
+}
+
+/* Temp file and rename(): a reader polling for it never sees half. */
+static bool
+write_port_file(const char *file, unsigned port)
+{
+	char	*tmp;
+	FILE	*fp;
+	bool	 ok;
+
+	if (asprintf(&tmp, "%s.tmp.%ld", file, (long)getpid()) == -1)
+		return false;
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		free(tmp);
+		return false;
+	}
+	ok = fprintf(fp, "%u\n", port) > 0;
+	ok = fclose(fp) == 0 && ok;
+	ok = ok && rename(tmp, file) == 0;
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok;
+}
+
+/*
+ * libmicrohttpd's log, less the lines every injected fault (truncated,
+ * hang, aborted transfers) causes on purpose: they would only be noise.
+ */
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (strstr(msg, "pplication reported") != NULL)
+		return;
+	fputs(msg, stderr);
+}
+
+static struct MHD_Daemon *
+start_daemon(void)
+{
+	struct sockaddr_in	 sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)opt.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	    (uint16_t)opt.port, NULL, NULL, handle, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, keep_raw, NULL,
+	    MHD_OPTION_END);
+}
+
+int
+main(int argc, char **argv)
+{
+	const union MHD_DaemonInfo	*info;
+	struct MHD_Daemon		*d;
+	sigset_t			 sigs;
+	uint64_t			 seed = 1;
+	size_t				 i;
+	int				 sig;
+
+	parse_args(argc, argv);
+	if (opt.data != NULL)
+		load_data(opt.data);
+	for (i = 0; i < opt.ngens; i++)
+		add_gen(opt.gens[i], &seed);
+
+	/* Blocked before MHD starts its threads, so they inherit it. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((d = start_daemon()) == NULL)
+		fail("cannot listen on 127.0.0.1:%lu", opt.port);
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (info == NULL || info->port == 0 || (opt.port_file != NULL &&
+	    !write_port_file(opt.port_file, info->port))) {
+		MHD_stop_daemon(d);
+		fail("cannot report the port");
+	}
+	printf("%u\n", (unsigned)info->port);
+	fflush(stdout);
+
+	while (sigwait(&sigs, &sig) != 0)
+		continue;
+	atomic_store(&quit, true);	/* wakes the sleeping handlers */
+	MHD_stop_daemon(d);
+	cleanup();
+	return 0;
+}
