@@ -14,6 +14,8 @@
 
 #define HEADER_ON	"\033[30m\033[47m"	/* black on white, like click */
 #define STYLE_OFF	"\033[0m"
+#define RECENT_ON	"\033[32m\033[1m"	/* green, bold */
+#define HOUR_ON		"\033[32m"		/* green */
 
 void
 table_init(struct table *t, const struct column *cols, size_t ncols)
@@ -106,6 +108,21 @@ pad(FILE *fp, size_t n)
 		putc(' ', fp);
 }
 
+/*
+ * A time cell, right-aligned; like clickclick, times of the last quarter
+ * hour are bold green and of the last hour green (on a terminal only).
+ */
+static void
+print_time_cell(FILE *fp, const char *s, size_t width, double age)
+{
+	const char *on = age < 900 ? RECENT_ON : age < 3600 ? HOUR_ON : "";
+
+	fputs(on, fp);
+	pad(fp, width - text_width(s));
+	fputs(s, fp);
+	fputs(*on != '\0' ? STYLE_OFF : "", fp);
+}
+
 static void
 print_text(FILE *fp, const struct table *t, double now, int color)
 {
@@ -139,11 +156,13 @@ print_text(FILE *fp, const struct table *t, double now, int color)
 			const struct cell *c = &t->cells[r * t->ncols + i];
 
 			s = cell_text(&t->cols[i], c, now, buf, sizeof(buf));
-			if (t->cols[i].kind == COL_TIME && c->t.valid)
+			if (t->cols[i].kind == COL_TIME && c->t.valid) {
+				print_time_cell(fp, s, w[i], color ?
+				    now - (double)c->t.sec : 1e9);
+			} else {
+				fputs(s, fp);
 				pad(fp, w[i] - text_width(s));
-			fputs(s, fp);
-			if (!(t->cols[i].kind == COL_TIME && c->t.valid))
-				pad(fp, w[i] - text_width(s));
+			}
 			putc(' ', fp);
 		}
 		putc('\n', fp);

@@ -43,6 +43,16 @@ json_parse(const char *text, size_t len, struct pierone_err *err)
 		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	/* cJSON stops after the first value; anything but blanks is an error. */
+	if (root != NULL) {
+		while (end < text + len && (*end == ' ' || *end == '\t' ||
+		    *end == '\n' || *end == '\r'))
+			end++;
+		if (end < text + len) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
 	if (root == NULL) {
 		if (end == NULL || end < text)
 			end = text;

@@ -86,6 +86,8 @@ zone(const char *s, int *offset)
 	sign = *s++ == '-' ? -1 : 1;
 	if (digits(&s, 2, &hh) == -1)
 		return -1;
+	if (*s == ':' && s[1] == '\0')
+		return -1;		/* "+02:" is none of the forms */
 	if (*s == ':')
 		s++;
 	if (*s != '\0' && digits(&s, 2, &mm) == -1)
