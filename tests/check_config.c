@@ -15,22 +15,6 @@
 #include "internal.h"
 #include "tests.h"
 
-/* snprintf() that fails the test instead of truncating. */
-static void fmt_buf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fmt_buf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(n >= 0 && (size_t)n < size, "buffer too small");
-}
-
 static const char *const env_vars[] = {
 	"HOME", "XDG_CONFIG_HOME", "PIERONE_URL", "PIERONE_TIMEOUT",
 	"PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
@@ -51,7 +35,7 @@ setup(void)
 		unsetenv(env_vars[i]);
 	}
 	dir = test_tmpdir();
-	fmt_buf(home, sizeof(home), "%s/home", dir);
+	test_fmt(home, sizeof(home), "%s/home", dir);
 	ck_assert_int_eq(mkdir(home, 0700), 0);
 	setenv("HOME", home, 1);
 }
@@ -78,7 +62,7 @@ tmp_path(const char *name)
 {
 	static char path[1024];
 
-	fmt_buf(path, sizeof(path), "%s/%s", dir, name);
+	test_fmt(path, sizeof(path), "%s/%s", dir, name);
 	return path;
 }
 
@@ -143,7 +127,7 @@ START_TEST(config_default_path_uses_absolute_xdg_config_home)
 
 	setenv("XDG_CONFIG_HOME", tmp_path("xdg"), 1);
 	ck_assert_int_eq(pierone_config_default_path(&path, NULL), 0);
-	fmt_buf(want, sizeof(want), "%s/xdg/pierone/pierone.yaml", dir);
+	test_fmt(want, sizeof(want), "%s/xdg/pierone/pierone.yaml", dir);
 	ck_assert_str_eq(path, want);
 	free(path);
 	unsetenv("XDG_CONFIG_HOME");
@@ -168,7 +152,7 @@ START_TEST(config_default_path_ignores_relative_xdg_config_home)
 
 	setenv("XDG_CONFIG_HOME", "relative/cfg", 1);
 	ck_assert_int_eq(pierone_config_default_path(&path, NULL), 0);
-	fmt_buf(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
+	test_fmt(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
 	ck_assert_str_eq(path, want);
 	free(path);
 	unsetenv("XDG_CONFIG_HOME");
@@ -181,7 +165,7 @@ START_TEST(config_default_path_ignores_empty_xdg_config_home)
 
 	setenv("XDG_CONFIG_HOME", "", 1);
 	ck_assert_int_eq(pierone_config_default_path(&path, NULL), 0);
-	fmt_buf(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
+	test_fmt(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
 	ck_assert_str_eq(path, want);
 	free(path);
 	unsetenv("XDG_CONFIG_HOME");
@@ -194,7 +178,7 @@ START_TEST(config_default_path_falls_back_to_home)
 
 	unsetenv("XDG_CONFIG_HOME");
 	ck_assert_int_eq(pierone_config_default_path(&path, NULL), 0);
-	fmt_buf(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
+	test_fmt(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
 	ck_assert_str_eq(path, want);
 	free(path);
 }
@@ -247,7 +231,7 @@ START_TEST(config_load_reads_default_path)
 	ck_assert_int_eq(mkdir(tmp_path("xdg/pierone"), 0700), 0);
 	test_write_file(tmp_path("xdg/pierone/pierone.yaml"),
 	    "url: registry.example.org\n");
-	fmt_buf(want, sizeof(want), "%s/xdg/pierone/pierone.yaml", dir);
+	test_fmt(want, sizeof(want), "%s/xdg/pierone/pierone.yaml", dir);
 	ck_assert_int_eq(pierone_config_load(&cfg, NULL, &err), 0);
 	ck_assert_str_eq(cfg.url, "https://registry.example.org");
 	ck_assert_str_eq(cfg.path, want);
@@ -314,7 +298,7 @@ START_TEST(config_load_missing_default_file_gives_defaults)
 	ck_assert_int_eq(cfg.connect_timeout, 0);
 	ck_assert_int_eq(cfg.timeout, 0);
 #ifndef __APPLE__
-	fmt_buf(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
+	test_fmt(want, sizeof(want), "%s/.config/pierone/pierone.yaml", home);
 	ck_assert_str_eq(cfg.path, want);
 #else
 	(void)want;

@@ -13,22 +13,6 @@
 #include "internal.h"
 #include "tests.h"
 
-/* snprintf() that fails the test instead of truncating. */
-static void fmt_buf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fmt_buf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(n >= 0 && (size_t)n < size, "buffer too small");
-}
-
 static int
 strlist_parse(struct pierone_strlist **out, const char *json,
     struct pierone_err *err)
@@ -50,7 +34,7 @@ fixture(const char *name, size_t *len)
 	char path[512];
 	char *s;
 
-	fmt_buf(path, sizeof(path), "unit/%s", name);
+	test_fmt(path, sizeof(path), "unit/%s", name);
 	s = test_slurp(test_data(path), len);
 	ck_assert_msg(s != NULL, "cannot read fixture %s", test_data(path));
 	return s;

@@ -15,22 +15,6 @@
 #include "../cli/cli.h"
 #include "tests.h"
 
-/* snprintf() that fails the test instead of truncating. */
-static void fmt_buf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fmt_buf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(n >= 0 && (size_t)n < size, "buffer too small");
-}
-
 #define ON	"\033[30m\033[47m"
 #define OFF	"\033[0m"
 #define BAR	"\xe2\x94\x82"		/* U+2502 */
@@ -112,7 +96,7 @@ assert_json_string(const char *s, const char *want)
 	table_init(&t, col, 1);
 	ck_assert_ptr_nonnull(c = table_add_row(&t));
 	c->s = s;
-	fmt_buf(expect, sizeof(expect), "[{\"v\": %s}]\n", want);
+	test_fmt(expect, sizeof(expect), "[{\"v\": %s}]\n", want);
 	assert_render(&t, OUT_JSON, 0, expect);
 	table_free(&t);
 }
@@ -131,7 +115,7 @@ assert_json_time(struct pierone_time tm, const char *want)
 	table_init(&t, col, 1);
 	ck_assert_ptr_nonnull(c = table_add_row(&t));
 	c->t = tm;
-	fmt_buf(expect, sizeof(expect), "[{\"created_time\": %s}]\n", want);
+	test_fmt(expect, sizeof(expect), "[{\"created_time\": %s}]\n", want);
 	assert_render(&t, OUT_JSON, 0, expect);
 	table_free(&t);
 }

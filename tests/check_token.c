@@ -17,22 +17,6 @@
 #include "internal.h"
 #include "tests.h"
 
-/* snprintf() that fails the test instead of truncating. */
-static void fmt_buf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fmt_buf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(n >= 0 && (size_t)n < size, "buffer too small");
-}
-
 /* creation_time of the cache fixtures and a `now` an hour later */
 #define CREATED	1700000000.5
 #define NOW	1700000100.0
@@ -57,7 +41,7 @@ setup(void)
 		unsetenv(env_vars[i]);
 	}
 	dir = test_tmpdir();
-	fmt_buf(home, sizeof(home), "%s/home", dir);
+	test_fmt(home, sizeof(home), "%s/home", dir);
 	ck_assert_int_eq(mkdir(home, 0700), 0);
 	setenv("HOME", home, 1);
 }
@@ -83,7 +67,7 @@ mkdir_p(const char *path)
 {
 	char buf[1024];
 
-	fmt_buf(buf, sizeof(buf), "%s", path);
+	test_fmt(buf, sizeof(buf), "%s", path);
 	for (char *p = buf + 1; *p != '\0'; p++) {
 		if (*p != '/')
 			continue;
@@ -100,7 +84,7 @@ use_xdg(void)
 {
 	char xdg[1024];
 
-	fmt_buf(xdg, sizeof(xdg), "%s/xdg", dir);
+	test_fmt(xdg, sizeof(xdg), "%s/xdg", dir);
 	mkdir_p(xdg);
 	setenv("XDG_CONFIG_HOME", xdg, 1);
 }
@@ -116,12 +100,12 @@ write_cache(char *path, size_t size, const char *tool, const char *yaml)
 	char sub[1024];
 
 	if (xdg != NULL)
-		fmt_buf(sub, sizeof(sub), "%s/%s", xdg, tool);
+		test_fmt(sub, sizeof(sub), "%s/%s", xdg, tool);
 	else
-		fmt_buf(sub, sizeof(sub), "%s/.config/%s", getenv("HOME"),
+		test_fmt(sub, sizeof(sub), "%s/.config/%s", getenv("HOME"),
 		    tool);
 	mkdir_p(sub);
-	fmt_buf(path, size, "%s/tokens.yaml", sub);
+	test_fmt(path, size, "%s/tokens.yaml", sub);
 	test_write_file(path, yaml);
 }
 
@@ -131,7 +115,7 @@ entry(const char *token, double created, double expires_in)
 {
 	static char yaml[1024];
 
-	fmt_buf(yaml, sizeof(yaml), "pierone:\n"
+	test_fmt(yaml, sizeof(yaml), "pierone:\n"
 	    "  access_token: %s\n"
 	    "  creation_time: %.1f\n"
 	    "  expires_in: %.0f\n"
@@ -146,10 +130,10 @@ write_secret(char *path, size_t size, const char *content)
 {
 	char creds[1024];
 
-	fmt_buf(creds, sizeof(creds), "%s/creds", dir);
+	test_fmt(creds, sizeof(creds), "%s/creds", dir);
 	mkdir_p(creds);
 	setenv("CREDENTIALS_DIR", creds, 1);
-	fmt_buf(path, size, "%s/pierone-token-secret", creds);
+	test_fmt(path, size, "%s/pierone-token-secret", creds);
 	test_write_file(path, content);
 }
 
@@ -336,7 +320,7 @@ START_TEST(token_find_accepts_trailing_slash_in_credentials_dir)
 	char path[1024], creds[1024];
 
 	write_secret(path, sizeof(path), "secret-token\n");
-	fmt_buf(creds, sizeof(creds), "%s/creds/", dir);
+	test_fmt(creds, sizeof(creds), "%s/creds/", dir);
 	setenv("CREDENTIALS_DIR", creds, 1);
 	assert_found(&tok, NOW, "secret-token", PIERONE_TOKEN_SECRET_FILE);
 	ck_assert_str_eq(tok.origin, path);
@@ -377,7 +361,7 @@ START_TEST(token_find_missing_secret_file_falls_through_to_cache)
 	struct pierone_token tok;
 	char path[1024], creds[1024];
 
-	fmt_buf(creds, sizeof(creds), "%s/no-such-dir", dir);
+	test_fmt(creds, sizeof(creds), "%s/no-such-dir", dir);
 	setenv("CREDENTIALS_DIR", creds, 1);
 	use_xdg();
 	write_cache(path, sizeof(path), "zign", entry("from-cache", CREATED,

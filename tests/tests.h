@@ -29,6 +29,9 @@ const char *test_data_dir(void);
 const char *test_data(const char *name);
 /* Read a whole file into a malloc'd NUL-terminated string; NULL on error. */
 char *test_slurp(const char *path, size_t *len);
+/* snprintf() that fails the test instead of truncating. */
+void test_fmt(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Write a file (mode 0600), creating it. */
 void test_write_file(const char *path, const char *content);
 
