@@ -25,7 +25,7 @@ TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) libcjson)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 
 LIB_SRC    = $(wildcard lib/*.c)
-CLI_SRC    = $(wildcard cli/*.c)
+CLI_SRC    = $(filter-out cli/docker_credential.c,$(wildcard cli/*.c))
 TEST_SRC   = $(filter-out tests/fake_registry.c,$(wildcard tests/*.c))
 LIB_OBJ    = $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ    = $(CLI_SRC:%.c=$(O)/%.o)
@@ -34,6 +34,7 @@ MANPAGES   = man/pierone.1 man/pierone.yaml.5
 
 LIBA       = $(O)/libpierone.a
 BIN        = $(O)/pierone
+HELPER     = $(O)/docker-credential-pierone
 FAKE       = $(O)/tests/fake-registry
 CHECK      = $(O)/tests/check_pierone
 
@@ -42,7 +43,7 @@ SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 .PHONY: all deps check test check-asan demo install uninstall clean lint-man
 
-all: $(LIBA) $(BIN)
+all: $(LIBA) $(BIN) $(HELPER)
 
 deps:
 	@sh tests/install-deps
@@ -66,6 +67,9 @@ $(LIBA): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(PKG_LIBS) -lm
 
+$(HELPER): $(O)/cli/docker_credential.o $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(O)/cli/docker_credential.o $(LIBA) $(PKG_LIBS) -lm
+
 $(FAKE): $(O)/tests/fake_registry.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS) -lpthread
 
@@ -80,8 +84,9 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN) $(FAKE)
 	@sh tests/demo.sh $(BIN) $(FAKE) tests/data/demo.json
 
-test: $(BIN) $(FAKE) $(CHECK)
-	PIERONE_BIN=$(BIN) FAKE_REGISTRY=$(FAKE) TEST_DATA=tests/data $(CHECK)
+test: $(BIN) $(HELPER) $(FAKE) $(CHECK)
+	PIERONE_BIN=$(BIN) HELPER_BIN=$(HELPER) FAKE_REGISTRY=$(FAKE) \
+	    TEST_DATA=tests/data $(CHECK)
 	@$(MAKE) --no-print-directory lint-man
 
 # The same suite built with AddressSanitizer and UBSan, warnings as errors.
@@ -94,10 +99,11 @@ lint-man:
 	    mandoc -Tlint -W warning $(MANPAGES) && echo "man pages: mandoc -Tlint clean"; \
 	else echo "lint-man: mandoc not installed, man pages not linted" >&2; fi
 
-install: $(LIBA) $(BIN)
+install: $(LIBA) $(BIN) $(HELPER) $(HELPER)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pierone
+	install -m 755 $(HELPER) $(DESTDIR)$(BINDIR)/docker-credential-pierone
 	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libpierone.a
 	install -m 644 lib/pierone.h $(DESTDIR)$(INCDIR)/pierone.h
 	install -m 644 man/pierone.1 $(DESTDIR)$(MANDIR)/man1/pierone.1
@@ -105,12 +111,13 @@ install: $(LIBA) $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pierone $(DESTDIR)$(LIBDIR)/libpierone.a \
+	    $(DESTDIR)$(BINDIR)/docker-credential-pierone \
 	    $(DESTDIR)$(INCDIR)/pierone.h $(DESTDIR)$(MANDIR)/man1/pierone.1 \
 	    $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
 
 clean:
 	rm -f lib/*.o lib/*.d cli/*.o cli/*.d tests/*.o tests/*.d \
-	    libpierone.a pierone $(FAKE) $(CHECK)
+	    libpierone.a pierone docker-credential-pierone $(FAKE) $(CHECK)
 	rm -rf build
 
 -include $(wildcard $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

@@ -33,6 +33,7 @@ struct cmd {
 	const char *name;
 	const char *usage;	/* arguments after the name, as in the manual */
 	const char *summary;
+	const char *options;	/* the options part of -h */
 	int flags;
 	int (*fn)(struct cli *cli, int argc, char **argv);
 };
@@ -42,10 +43,14 @@ void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cli_help(const struct cmd *cmd);
+int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
 int cli_connect(struct cli *cli);
 int cli_fail(struct cli *cli, int rc);
 int cli_parse_options(struct cli *cli, int argc, char **argv, long *limit);
 extern const struct option cli_common_opts[];
+
+/* cmd_login.c */
+int cmd_login(struct cli *, int, char **);
 
 /* cmd_list.c */
 int cmd_artifacts(struct cli *, int, char **);

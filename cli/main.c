@@ -16,18 +16,38 @@
 
 #include "cli.h"
 
+#define OPT_HELP	"  -h, --help           show this help\n"
+#define OPT_OUTPUT	"  -o, --output FORMAT  text (default), json or tsv\n"
+#define OPT_URL		"      --url URL        registry URL, overrides the " \
+			"configuration\n"
+#define LIST_OPTS	OPT_HELP OPT_OUTPUT OPT_URL
+
 /* Sorted by name: prefixes are matched in this order. */
 static const struct cmd commands[] = {
 	{ "artifacts", "[--url URL] [-o FORMAT] TEAM",
-	    "list a team's artifacts", NEED_CONFIG | NEED_TOKEN, cmd_artifacts },
+	    "list a team's artifacts", LIST_OPTS, NEED_CONFIG | NEED_TOKEN,
+	    cmd_artifacts },
 	{ "latest", "[--url URL] [-o FORMAT] TEAM ARTIFACT",
-	    "print the latest tag of an artifact", NEED_CONFIG | NEED_TOKEN,
-	    cmd_latest },
+	    "print the latest tag of an artifact", LIST_OPTS,
+	    NEED_CONFIG | NEED_TOKEN, cmd_latest },
+	{ "login", "[--credential-helper] [--password-stdin] [--refresh] "
+	    "[--url URL] [-U USER]",
+	    "get a token and write Docker's credentials",
+	    "      --credential-helper  make docker ask docker-credential-pierone"
+	    "\n                           for tokens instead of storing one\n"
+	    OPT_HELP
+	    "      --password-stdin     read the password from standard input\n"
+	    "      --refresh            get a new token even if one is cached\n"
+	    "  -U, --user USER          user name for the token service\n"
+	    "      --url URL            registry URL; saved in pierone.yaml\n",
+	    NEED_CONFIG, cmd_login },
 	{ "tags", "[--url URL] [-o FORMAT] [-l N] TEAM [ARTIFACT ...]",
-	    "list the tags of a team's artifacts", NEED_CONFIG | NEED_TOKEN,
-	    cmd_tags },
-	{ "teams", "[--url URL] [-o FORMAT]",
-	    "list all teams", NEED_CONFIG | NEED_TOKEN, cmd_teams },
+	    "list the tags of a team's artifacts", LIST_OPTS
+	    "  -l, --limit N        show the last N tags per artifact; 0 shows "
+	    "all\n                       (default 3, or 20 when artifacts are "
+	    "named)\n", NEED_CONFIG | NEED_TOKEN, cmd_tags },
+	{ "teams", "[--url URL] [-o FORMAT]", "list all teams", LIST_OPTS,
+	    NEED_CONFIG | NEED_TOKEN, cmd_teams },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -66,15 +86,7 @@ int
 cli_help(const struct cmd *cmd)
 {
 	cmd_usage(stdout, cmd);
-	printf("\n%s\n\noptions:\n"
-	    "  -h, --help           show this help\n"
-	    "  -o, --output FORMAT  text (default), json or tsv\n"
-	    "      --url URL        registry URL, overrides the configuration\n",
-	    cmd->summary);
-	if (strcmp(cmd->name, "tags") == 0)
-		printf("  -l, --limit N        show the last N tags per artifact; "
-		    "0 shows all\n                       (default 3, or 20 when "
-		    "artifacts are named)\n");
+	printf("\n%s\n\noptions:\n%s", cmd->summary, cmd->options);
 	return 0;
 }
 
@@ -121,8 +133,8 @@ parse_format(struct cli *cli, const struct cmd *cmd, const char *arg)
 	return 0;
 }
 
-static int
-bad_option(const struct cmd *cmd, int ch, char **argv)
+int
+cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 {
 	char name[3] = { '-', (char)optopt, '\0' };
 	const char *opt = optopt != 0 ? name : argv[optind - 1];
@@ -152,7 +164,7 @@ cli_parse_options(struct cli *cli, int argc, char **argv, long *limit)
 		case 'l':
 			if (limit == NULL) {
 				optopt = 'l';
-				return bad_option(cli->cmd, '?', argv);
+				return cli_bad_option(cli->cmd, '?', argv);
 			}
 			*limit = (long)strtonum(optarg, 0, INT_MAX, &errstr);
 			if (errstr != NULL)
@@ -167,7 +179,7 @@ cli_parse_options(struct cli *cli, int argc, char **argv, long *limit)
 			cli->url = optarg;
 			break;
 		default:
-			return bad_option(cli->cmd, ch, argv);
+			return cli_bad_option(cli->cmd, ch, argv);
 		}
 	}
 	return -1;
@@ -304,7 +316,7 @@ main(int argc, char *argv[])
 			printf("Pier One CLI %s\n", PIERONE_VERSION);
 			return finish_stdout(0);
 		default:
-			return bad_option(NULL, ch, argv);
+			return cli_bad_option(NULL, ch, argv);
 		}
 	}
 	if (optind >= argc)

@@ -95,6 +95,20 @@ parse_seconds(long *out, const char *v, const char *key, const char *where,
 	return 0;
 }
 
+static int
+parse_flow(enum pierone_token_flow *out, const char *v, const char *where,
+    struct pierone_err *err)
+{
+	if (strcmp(v, "service") == 0)
+		*out = PIERONE_FLOW_SERVICE;
+	else if (strcmp(v, "password") == 0)
+		*out = PIERONE_FLOW_PASSWORD;
+	else
+		return err_set(err, PIERONE_ECONFIG, "%s: 'token_flow' must be "
+		    "'service' or 'password', not '%s'", where, v);
+	return 0;
+}
+
 /* Store one key's value; `where` names the file or variable for errors. */
 static int
 config_set(struct pierone_config *c, const char *key, const char *v,
@@ -113,18 +127,30 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 		return parse_seconds(&c->connect_timeout, v, key, where, err);
 	if (strcmp(key, "timeout") == 0)
 		return parse_seconds(&c->timeout, v, key, where, err);
+	if (strcmp(key, "token_flow") == 0)
+		return parse_flow(&c->token_flow, v, where, err);
 	if (strcmp(key, "ca_bundle") == 0)
 		dst = &c->ca_bundle;
+	else if (strcmp(key, "token_url") == 0)
+		dst = &c->token_url;
+	else if (strcmp(key, "realm") == 0)
+		dst = &c->realm;
+	else if (strcmp(key, "client_id") == 0)
+		dst = &c->client_id;
+	else if (strcmp(key, "client_secret") == 0)
+		dst = &c->client_secret;
 	if (dst == NULL)
 		return 0;
-	free(*dst);
+	if (*dst != NULL)
+		freezero(*dst, strlen(*dst));
 	if ((*dst = strdup(v)) == NULL)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	return 0;
 }
 
 static const char *const config_keys[] = {
-	"url", "ca_bundle", "connect_timeout", "timeout",
+	"url", "ca_bundle", "connect_timeout", "timeout", "token_url",
+	"token_flow", "realm", "client_id", "client_secret",
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
@@ -181,6 +207,7 @@ pierone_config_load(struct pierone_config *out, const char *path,
 {
 	struct buf text = { 0 };
 	char *p = NULL;
+	const char *env;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -201,6 +228,12 @@ pierone_config_load(struct pierone_config *out, const char *path,
 	buf_free(&text);
 	if (rc == 0)
 		rc = config_from_env(out, err);
+	/* The platform's token URL serves the password flow by default. */
+	if (rc == 0 && out->token_url == NULL &&
+	    out->token_flow == PIERONE_FLOW_PASSWORD &&
+	    (env = getenv("OAUTH2_ACCESS_TOKEN_URL")) != NULL &&
+	    *env != '\0' && (out->token_url = strdup(env)) == NULL)
+		rc = err_set(err, PIERONE_ENOMEM, "out of memory");
 	if (rc != 0)
 		pierone_config_clear(out);
 	return rc;
@@ -213,6 +246,18 @@ pierone_config_clear(struct pierone_config *c)
 		return;
 	free(c->url);
 	free(c->ca_bundle);
+	free(c->token_url);
+	free(c->realm);
+	free(c->client_id);
+	if (c->client_secret != NULL)
+		freezero(c->client_secret, strlen(c->client_secret));
 	free(c->path);
 	memset(c, 0, sizeof(*c));
+}
+
+int
+pierone_config_store_url(const char *path, const char *url,
+    struct pierone_err *err)
+{
+	return yaml_file_set(path, "url", url, NULL, 0, err);
 }

@@ -67,32 +67,62 @@ headers_free(struct curl_slist *l)
 	curl_slist_free_all(l);
 }
 
-static int
-easy_setup(struct http *h, const pierone_client *c)
+/* Options every transfer shares, the registry's and the token service's. */
+static void
+easy_common(struct http *h, const char *user_agent, const char *ca_file,
+    long connect_timeout_ms, long timeout_ms)
 {
 	CURL *e = h->curl;
 
-	if (headers_make(h, c->token) != 0)
-		return PIERONE_ENOMEM;
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	/* libcurl drops our Authorization header on a redirect to another host. */
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->ca_file != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+	if (ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
+}
+
+static int
+easy_setup(struct http *h, const pierone_client *c)
+{
+	if (headers_make(h, c->token) != 0)
+		return PIERONE_ENOMEM;
+	easy_common(h, c->user_agent, c->ca_file, c->connect_timeout_ms,
+	    c->timeout_ms);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	/* libcurl drops our Authorization header on a redirect to another host. */
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_MAXREDIRS, 5L);
 	return 0;
+}
+
+/* A handle with libcurl's global state set up; NULL when out of memory. */
+static struct http *
+http_alloc(void)
+{
+	struct http *h;
+
+	if (curl_users == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return NULL;
+	curl_users++;
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		if (--curl_users == 0)
+			curl_global_cleanup();
+		return NULL;
+	}
+	if ((h->curl = curl_easy_init()) == NULL) {
+		http_free(h);
+		return NULL;
+	}
+	return h;
 }
 
 static struct http *
@@ -100,15 +130,8 @@ http_new(pierone_client *c)
 {
 	struct http *h;
 
-	if (curl_users == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return NULL;
-	curl_users++;
-	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->curl = curl_easy_init()) == NULL ||
-	    easy_setup(h, c) != 0) {
+	if ((h = http_alloc()) != NULL && easy_setup(h, c) != 0) {
 		http_free(h);
-		if (h == NULL && --curl_users == 0)
-			curl_global_cleanup();
 		return NULL;
 	}
 	return h;
@@ -221,5 +244,45 @@ http_get(pierone_client *c, const char *path, struct buf *body)
 	if (rc != 0)
 		buf_free(body);
 	buf_free(&url);
+	return rc;
+}
+
+/* The token service: one transfer, no redirects, never retried. */
+int
+http_request(const struct http_req *req, long *status, struct buf *body,
+    struct pierone_err *err)
+{
+	struct http *h;
+	CURLcode cc;
+	int rc = 0;
+
+	*status = 0;
+	memset(body, 0, sizeof(*body));
+	if ((h = http_alloc()) == NULL)
+		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
+	easy_common(h, req->user_agent, req->ca_file, 10000, req->timeout_ms);
+	h->body = body;
+	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
+	if (req->user != NULL) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(h->curl, CURLOPT_USERNAME, req->user);
+		curl_easy_setopt(h->curl, CURLOPT_PASSWORD, req->password);
+	}
+	if (req->form != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->form);
+	if ((h->headers = curl_slist_append(NULL, "Accept: application/json")))
+		curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	if ((cc = curl_easy_perform(h->curl)) != CURLE_OK) {
+		rc = err_set(err, cc == CURLE_OPERATION_TIMEDOUT ?
+		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s",
+		    req->form != NULL ? "POST" : "GET", req->url,
+		    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc));
+		buf_freezero(body);
+	} else {
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
+		if (body->data == NULL && buf_append(body, "", 0) != 0)
+			rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	http_free(h);
 	return rc;
 }

@@ -7,6 +7,8 @@
 #ifndef PIERONE_INTERNAL_H
 #define PIERONE_INTERNAL_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 
 #include "pierone.h"
@@ -75,6 +77,47 @@ const char *yaml_doc_get(const struct yaml_doc *doc, const char *section,
 /* True when the document's root is a mapping or the document is empty. */
 bool yaml_doc_is_mapping(const struct yaml_doc *doc);
 
+/* A key and value of a mapping to write; quoted values stay strings. */
+struct yaml_kv {
+	const char *key;
+	const char *value;
+	bool quoted;
+};
+
+/*
+ * The YAML `text` (read from `path`, for messages) with top-level `key`
+ * set to `scalar`, or to a mapping of `kv` when scalar is NULL; every other
+ * top-level entry is kept.  PIERONE_ECONFIG when the text is not a YAML
+ * mapping.  The caller wipes and frees *out (buf_freezero).
+ */
+int yaml_text_update(struct buf *out, const char *text, size_t len,
+    const char *path, const char *key, const char *scalar,
+    const struct yaml_kv *kv, size_t nkv, struct pierone_err *err);
+
+/* yaml_text_update() on the file at `path`, with file_update() (0600). */
+int yaml_file_set(const char *path, const char *key, const char *scalar,
+    const struct yaml_kv *kv, size_t nkv, struct pierone_err *err);
+
+/*
+ * Produce the new contents of a file from the old ones (NULL when the file
+ * does not exist yet); `path` is the file's real path, for messages.
+ */
+typedef int file_update_fn(struct buf *out, const struct buf *old,
+    const char *path, void *arg, struct pierone_err *err);
+
+/*
+ * Read-modify-write the file at `path` safely: symbolic links are followed
+ * to the real file, missing directories created (0700), an exclusive
+ * flock(2) on REALPATH.lock is held throughout, and the new contents go to
+ * a temporary file in the same directory that is fsync'ed and renamed over
+ * the old one (rewritten in place when rename fails with EBUSY, as for a
+ * bind-mounted file).  A new file gets `mode`, an existing one keeps its
+ * own.  When `fn` fails nothing is written.  Buffers are wiped: they may
+ * hold secrets.
+ */
+int file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
+    struct pierone_err *err);
+
 /* The client, visible to the library's files. */
 struct http;
 struct pierone_client {
@@ -95,5 +138,25 @@ struct pierone_client {
  */
 int http_get(pierone_client *c, const char *path, struct buf *body);
 void http_free(struct http *h);
+
+/* One request to another service (the token service). */
+struct http_req {
+	const char *url;
+	const char *user;	/* HTTP Basic, or NULL */
+	const char *password;
+	const char *form;	/* POST this urlencoded body; NULL: GET */
+	const char *ca_file;
+	const char *user_agent;
+	long timeout_ms;
+};
+
+/*
+ * Perform `req`; on success *status is the HTTP status and `body` the
+ * response (any status).  Transport failures are PIERONE_ENETWORK or
+ * PIERONE_ETIMEOUT.  The caller frees body (buf_freezero: it may hold a
+ * token).
+ */
+int http_request(const struct http_req *req, long *status, struct buf *body,
+    struct pierone_err *err);
 
 #endif /* PIERONE_INTERNAL_H */

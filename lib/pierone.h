@@ -60,11 +60,21 @@ struct pierone_err {
  * Configuration (pierone.yaml)
  */
 
+enum pierone_token_flow {
+	PIERONE_FLOW_SERVICE = 0,	/* GET TOKEN_URL?json=true&scope=uid, Basic */
+	PIERONE_FLOW_PASSWORD,		/* RFC 6749 4.3 password grant, POST */
+};
+
 struct pierone_config {
 	char *url;		/* registry URL, normalised (scheme added) or NULL */
-	char *ca_bundle;	/* extra CA file or NULL */
+	char *ca_bundle;	/* CA file or NULL */
 	long connect_timeout;	/* seconds; 0 = library default */
 	long timeout;		/* seconds per request; 0 = library default */
+	char *token_url;	/* token service, or NULL */
+	enum pierone_token_flow token_flow;
+	char *realm;		/* service flow: optional realm parameter */
+	char *client_id;	/* password flow: OAuth2 client */
+	char *client_secret;	/* wiped by pierone_config_clear() */
 	char *path;		/* file the configuration was read from, or NULL */
 };
 
@@ -89,6 +99,13 @@ int pierone_config_load(struct pierone_config *out, const char *path,
 void pierone_config_clear(struct pierone_config *cfg);
 
 /*
+ * Set `url` in the pierone.yaml at `path` (created with its directory when
+ * missing), keeping every other key.  The file is replaced atomically.
+ */
+int pierone_config_store_url(const char *path, const char *url,
+    struct pierone_err *err);
+
+/*
  * Normalise a registry URL: add "https://" when there is no scheme, drop
  * trailing slashes; only http and https are accepted.  *out is the caller's.
  */
@@ -102,13 +119,18 @@ enum pierone_token_source {
 	PIERONE_TOKEN_ENV = 1,		/* OAUTH2_ACCESS_TOKENS */
 	PIERONE_TOKEN_SECRET_FILE,	/* $CREDENTIALS_DIR/pierone-token-secret */
 	PIERONE_TOKEN_ZIGN_CACHE,	/* zign / zalando-token-cli tokens.yaml */
+	PIERONE_TOKEN_SERVICE,		/* new from the token service */
 };
 
 struct pierone_token {
 	char *access_token;	/* the secret; wiped by pierone_token_clear() */
 	double expires_at;	/* epoch seconds, 0 when unknown */
 	enum pierone_token_source source;
-	char *origin;		/* file it came from, or the variable name */
+	char *origin;		/* file it came from, the variable or the URL */
+	double created;		/* epoch seconds it was issued, 0 when unknown */
+	long expires_in;	/* seconds, from the token service */
+	char *token_type;	/* "Bearer", or NULL */
+	char *scope;		/* "uid", or NULL */
 };
 
 /*
@@ -129,6 +151,67 @@ int pierone_token_find(struct pierone_token *out, double now,
 
 /* Wipe and release the token's strings; NULL is a no-op. */
 void pierone_token_clear(struct pierone_token *tok);
+
+/*
+ * Store a token from the token service as entry "pierone" of the zign
+ * cache $XDG_CONFIG_HOME/zign/tokens.yaml (~/.config when unset): keys
+ * access_token, expires_in, token_type, scope, creation_time.  Other
+ * entries are kept; the file is written atomically with mode 0600 in a
+ * directory of mode 0700.  A cache that is not valid YAML is left alone
+ * (PIERONE_ECONFIG).
+ */
+int pierone_token_cache_store(const struct pierone_token *tok,
+    struct pierone_err *err);
+
+/* How to ask the token service for a new token. */
+struct pierone_login {
+	unsigned int version;		/* PIERONE_LOGIN_VERSION */
+	enum pierone_token_flow flow;
+	const char *token_url;
+	const char *realm;		/* service flow; NULL: none */
+	const char *user;
+	const char *password;
+	const char *client_id;		/* password flow */
+	const char *client_secret;	/* password flow */
+	const char *ca_file;
+	long timeout_ms;		/* 0: 60000 */
+	const char *user_agent;		/* NULL: "pierone/VERSION" */
+};
+
+#define PIERONE_LOGIN_VERSION 1
+#define PIERONE_LOGIN_INIT { PIERONE_LOGIN_VERSION, PIERONE_FLOW_SERVICE, \
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+
+/* expires_in assumed when the token service sends none (seconds). */
+#define PIERONE_DEFAULT_EXPIRES_IN 600
+
+/*
+ * Get a new token from the token service, as `req` says.  The request is
+ * never retried (a password grant is not idempotent for the service's
+ * lockout counters).  PIERONE_EAUTH when the service refuses the user or
+ * client (HTTP 401), PIERONE_EBADRESPONSE when its answer has no
+ * access_token.  Release *out with pierone_token_clear().
+ */
+int pierone_token_request(struct pierone_token *out,
+    const struct pierone_login *req, struct pierone_err *err);
+
+/* Application credentials mounted by the platform in $CREDENTIALS_DIR. */
+struct pierone_app_credentials {
+	char *username;		/* user.json application_username */
+	char *password;		/* user.json application_password */
+	char *client_id;	/* client.json client_id */
+	char *client_secret;	/* client.json client_secret */
+};
+
+/*
+ * Read $CREDENTIALS_DIR/user.json and client.json.  PIERONE_ENOTFOUND when
+ * CREDENTIALS_DIR is unset or a file is missing; other failures name the
+ * file.  Whatever was found is in *out either way; release it with
+ * pierone_app_credentials_clear(), which wipes the secrets.
+ */
+int pierone_app_credentials_load(struct pierone_app_credentials *out,
+    struct pierone_err *err);
+void pierone_app_credentials_clear(struct pierone_app_credentials *cred);
 
 /* ---------------------------------------------------------------------
  * Client

@@ -129,3 +129,178 @@ yaml_doc_get(const struct yaml_doc *d, const char *section, const char *key,
 	}
 	return is_null(n) ? NULL : (const char *)n->data.scalar.value;
 }
+
+/* Copy node `idx` of `src` into `dst`; the new node's index, 0 on failure. */
+static int
+copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth)
+{
+	yaml_node_t *n = yaml_document_get_node(src, idx);
+	yaml_node_item_t *it;
+	yaml_node_pair_t *p;
+	int id, k, v;
+
+	if (n == NULL || depth > 64)
+		return 0;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return yaml_document_add_scalar(dst, n->tag,
+		    n->data.scalar.value, (int)n->data.scalar.length,
+		    n->data.scalar.style);
+	case YAML_SEQUENCE_NODE:
+		id = yaml_document_add_sequence(dst, n->tag,
+		    n->data.sequence.style);
+		for (it = n->data.sequence.items.start; id != 0 &&
+		    it < n->data.sequence.items.top; it++)
+			if ((v = copy_node(dst, src, *it, depth + 1)) == 0 ||
+			    !yaml_document_append_sequence_item(dst, id, v))
+				id = 0;
+		return id;
+	case YAML_MAPPING_NODE:
+		id = yaml_document_add_mapping(dst, n->tag,
+		    n->data.mapping.style);
+		for (p = n->data.mapping.pairs.start; id != 0 &&
+		    p < n->data.mapping.pairs.top; p++)
+			if ((k = copy_node(dst, src, p->key, depth + 1)) == 0 ||
+			    (v = copy_node(dst, src, p->value, depth + 1)) == 0 ||
+			    !yaml_document_append_mapping_pair(dst, id, k, v))
+				id = 0;
+		return id;
+	default:
+		return 0;
+	}
+}
+
+static int
+add_scalar(yaml_document_t *doc, const char *value, bool quoted)
+{
+	return yaml_document_add_scalar(doc, NULL,
+	    (yaml_char_t *)value, (int)strlen(value), quoted ?
+	    YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE);
+}
+
+/* The value for the new entry: a scalar, or a mapping of `kv`. */
+static int
+new_value(yaml_document_t *doc, const char *scalar, const struct yaml_kv *kv,
+    size_t nkv)
+{
+	int id, k, v;
+
+	if (scalar != NULL)
+		return add_scalar(doc, scalar, false);
+	id = yaml_document_add_mapping(doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+	for (size_t i = 0; id != 0 && i < nkv; i++)
+		if ((k = add_scalar(doc, kv[i].key, false)) == 0 ||
+		    (v = add_scalar(doc, kv[i].value, kv[i].quoted)) == 0 ||
+		    !yaml_document_append_mapping_pair(doc, id, k, v))
+			id = 0;
+	return id;
+}
+
+/* New document: the old root's pairs but `key`, then key: value. */
+static int
+build_doc(yaml_document_t *dst, struct yaml_doc *old, const char *key,
+    const char *scalar, const struct yaml_kv *kv, size_t nkv)
+{
+	yaml_node_t *root = yaml_document_get_root_node(&old->doc);
+	yaml_node_pair_t *p;
+	int id, k, v;
+
+	if (!yaml_document_initialize(dst, NULL, NULL, NULL, 1, 1))
+		return -1;
+	id = yaml_document_add_mapping(dst, NULL, YAML_BLOCK_MAPPING_STYLE);
+	if (root != NULL && root->type == YAML_MAPPING_NODE)
+		for (p = root->data.mapping.pairs.start; id != 0 &&
+		    p < root->data.mapping.pairs.top; p++) {
+			if (scalar_is(yaml_document_get_node(&old->doc, p->key),
+			    key))
+				continue;
+			if ((k = copy_node(dst, &old->doc, p->key, 0)) == 0 ||
+			    (v = copy_node(dst, &old->doc, p->value, 0)) == 0 ||
+			    !yaml_document_append_mapping_pair(dst, id, k, v))
+				id = 0;
+		}
+	if (id == 0 || (k = add_scalar(dst, key, false)) == 0 ||
+	    (v = new_value(dst, scalar, kv, nkv)) == 0 ||
+	    !yaml_document_append_mapping_pair(dst, id, k, v))
+		return -1;
+	return 0;
+}
+
+static int
+emit_cb(void *arg, unsigned char *data, size_t size)
+{
+	return buf_append(arg, data, size) == 0;
+}
+
+int
+yaml_text_update(struct buf *out, const char *text, size_t len,
+    const char *path, const char *key, const char *scalar,
+    const struct yaml_kv *kv, size_t nkv, struct pierone_err *err)
+{
+	yaml_emitter_t em;
+	yaml_document_t doc;
+	struct yaml_doc *old;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = yaml_doc_load(&old, text, len, path, err)) != 0)
+		return rc;
+	if (!yaml_doc_is_mapping(old)) {
+		yaml_doc_free(old);
+		return err_set(err, PIERONE_ECONFIG, "cannot update '%s': not "
+		    "a YAML mapping", path);
+	}
+	rc = build_doc(&doc, old, key, scalar, kv, nkv);
+	yaml_doc_free(old);
+	if (rc != 0) {
+		yaml_document_delete(&doc);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	if (!yaml_emitter_initialize(&em)) {
+		yaml_document_delete(&doc);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	yaml_emitter_set_output(&em, emit_cb, out);
+	yaml_emitter_set_unicode(&em, 1);
+	/* yaml_emitter_dump() takes the document over, even on failure. */
+	if (!yaml_emitter_open(&em)) {
+		yaml_document_delete(&doc);
+		rc = PIERONE_ENOMEM;
+	} else if (!yaml_emitter_dump(&em, &doc) || !yaml_emitter_close(&em) ||
+	    !yaml_emitter_flush(&em)) {
+		rc = PIERONE_ENOMEM;
+	}
+	if (rc != 0)
+		err_set(err, rc, "cannot write YAML for '%s'", path);
+	yaml_emitter_delete(&em);
+	if (rc != 0)
+		buf_freezero(out);
+	return rc;
+}
+
+struct yaml_set {
+	const char *key;
+	const char *scalar;
+	const struct yaml_kv *kv;
+	size_t nkv;
+};
+
+static int
+yaml_set_cb(struct buf *out, const struct buf *old, const char *path,
+    void *arg, struct pierone_err *err)
+{
+	const struct yaml_set *set = arg;
+
+	return yaml_text_update(out, old != NULL ? old->data : "",
+	    old != NULL ? old->len : 0, path, set->key, set->scalar, set->kv,
+	    set->nkv, err);
+}
+
+int
+yaml_file_set(const char *path, const char *key, const char *scalar,
+    const struct yaml_kv *kv, size_t nkv, struct pierone_err *err)
+{
+	struct yaml_set set = { key, scalar, kv, nkv };
+
+	return file_update(path, yaml_set_cb, &set, 0600, err);
+}

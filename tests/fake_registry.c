@@ -2,6 +2,9 @@
  * fake_registry.c - a small fake Pier One registry for the test suites,
  * the demo and the benchmarks.  It serves a fixed data set (a JSON file
  * and/or generated teams) on 127.0.0.1 and injects faults on request.
+ * It is also the OAuth2 token service that "pierone login" asks for a
+ * token: GET /access_token (the Zalando token service's style) and
+ * POST /oauth2/access_token (RFC 6749's password grant).
  *
  * Each connection gets its own thread, so that --delay-ms, "hang" and
  * "slow" only hold up their own request.  Every sleep is made of short
@@ -38,6 +41,14 @@
 #define MAXSEG		6		/* the longest route has 5 segments */
 #define GEN_EPOCH	1577836800	/* 2020-01-01T00:00:00Z, a midnight */
 #define HUGE_ITEM	65		/* "aaa…a", with quotes and comma */
+#define BODY_MAX	65536		/* largest token request body */
+#define FORM_MAX	32		/* most parameters in one form */
+#define SVC_REALM	"Basic realm=\"fake-token-service\""
+
+/* libmicrohttpd before 0.9.74 knows 413 by older names only. */
+#ifndef MHD_HTTP_CONTENT_TOO_LARGE
+#define MHD_HTTP_CONTENT_TOO_LARGE	413
+#endif
 
 enum fmode { F_NONE, F_STATUS, F_RETRY, F_INVALID, F_SHAPE, F_TRUNC,
     F_HANG, F_SLOW, F_HUGE };
@@ -71,9 +82,20 @@ struct team {
 	size_t		 narts;
 };
 
+/* The token service's routes; everything else is the registry. */
+enum svc { S_NONE, S_TOKEN, S_OAUTH2 };
+
+struct sbuf {
+	char		*p;
+	size_t		 len, cap;
+};
+
 /* Per request state, allocated by the URI log callback. */
 struct request {
 	bool		 started;	/* the handler has seen the headers */
+	bool		 toobig;	/* the body went over BODY_MAX */
+	enum svc	 svc;
+	struct sbuf	 body;		/* kept for S_OAUTH2 only */
 	char		*raw;		/* request target, still encoded */
 	char		*path;		/* raw up to '?'; split up later */
 	char		 buf[];
@@ -88,16 +110,17 @@ struct reply {
 	const char	*hname, *hvalue; /* one optional extra header */
 };
 
-struct sbuf {
-	char		*p;
-	size_t		 len, cap;
-};
-
 /* A body sent by callback: "truncated" stops halfway, "slow" drips. */
 struct stream {
 	char		*body;
 	size_t		 len;
 	bool		 slow;
+};
+
+/* A decoded application/x-www-form-urlencoded body or query. */
+struct form {
+	const char	*name[FORM_MAX], *value[FORM_MAX];
+	size_t		 n;
 };
 
 static struct {
@@ -107,7 +130,13 @@ static struct {
 	struct fault	 *faults;
 	unsigned long	  port, delay_ms;
 	int		  logfd;
-} opt = { .logfd = -1 };
+	/* The token service: accounts, clients and what it answers. */
+	const char	**users, **clients;
+	size_t		  nusers, nclients;
+	const char	 *issue, *token_response;
+	unsigned long	  expires_in;
+	bool		  no_expiry;	/* --expires-in none */
+} opt = { .logfd = -1, .expires_in = 3600 };
 
 static struct team	*teams;
 static size_t		 nteams;
@@ -135,6 +164,8 @@ cleanup(void)
 	free(opt.tokens);
 	free(opt.forbid);
 	free(opt.gens);
+	free(opt.users);
+	free(opt.clients);
 	cJSON_Delete(doc);
 	if (opt.logfd != -1)
 		close(opt.logfd);
@@ -179,6 +210,9 @@ usage(void)
 	    "[--port-file FILE]\n"
 	    "\t[--delay-ms N] [--forbid TEAM]... [--fault SPEC]... "
 	    "[--log FILE]\n\t[--gen TEAM:NARTIFACTS:NTAGS]...\n"
+	    "\t[--user NAME:PASSWORD]... [--client ID:SECRET]... "
+	    "[--issue TOKEN]\n"
+	    "\t[--expires-in N|none] [--token-response JSON]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES\n", stderr);
@@ -526,6 +560,33 @@ token_ok(const char *tok, size_t len)
 	return false;
 }
 
+/* What follows "SCHEME " in the Authorization header, or NULL. */
+static const char *
+auth_param(struct MHD_Connection *c, const char *scheme)
+{
+	const char	*h;
+	size_t		 n = strlen(scheme);
+
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncasecmp(h, scheme, n) != 0 || h[n] != ' ')
+		return NULL;
+	for (h += n; *h == ' '; h++)
+		continue;
+	return h;
+}
+
+/* HTTP Basic's "user:password", not NUL-terminated; -1 if none. */
+static long
+basic_creds(struct MHD_Connection *c, unsigned char *dec, size_t size)
+{
+	const char	*h;
+
+	if ((h = auth_param(c, "Basic")) == NULL || strlen(h) >= size)
+		return -1;
+	return b64decode(h, dec);
+}
+
 /* "Bearer TOKEN" or "Basic base64(oauth2:TOKEN)". */
 static bool
 authorized(struct MHD_Connection *c)
@@ -534,23 +595,300 @@ authorized(struct MHD_Connection *c)
 	const char	*h;
 	long		 n;
 
-	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_AUTHORIZATION);
-	if (h == NULL)
-		return false;
-	if (strncasecmp(h, "Bearer ", 7) == 0) {
-		for (h += 7; *h == ' '; h++)
-			continue;
+	if ((h = auth_param(c, "Bearer")) != NULL)
 		return token_ok(h, strlen(h));
-	}
-	if (strncasecmp(h, "Basic ", 6) != 0)
-		return false;
-	for (h += 6; *h == ' '; h++)
-		continue;
-	if (strlen(h) >= sizeof(dec) || (n = b64decode(h, dec)) < 7 ||
+	if ((n = basic_creds(c, dec, sizeof(dec))) < 7 ||
 	    memcmp(dec, "oauth2:", 7) != 0)
 		return false;
 	return token_ok((const char *)dec + 7, (size_t)n - 7);
+}
+
+/*
+ * The token service's routes, told apart by the raw path before the
+ * body arrives: only the OAuth2 route keeps its body.
+ */
+static enum svc
+token_route(const char *path)
+{
+	if (strcmp(path, "/access_token") == 0)
+		return S_TOKEN;
+	if (strcmp(path, "/oauth2/access_token") == 0)
+		return S_OAUTH2;
+	return S_NONE;
+}
+
+/*
+ * --user and --client entries are "NAME:SECRET", just what Basic
+ * encodes: compared whole, a secret may hold colons and any bytes.
+ */
+static bool
+basic_ok(struct MHD_Connection *c, const char *const *list, size_t n)
+{
+	unsigned char	 dec[768];
+	long		 len;
+	size_t		 i;
+
+	if ((len = basic_creds(c, dec, sizeof(dec))) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == (size_t)len &&
+		    memcmp(list[i], dec, (size_t)len) == 0)
+			return true;
+	return false;
+}
+
+/* The password grant's username and password, against --user. */
+static bool
+user_ok(const char *name, const char *password)
+{
+	const char	*colon;
+	size_t		 i, n = strlen(name);
+
+	for (i = 0; i < opt.nusers; i++) {
+		colon = strchr(opt.users[i], ':');
+		if ((size_t)(colon - opt.users[i]) == n &&
+		    strncmp(opt.users[i], name, n) == 0 &&
+		    strcmp(colon + 1, password) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Form decoding, in place: '+' is a space, %XX a byte.  Strict on
+ * purpose: a client that forgets to encode a '%' in a password should
+ * fail here, not pass by luck.  An escaped NUL would cut the value
+ * short, so it is refused too.
+ */
+static bool
+form_unescape(char *s)
+{
+	char	*d = s;
+	int	 hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+')
+			*d++ = ' ';
+		else if (*s != '%')
+			*d++ = *s;
+		else if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0 ||
+		    (hi == 0 && lo == 0))
+			return false;
+		else {
+			*d++ = (char)(hi << 4 | lo);
+			s += 2;
+		}
+	}
+	*d = '\0';
+	return true;
+}
+
+/* Splits and decodes s in place; false if malformed or too long. */
+static bool
+form_parse(char *s, struct form *f)
+{
+	char	*pair, *eq;
+
+	f->n = 0;
+	while ((pair = strsep(&s, "&")) != NULL) {
+		if (*pair == '\0')
+			continue;
+		if (f->n == FORM_MAX)
+			return false;
+		if ((eq = strchr(pair, '=')) != NULL)
+			*eq++ = '\0';
+		if (!form_unescape(pair) || (eq != NULL && !form_unescape(eq)))
+			return false;
+		f->name[f->n] = pair;
+		f->value[f->n++] = eq != NULL ? eq : "";
+	}
+	return true;
+}
+
+/* 1 found, 0 absent, -1 sent twice (RFC 6749 §3.1 and §3.2 forbid it). */
+static int
+form_get(const struct form *f, const char *name, const char **value)
+{
+	size_t	 i;
+	int	 found = 0;
+
+	*value = NULL;
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->name[i], name) != 0)
+			continue;
+		if (found++ > 0)
+			return -1;
+		*value = f->value[i];
+	}
+	return found;
+}
+
+/*
+ * RFC 6749 §3.3: space-separated printable ASCII, less '"' and '\'.
+ * Also what makes the scope safe to echo into the JSON answer.
+ */
+static bool
+scope_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (*p == '\0')
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p != ' ' && (*p < 0x21 || *p > 0x7e || *p == '"' ||
+		    *p == '\\'))
+			return false;
+	return true;
+}
+
+/*
+ * RFC 6749 §5.2.  Every 401 carries WWW-Authenticate, as HTTP wants,
+ * even invalid_grant: Zalando's service answered that one with 401.
+ */
+static void
+reply_error(struct reply *r, unsigned status, const char *error)
+{
+	char	 buf[80];
+
+	snprintf(buf, sizeof(buf), "{\"error\": \"%s\"}", error);
+	reply_text(r, status, buf);
+	if (status == MHD_HTTP_UNAUTHORIZED) {
+		r->hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
+		r->hvalue = SVC_REALM;
+	}
+}
+
+/* RFC 6749 §5.1, or --token-response verbatim to test broken ones. */
+static void
+reply_token(struct reply *r, const char *scope)
+{
+	struct sbuf	 sb = { 0 };
+	char		 num[48];
+
+	if (opt.token_response != NULL) {
+		reply_text(r, MHD_HTTP_OK, opt.token_response);
+		return;
+	}
+	sb_str(&sb, "{\"access_token\": \"");
+	sb_esc(&sb, opt.issue);
+	sb_str(&sb, "\"");
+	if (!opt.no_expiry) {
+		snprintf(num, sizeof(num), ", \"expires_in\": %lu",
+		    opt.expires_in);
+		sb_str(&sb, num);
+	}
+	sb_str(&sb, ", \"token_type\": \"Bearer\", \"scope\": \"");
+	sb_str(&sb, scope);
+	sb_str(&sb, "\"}");
+	set_reply(r, MHD_HTTP_OK, &sb);
+}
+
+static void
+reply_method(struct reply *r, const char *allow)
+{
+	reply_msg(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
+	r->hname = MHD_HTTP_HEADER_ALLOW;
+	r->hvalue = allow;
+}
+
+/* GET /access_token?json=true&scope=uid[&realm=R], a user's Basic. */
+static void
+route_access_token(struct reply *r, struct MHD_Connection *c,
+    const struct request *rq, const char *method)
+{
+	struct form	 f;
+	const char	*json, *scope, *q = strchr(rq->raw, '?');
+	char		*query = xstrdup(q != NULL ? q + 1 : "");
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+		reply_method(r, MHD_HTTP_METHOD_GET);
+	else if (!basic_ok(c, opt.users, opt.nusers))
+		reply_error(r, MHD_HTTP_UNAUTHORIZED, "invalid_grant");
+	else if (!form_parse(query, &f) || form_get(&f, "json", &json) != 1 ||
+	    strcmp(json, "true") != 0 || form_get(&f, "scope", &scope) != 1)
+		reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request");
+	else if (!scope_ok(scope))
+		reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_scope");
+	else
+		reply_token(r, scope);
+	free(query);
+}
+
+/* The media type, less parameters such as "; charset=UTF-8". */
+static bool
+form_posted(struct MHD_Connection *c)
+{
+	static const char	 type[] = "application/x-www-form-urlencoded";
+	const char		*h;
+
+	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	return h != NULL && strncasecmp(h, type, sizeof(type) - 1) == 0 &&
+	    strchr("; \t", h[sizeof(type) - 1]) != NULL;
+}
+
+/*
+ * RFC 6749 §4.3.2, the password grant; the client authenticates with
+ * HTTP Basic only (§2.3.1 also allows the body: pierone never does).
+ * Missing or repeated parameters are invalid_request (§5.2).
+ */
+static void
+route_oauth2(struct reply *r, struct MHD_Connection *c, struct request *rq,
+    const char *method)
+{
+	struct form	 f;
+	const char	*grant, *user, *pass, *scope;
+	int		 ns;
+
+	sb_add(&rq->body, "", 0);	/* an empty body is still a string */
+	if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+		reply_method(r, MHD_HTTP_METHOD_POST);
+	else if (rq->toobig)
+		reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "invalid_request");
+	else if (!basic_ok(c, opt.clients, opt.nclients))
+		reply_error(r, MHD_HTTP_UNAUTHORIZED, "invalid_client");
+	else if (!form_posted(c) || !form_parse(rq->body.p, &f) ||
+	    form_get(&f, "grant_type", &grant) != 1)
+		reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request");
+	else if (strcmp(grant, "password") != 0)
+		reply_error(r, MHD_HTTP_BAD_REQUEST, "unsupported_grant_type");
+	else if (form_get(&f, "username", &user) != 1 ||
+	    form_get(&f, "password", &pass) != 1 ||
+	    (ns = form_get(&f, "scope", &scope)) < 0)
+		reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request");
+	else if (ns == 1 && !scope_ok(scope))
+		reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_scope");
+	else if (!user_ok(user, pass))
+		reply_error(r, MHD_HTTP_UNAUTHORIZED, "invalid_grant");
+	else
+		reply_token(r, ns == 1 ? scope : "uid");
+}
+
+/* Only the OAuth2 route reads its body; the others let theirs go. */
+static void
+keep_body(struct request *rq, const char *data, size_t n)
+{
+	if (rq->svc != S_OAUTH2 || rq->toobig)
+		return;
+	if (n > BODY_MAX - rq->body.len) {
+		rq->toobig = true;
+		free(rq->body.p);
+		rq->body = (struct sbuf){ 0 };
+		return;
+	}
+	sb_add(&rq->body, data, n);
 }
 
 /* The first fault that matches and has budget left; takes the budget. */
@@ -729,7 +1067,11 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 	return send_reply(c, rq, method, &r);
 }
 
-/* Order: delay, auth, faults, method, forbidden teams, routes. */
+/*
+ * Order: delay, auth, faults, method, forbidden teams, routes.  The
+ * token service has no registry token to show (it is where tokens come
+ * from): it skips auth and checks its own credentials after the faults.
+ */
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -741,16 +1083,18 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	char		*v[MAXSEG];
 	size_t		 n;
 
-	(void)cls, (void)url, (void)version, (void)upload;
+	(void)cls, (void)url, (void)version;
 	/* Answering before the request is all in would cost keep-alive. */
 	if (!rq->started || *upload_size != 0) {
+		if (rq->started)
+			keep_body(rq, upload, *upload_size);
 		rq->started = true;
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (!sleep_ms(opt.delay_ms))
 		return MHD_NO;
-	if (!authorized(c)) {
+	if (rq->svc == S_NONE && !authorized(c)) {
 		reply_msg(&r, MHD_HTTP_UNAUTHORIZED, "Unauthorized");
 		r.hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
 		r.hvalue = "Bearer realm=\"fake-registry\"";
@@ -760,7 +1104,11 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (f != NULL && f->mode != F_TRUNC && f->mode != F_SLOW)
 		return send_fault(c, rq, method, f);
 	n = split_path(rq->path, v);
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+	if (rq->svc == S_TOKEN)
+		route_access_token(&r, c, rq, method);
+	else if (rq->svc == S_OAUTH2)
+		route_oauth2(&r, c, rq, method);
+	else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		reply_msg(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
 	else if (forbidden(v, n))
 		reply_msg(&r, MHD_HTTP_FORBIDDEN, "Forbidden");
@@ -780,10 +1128,13 @@ uri_start(void *cls, const char *uri, struct MHD_Connection *c)
 	(void)cls, (void)c;
 	rq = xrealloc(NULL, 1, sizeof(*rq) + rawlen + plen + 2);
 	rq->started = false;
+	rq->toobig = false;
+	rq->body = (struct sbuf){ 0 };
 	rq->raw = memcpy(rq->buf, uri, rawlen + 1);
 	rq->path = rq->buf + rawlen + 1;
 	memcpy(rq->path, uri, plen);
 	rq->path[plen] = '\0';
+	rq->svc = token_route(rq->path);
 	return rq;
 }
 
@@ -791,8 +1142,12 @@ static void
 request_done(void *cls, struct MHD_Connection *c, void **req_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct request	*rq = *req_cls;
+
 	(void)cls, (void)c, (void)toe;
-	free(*req_cls);
+	if (rq != NULL)
+		free(rq->body.p);
+	free(rq);
 	*req_cls = NULL;
 }
 
@@ -973,6 +1328,25 @@ parse_fault(struct fault *f, const char *spec)
 	f->retry = arg;
 }
 
+/* NAME:SECRET; not echoed when wrong, as it may be a real password. */
+static const char *
+pair_arg(const char *name, const char *s)
+{
+	if (strchr(s, ':') == NULL)
+		fail("%s: expected %s", name, strcmp(name, "--user") == 0 ?
+		    "NAME:PASSWORD" : "ID:SECRET");
+	return s;
+}
+
+/* "none" leaves expires_in out, for clients that must cope without. */
+static void
+expires_arg(const char *s)
+{
+	opt.no_expiry = strcmp(s, "none") == 0;
+	if (!opt.no_expiry)
+		opt.expires_in = num_arg("--expires-in", s, ULONG_MAX);
+}
+
 /* Appending, so that several servers (or runs) can share one log. */
 static void
 open_log(const char *file)
@@ -997,6 +1371,11 @@ parse_args(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "gen", required_argument, NULL, 'g' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "client", required_argument, NULL, 'c' },
+		{ "issue", required_argument, NULL, 'i' },
+		{ "expires-in", required_argument, NULL, 'e' },
+		{ "token-response", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -1005,6 +1384,8 @@ parse_args(int argc, char **argv)
 	opt.tokens = xrealloc(NULL, (size_t)argc + 1, sizeof(*opt.tokens));
 	opt.forbid = xrealloc(NULL, (size_t)argc, sizeof(*opt.forbid));
 	opt.gens = xrealloc(NULL, (size_t)argc, sizeof(*opt.gens));
+	opt.users = xrealloc(NULL, (size_t)argc, sizeof(*opt.users));
+	opt.clients = xrealloc(NULL, (size_t)argc, sizeof(*opt.clients));
 	opt.faults = xrealloc(NULL, (size_t)argc, sizeof(*opt.faults));
 	memset(opt.faults, 0, (size_t)argc * sizeof(*opt.faults));
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -1026,6 +1407,17 @@ parse_args(int argc, char **argv)
 			opt.gens[opt.ngens++] = optarg;
 		else if (ch == 'l')
 			open_log(optarg);
+		else if (ch == 'u')
+			opt.users[opt.nusers++] = pair_arg("--user", optarg);
+		else if (ch == 'c')
+			opt.clients[opt.nclients++] = pair_arg("--client",
+			    optarg);
+		else if (ch == 'i')
+			opt.issue = optarg;
+		else if (ch == 'e')
+			expires_arg(optarg);
+		else if (ch == 'R')
+			opt.token_response = optarg;
 		else
 			usage();
 	}
@@ -1033,6 +1425,9 @@ parse_args(int argc, char **argv)
 		usage();
 	if (opt.ntokens == 0)
 		opt.tokens[opt.ntokens++] = "test-token";
+	/* What the service hands out, the registry takes by default. */
+	if (opt.issue == NULL)
+		opt.issue = opt.tokens[0];
 }
 
 /* Temp file and rename(): a reader polling for it never sees half. */
@@ -1062,7 +1457,7 @@ write_port_file(const char *file, unsigned port)
  * libmicrohttpd's log, less the lines every injected fault (truncated,
  * hang, aborted transfers) causes on purpose: they would only be noise.
  */
-static void
+static void __attribute__((format(printf, 2, 0)))
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];

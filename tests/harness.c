@@ -279,17 +279,41 @@ make_env(const char *const *env)
 void
 run_cmd(struct run *r, const char *const *argv, const char *const *env)
 {
+	run_cmd_input(r, argv, env, NULL);
+}
+
+/* A file holding `input` for a child's stdin; caller unlinks and frees. */
+static char *
+input_file(const char *input)
+{
+	char *path;
+	int fd;
+
+	ck_assert_int_ne(asprintf(&path, "%s/pierone-stdin.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp"), -1);
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_int_eq(write(fd, input, strlen(input)),
+	    (ssize_t)strlen(input));
+	close(fd);
+	return path;
+}
+
+void
+run_cmd_input(struct run *r, const char *const *argv, const char *const *env,
+    const char *input)
+{
 	posix_spawn_file_actions_t fa;
 	int out[2], err[2], st;
 	char **envp = make_env(env);
+	char *in = input != NULL ? input_file(input) : NULL;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
 	ck_assert_int_eq(pipe(out), 0);
 	ck_assert_int_eq(pipe(err), 0);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO,
+	    in != NULL ? in : "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, err[1], STDERR_FILENO);
 	posix_spawn_file_actions_addclose(&fa, out[0]);
@@ -304,6 +328,9 @@ run_cmd(struct run *r, const char *const *argv, const char *const *env)
 	close(err[1]);
 	drain(out[0], err[0], r);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	if (in != NULL)
+		unlink(in);
+	free(in);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

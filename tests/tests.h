@@ -20,6 +20,7 @@ Suite *token_suite(void);	/* check_token.c */
 Suite *http_suite(void);	/* check_http.c */
 Suite *output_suite(void);	/* check_output.c */
 Suite *cli_suite(void);		/* check_cli.c */
+Suite *login_suite(void);	/* check_login.c */
 
 /* harness.c ------------------------------------------------------------ */
 
@@ -70,6 +71,9 @@ struct run {
  * NAME alone to unset it), stdin from /dev/null.
  */
 void run_cmd(struct run *r, const char *const *argv, const char *const *env);
+/* The same with `input` (NULL: /dev/null) on the child's stdin. */
+void run_cmd_input(struct run *r, const char *const *argv,
+    const char *const *env, const char *input);
 void run_free(struct run *r);
 
 #endif /* PIERONE_TESTS_H */

@@ -1,0 +1,313 @@
+/*
+ * pierone login: a token (cached, or new from the token service), then
+ * Docker's credentials, so that docker push/pull work against Pier One.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <readpassphrase.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_TRIES	3
+#define PASSWORD_MAX	1024
+
+struct login {
+	const char *user;
+	bool password_stdin;
+	bool refresh;
+	bool helper;
+	char *url;		/* normalised registry URL */
+	bool store_url;		/* came from --url or the prompt */
+};
+
+static const struct option login_opts[] = {
+	{ "credential-helper", no_argument, NULL, 'H' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "password-stdin", no_argument, NULL, 'P' },
+	{ "refresh", no_argument, NULL, 'R' },
+	{ "url", required_argument, NULL, 'u' },
+	{ "user", required_argument, NULL, 'U' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* -1 to go on, else the exit status. */
+static int
+login_options(struct cli *cli, struct login *l, int argc, char **argv)
+{
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hU:", login_opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H': l->helper = true; break;
+		case 'h': return cli_help(cli->cmd);
+		case 'P': l->password_stdin = true; break;
+		case 'R': l->refresh = true; break;
+		case 'u': cli->url = optarg; break;
+		case 'U': l->user = optarg; break;
+		default: return cli_bad_option(cli->cmd, ch, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cli->cmd, "too many arguments");
+	return -1;
+}
+
+/* Ask for the URL on the terminal; NULL when there is none. */
+static char *
+prompt_url(void)
+{
+	char line[1024];
+	FILE *tty;
+	size_t n;
+
+	if ((tty = fopen("/dev/tty", "r+e")) == NULL)
+		return NULL;
+	fputs("Pier One URL: ", tty);
+	fflush(tty);
+	if (fgets(line, sizeof(line), tty) == NULL)
+		line[0] = '\0';
+	fclose(tty);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return n > 0 ? strdup(line) : NULL;
+}
+
+static int
+login_url(struct cli *cli, struct login *l)
+{
+	struct pierone_err err = { 0 };
+	char *typed = NULL;
+	const char *url = cli->url;
+
+	if (url == NULL && cli->config.url == NULL && isatty(STDIN_FILENO))
+		url = typed = prompt_url();
+	if (url == NULL && cli->config.url == NULL) {
+		cli_warnx("no registry URL configured: use --url URL or set "
+		    "PIERONE_URL");
+		return EXIT_FAILURE;
+	}
+	l->store_url = url != NULL;
+	if (url == NULL)
+		url = cli->config.url;
+	if (pierone_url_normalize(&l->url, url, &err) != 0) {
+		free(typed);
+		return cli_usage_error(cli->cmd, "%s", err.msg);
+	}
+	free(typed);
+	if (l->store_url && pierone_config_store_url(cli->config.path, l->url,
+	    &err) != 0) {
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	if (l->store_url)
+		cli_warnx("saved the URL %s in '%s'", l->url, cli->config.path);
+	return 0;
+}
+
+/* --password-stdin: everything up to EOF, one trailing newline dropped. */
+static int
+password_stdin(char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t got;
+
+	while (n < size - 1) {
+		got = read(STDIN_FILENO, buf + n, size - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n == size - 1)
+		return -1;
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The password: environment, stdin, or the terminal (`*asked` set). */
+static int
+get_password(const struct login *l, const char *user, char *buf, size_t size,
+    bool *asked)
+{
+	const char *env = getenv("PIERONE_PASSWORD");
+	char prompt[256];
+
+	*asked = false;
+	if (env != NULL && *env != '\0') {
+		if (strlcpy(buf, env, size) >= size)
+			return -1;
+		return 0;
+	}
+	if (l->password_stdin)
+		return password_stdin(buf, size);
+	snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
+	if (readpassphrase(prompt, buf, size, RPP_REQUIRE_TTY) == NULL) {
+		cli_warnx("no password: set PIERONE_PASSWORD, use "
+		    "--password-stdin or run on a terminal");
+		return -1;
+	}
+	*asked = true;
+	return 0;
+}
+
+static const char *
+login_user(const struct login *l)
+{
+	static const char *const vars[] = { "PIERONE_USER", "ZIGN_USER",
+	    "USER" };
+	const char *u;
+
+	if (l->user != NULL && *l->user != '\0')
+		return l->user;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((u = getenv(vars[i])) != NULL && *u != '\0')
+			return u;
+	return NULL;
+}
+
+/* Ask the token service, with at most MAX_TRIES passwords typed. */
+static int
+ask_service(struct cli *cli, struct login *l, struct pierone_login *req,
+    struct pierone_token *tok)
+{
+	struct pierone_err err = { 0 };
+	char password[PASSWORD_MAX];
+	bool asked = false;
+	int rc = PIERONE_EAUTH;
+
+	for (int try = 0; try < MAX_TRIES && rc == PIERONE_EAUTH; try++) {
+		if (req->password == NULL || try > 0) {
+			if (get_password(l, req->user, password,
+			    sizeof(password), &asked) != 0) {
+				explicit_bzero(password, sizeof(password));
+				return EXIT_FAILURE;
+			}
+			req->password = password;
+		}
+		rc = pierone_token_request(tok, req, &err);
+		if (rc != 0)
+			cli_warnx("%s", err.msg);
+		if (!asked)
+			break;
+	}
+	explicit_bzero(password, sizeof(password));
+	req->password = NULL;
+	(void)cli;
+	return rc == 0 ? 0 : EXIT_FAILURE;
+}
+
+static int
+new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
+{
+	struct pierone_login req = PIERONE_LOGIN_INIT;
+	struct pierone_app_credentials app;
+	struct pierone_err err = { 0 };
+	int rc;
+
+	req.flow = cli->config.token_flow;
+	req.token_url = cli->config.token_url;
+	req.realm = cli->config.realm;
+	req.ca_file = cli->config.ca_bundle;
+	req.timeout_ms = cli->config.timeout * 1000;
+	/* Platform credentials let servers and CI log in without a prompt. */
+	rc = pierone_app_credentials_load(&app, &err);
+	if (rc != 0 && rc != PIERONE_ENOTFOUND)
+		cli_warnx("ignoring application credentials: %s", err.msg);
+	req.client_id = cli->config.client_id ? cli->config.client_id :
+	    app.client_id;
+	req.client_secret = cli->config.client_id ?
+	    cli->config.client_secret : app.client_secret;
+	if (rc == 0 && l->user == NULL) {
+		req.user = app.username;
+		req.password = app.password;
+	} else if ((req.user = login_user(l)) == NULL) {
+		pierone_app_credentials_clear(&app);
+		return cli_usage_error(cli->cmd, "no user name: use -U USER");
+	}
+	if (req.token_url == NULL) {
+		cli_warnx("no token service configured: set 'token_url' in "
+		    "'%s' or PIERONE_TOKEN_URL", cli->config.path);
+		rc = EXIT_FAILURE;
+	} else {
+		rc = ask_service(cli, l, &req, tok);
+	}
+	pierone_app_credentials_clear(&app);
+	if (rc == 0 && pierone_token_cache_store(tok, &err) != 0)
+		cli_warnx("warning: token not cached: %s", err.msg);
+	return rc;
+}
+
+static int
+docker_write(const struct login *l, const char *token)
+{
+	static const enum pierone_docker_format fmts[] = {
+		PIERONE_DOCKER_CONFIG_JSON, PIERONE_DOCKER_DOCKERCFG,
+	};
+	struct pierone_err err = { 0 };
+	char *paths[2] = { NULL, NULL };
+	bool shadowed = false;
+	int rc = 0;
+
+	for (size_t i = 0; i < 2 && rc == 0; i++) {
+		if (l->helper && fmts[i] != PIERONE_DOCKER_CONFIG_JSON)
+			break;
+		if ((rc = pierone_docker_default_path(&paths[i], fmts[i],
+		    &err)) != 0)
+			break;
+		rc = l->helper ? pierone_docker_store_helper(paths[i], l->url,
+		    "pierone", &err) : pierone_docker_store_auth(paths[i],
+		    fmts[i], l->url, token, i == 0 ? &shadowed : NULL, &err);
+	}
+	if (rc != 0)
+		cli_warnx("%s", err.msg);
+	else if (l->helper)
+		cli_warnx("docker now asks docker-credential-pierone for %s "
+		    "(credHelpers in '%s')", l->url, paths[0]);
+	else
+		cli_warnx("stored credentials for %s in '%s' and '%s'",
+		    l->url, paths[0], paths[1]);
+	if (rc == 0 && shadowed)
+		cli_warnx("warning: credHelpers in '%s' names a helper for "
+		    "this registry; docker will use it instead", paths[0]);
+	free(paths[0]);
+	free(paths[1]);
+	return rc == 0 ? 0 : EXIT_FAILURE;
+}
+
+int
+cmd_login(struct cli *cli, int argc, char **argv)
+{
+	struct pierone_token tok = { 0 };
+	struct pierone_err err = { 0 };
+	struct login l = { 0 };
+	int rc;
+
+	if ((rc = login_options(cli, &l, argc, argv)) >= 0)
+		return rc;
+	if (pierone_config_load(&cli->config, cli->config_path, &err) != 0) {
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	if ((rc = login_url(cli, &l)) != 0)
+		return rc;
+	/* Like zign: a token that is still valid is used again. */
+	if (l.refresh || pierone_token_find(&tok, 0, &err) != 0)
+		rc = new_token(cli, &l, &tok);
+	if (rc == 0)
+		rc = docker_write(&l, tok.access_token);
+	pierone_token_clear(&tok);
+	free(l.url);
+	return rc;
+}

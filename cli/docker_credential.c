@@ -1,0 +1,180 @@
+/*
+ * docker-credential-pierone: Docker's credential-helper protocol, so that
+ * docker asks for a fresh token on every push and pull.  Actions come as
+ * the first argument, input on stdin; answers and errors go to stdout, as
+ * docker reads them from there.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "pierone.h"
+
+/* What docker takes for "no credentials here", not an error. */
+#define NOT_FOUND "credentials not found in native keychain"
+
+static int
+fail(const char *msg)
+{
+	printf("%s\n", msg);
+	return EXIT_FAILURE;
+}
+
+/* The server URL docker sends on stdin, without surrounding blanks. */
+static int
+read_server(char *buf, size_t size)
+{
+	size_t n = fread(buf, 1, size - 1, stdin), i = 0;
+
+	if (n == size - 1 && !feof(stdin))
+		return -1;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
+	    buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	while (buf[i] == ' ')
+		i++;
+	memmove(buf, buf + i, n - i + 1);
+	return n > i ? 0 : -1;
+}
+
+/* The configured registry URL (caller frees), or NULL. */
+static char *
+registry_url(void)
+{
+	struct pierone_config cfg;
+	struct pierone_err err = { 0 };
+	char *url;
+
+	if (pierone_config_load(&cfg, NULL, &err) != 0)
+		return NULL;
+	url = cfg.url != NULL ? strdup(cfg.url) : NULL;
+	pierone_config_clear(&cfg);
+	return url;
+}
+
+static bool
+same_host(const char *a, const char *b)
+{
+	struct pierone_err err = { 0 };
+	char *ha = NULL, *hb = NULL;
+	bool same;
+
+	same = pierone_registry_host(&ha, a, &err) == 0 &&
+	    pierone_registry_host(&hb, b, &err) == 0 && strcmp(ha, hb) == 0;
+	free(ha);
+	free(hb);
+	return same;
+}
+
+static int
+print_secret(const char *server, const char *token)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+	int rc = 0;
+
+	if (o == NULL || cJSON_AddStringToObject(o, "ServerURL", server) == NULL ||
+	    cJSON_AddStringToObject(o, "Username", PIERONE_DOCKER_USER) == NULL ||
+	    cJSON_AddStringToObject(o, "Secret", token) == NULL ||
+	    (text = cJSON_PrintUnformatted(o)) == NULL) {
+		cJSON_Delete(o);
+		return fail("out of memory");
+	}
+	if (printf("%s\n", text) < 0 || fflush(stdout) != 0)
+		rc = EXIT_FAILURE;
+	freezero(text, strlen(text));
+	explicit_bzero(cJSON_GetObjectItem(o, "Secret")->valuestring,
+	    strlen(token));
+	cJSON_Delete(o);
+	return rc;
+}
+
+static int
+action_get(void)
+{
+	struct pierone_token tok;
+	struct pierone_err err = { 0 };
+	char server[4096], *url;
+	int rc;
+
+	if (read_server(server, sizeof(server)) != 0)
+		return fail("no server URL on standard input");
+	url = registry_url();
+	if (url == NULL || !same_host(server, url)) {
+		free(url);
+		return fail(NOT_FOUND);
+	}
+	free(url);
+	if (pierone_token_find(&tok, 0, &err) != 0)
+		return fail(err.msg);
+	rc = print_secret(server, tok.access_token);
+	pierone_token_clear(&tok);
+	return rc;
+}
+
+static int
+action_list(void)
+{
+	char *url = registry_url();
+	cJSON *o = cJSON_CreateObject();
+	char *text = NULL;
+
+	if (o != NULL && url != NULL)
+		cJSON_AddStringToObject(o, url, PIERONE_DOCKER_USER);
+	if (o != NULL)
+		text = cJSON_PrintUnformatted(o);
+	free(url);
+	cJSON_Delete(o);
+	if (text == NULL)
+		return fail("out of memory");
+	printf("%s\n", text);
+	free(text);
+	return EXIT_SUCCESS;
+}
+
+/* store and erase: tokens are not stored by docker; drain the input. */
+static int
+action_ignore(void)
+{
+	char buf[4096];
+
+	while (fread(buf, 1, sizeof(buf), stdin) > 0)
+		;
+	explicit_bzero(buf, sizeof(buf));
+	return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char *argv[])
+{
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc != 2)
+		return fail("usage: docker-credential-pierone "
+		    "get|store|erase|list|version");
+	if (strcmp(argv[1], "get") == 0)
+		rc = action_get();
+	else if (strcmp(argv[1], "list") == 0)
+		rc = action_list();
+	else if (strcmp(argv[1], "store") == 0 ||
+	    strcmp(argv[1], "erase") == 0)
+		rc = action_ignore();
+	else if (strcmp(argv[1], "version") == 0)
+		rc = printf("docker-credential-pierone (pierone) %s\n",
+		    PIERONE_VERSION) < 0;
+	else {
+		printf("unknown action: %s\n", argv[1]);
+		rc = EXIT_FAILURE;
+	}
+	if (fflush(stdout) != 0)
+		rc = EXIT_FAILURE;
+	return rc;
+}
