@@ -16,7 +16,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$fake" --data "$data" --token demo-token --port-file "$tmp/port" \
+"$fake" --data "$data" --token demo-token --issue demo-token \
+    --user demo:demo-password --port-file "$tmp/port" \
     >/dev/null 2>"$tmp/fake.log" &
 pid=$!
 i=0
@@ -35,27 +36,27 @@ port=$(cat "$tmp/port")
 export HOME="$tmp/home"
 unset XDG_CONFIG_HOME CREDENTIALS_DIR OAUTH2_ACCESS_TOKENS PIERONE_URL \
     PIERONE_TIMEOUT PIERONE_CONNECT_TIMEOUT PIERONE_CA_BUNDLE
-mkdir -p "$HOME/.config/pierone" "$HOME/.config/zign"
-chmod 700 "$HOME/.config/zign"
-printf 'url: http://127.0.0.1:%s\n' "$port" >"$HOME/.config/pierone/pierone.yaml"
-# A token as zign caches it, valid for an hour.
-cat >"$HOME/.config/zign/tokens.yaml" <<EOT
-pierone:
-  access_token: demo-token
-  creation_time: $(date +%s)
-  expires_in: 3600
-  token_type: Bearer
-EOT
-chmod 600 "$HOME/.config/zign/tokens.yaml"
+mkdir -p "$HOME/.config/pierone"
+# The token service: the fake registry plays it too.
+printf 'token_url: http://127.0.0.1:%s/access_token\n' "$port" \
+    >"$HOME/.config/pierone/pierone.yaml"
 
-echo "Fake Pier One registry on http://127.0.0.1:$port (HOME=$HOME)"
-echo "pierone.yaml sets the URL; the token comes from the zign cache."
+echo "Fake Pier One registry and token service on http://127.0.0.1:$port"
+echo "(HOME=$HOME; none of your own files are touched)"
 run() {
 	echo
 	echo "\$ pierone $*"
 	"$pierone" "$@"
 }
 run --version
+echo
+echo "\$ PIERONE_USER=demo PIERONE_PASSWORD=... pierone login --url http://127.0.0.1:$port"
+PIERONE_USER=demo PIERONE_PASSWORD=demo-password \
+    "$pierone" login --url "http://127.0.0.1:$port" 2>&1
+echo
+echo "\$ ls -l ~/.docker/config.json ~/.dockercfg ~/.config/zign/tokens.yaml"
+(cd "$HOME" && ls -l .docker/config.json .dockercfg .config/zign/tokens.yaml |
+    awk '{ print $1, $NF }')
 run teams
 run artifacts stups
 run tags stups pierone
