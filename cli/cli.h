@@ -16,6 +16,9 @@
 /* What a command needs before it can run; see cli_connect(). */
 #define NEED_CONFIG	0x1
 #define NEED_TOKEN	0x2
+/* Options beyond --url, -o and -h that a listing command takes. */
+#define OPT_LIMIT	0x10	/* -l, --limit N */
+#define OPT_JOBS	0x20	/* -j, --jobs N */
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV };
 
@@ -24,6 +27,8 @@ struct cli {
 	const char *config_path;	/* -c FILE, or NULL for the default */
 	const char *url;		/* --url */
 	enum out_format format;		/* -o */
+	long limit;			/* -l; -1 when not given */
+	long jobs;			/* -j; 0 when not given */
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
 	pierone_client *client;
@@ -46,7 +51,7 @@ int cli_help(const struct cmd *cmd);
 int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
 int cli_connect(struct cli *cli);
 int cli_fail(struct cli *cli, int rc);
-int cli_parse_options(struct cli *cli, int argc, char **argv, long *limit);
+int cli_parse_options(struct cli *cli, int argc, char **argv);
 extern const struct option cli_common_opts[];
 
 /* cmd_login.c */

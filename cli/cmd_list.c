@@ -23,12 +23,11 @@ now_epoch(void)
 
 /* Options, then exactly `min`..`max` arguments (max < 0: no limit). */
 static int
-parse_args(struct cli *cli, int *argc, char ***argv, int min, int max,
-    long *limit)
+parse_args(struct cli *cli, int *argc, char ***argv, int min, int max)
 {
 	int rc;
 
-	if ((rc = cli_parse_options(cli, *argc, *argv, limit)) >= 0)
+	if ((rc = cli_parse_options(cli, *argc, *argv)) >= 0)
 		return rc;
 	*argc -= optind;
 	*argv += optind;
@@ -82,7 +81,7 @@ cmd_teams(struct cli *cli, int argc, char **argv)
 	struct cell *row;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 0, 0, NULL)) >= 0 ||
+	if ((rc = parse_args(cli, &argc, &argv, 0, 0)) >= 0 ||
 	    (rc = cli_connect(cli)) != 0)
 		return rc;
 	if ((rc = pierone_teams_list(&teams, cli->client)) != 0)
@@ -115,7 +114,7 @@ cmd_artifacts(struct cli *cli, int argc, char **argv)
 	struct cell *row;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 1, 1, NULL)) >= 0 ||
+	if ((rc = parse_args(cli, &argc, &argv, 1, 1)) >= 0 ||
 	    (rc = check_team(cli, argv[0])) != 0 ||
 	    (rc = cli_connect(cli)) != 0)
 		return rc;
@@ -146,7 +145,7 @@ cmd_latest(struct cli *cli, int argc, char **argv)
 	char *tag;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 2, 2, NULL)) >= 0 ||
+	if ((rc = parse_args(cli, &argc, &argv, 2, 2)) >= 0 ||
 	    (rc = check_team(cli, argv[0])) != 0 ||
 	    (rc = check_segment(cli, "artifact", argv[1])) != 0 ||
 	    (rc = cli_connect(cli)) != 0)
@@ -234,12 +233,25 @@ tags_print(struct cli *cli, const char *team, struct group *groups,
 static int
 tags_fetch(struct cli *cli, const char *team, struct group *groups, size_t n)
 {
+	struct pierone_tag_list **lists;
+	const char **names;
+	long jobs = cli->jobs > 0 ? cli->jobs : cli->config.jobs;
 	int rc;
 
+	if ((names = calloc(n + 1, sizeof(*names))) == NULL) {
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
 	for (size_t i = 0; i < n; i++)
-		if ((rc = pierone_tags_list(&groups[i].tags, cli->client, team,
-		    groups[i].artifact)) != 0)
-			return lib_fail(cli, rc);
+		names[i] = groups[i].artifact;
+	rc = pierone_tags_list_many(&lists, cli->client, team, names, n,
+	    (unsigned int)jobs);
+	free(names);
+	if (rc != 0)
+		return lib_fail(cli, rc);
+	for (size_t i = 0; i < n; i++)
+		groups[i].tags = lists[i];
+	free(lists);
 	return 0;
 }
 
@@ -248,11 +260,11 @@ cmd_tags(struct cli *cli, int argc, char **argv)
 {
 	struct pierone_strlist *arts = NULL;
 	struct group *groups;
-	long limit = -1;
+	long limit;
 	size_t n;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 1, -1, &limit)) >= 0 ||
+	if ((rc = parse_args(cli, &argc, &argv, 1, -1)) >= 0 ||
 	    (rc = check_team(cli, argv[0])) != 0)
 		return rc;
 	for (int i = 1; i < argc; i++)
@@ -260,8 +272,7 @@ cmd_tags(struct cli *cli, int argc, char **argv)
 			return rc;
 	if ((rc = cli_connect(cli)) != 0)
 		return rc;
-	if (limit < 0)
-		limit = argc > 1 ? 20 : 3;
+	limit = cli->limit >= 0 ? cli->limit : argc > 1 ? 20 : 3;
 	if (argc == 1) {
 		if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])))
 			return lib_fail(cli, rc);

@@ -41,11 +41,14 @@ static const struct cmd commands[] = {
 	    "  -U, --user USER          user name for the token service\n"
 	    "      --url URL            registry URL; saved in pierone.yaml\n",
 	    NEED_CONFIG, cmd_login },
-	{ "tags", "[--url URL] [-o FORMAT] [-l N] TEAM [ARTIFACT ...]",
+	{ "tags", "[--url URL] [-o FORMAT] [-j N] [-l N] TEAM [ARTIFACT ...]",
 	    "list the tags of a team's artifacts", LIST_OPTS
+	    "  -j, --jobs N         fetch up to N artifacts at once (default "
+	    "16)\n"
 	    "  -l, --limit N        show the last N tags per artifact; 0 shows "
 	    "all\n                       (default 3, or 20 when artifacts are "
-	    "named)\n", NEED_CONFIG | NEED_TOKEN, cmd_tags },
+	    "named)\n", NEED_CONFIG | NEED_TOKEN | OPT_JOBS | OPT_LIMIT,
+	    cmd_tags },
 	{ "teams", "[--url URL] [-o FORMAT]", "list all teams", LIST_OPTS,
 	    NEED_CONFIG | NEED_TOKEN, cmd_teams },
 };
@@ -112,6 +115,7 @@ cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
 /* Options every listing command takes; ends in a NULL entry. */
 const struct option cli_common_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "limit", required_argument, NULL, 'l' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "url", required_argument, NULL, 'U' },
@@ -144,32 +148,51 @@ cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
-/*
- * Parse a command's options (cli_common_opts; -l only when `limit` is
- * not NULL).  Returns -1 to go on with the arguments from optind, else
- * the exit status.
- */
-int
-cli_parse_options(struct cli *cli, int argc, char **argv, long *limit)
+/* A number option's value: 0 or the exit status of a usage error. */
+static int
+number_option(struct cli *cli, int flag, char **argv, long *out,
+    long long min, long long max)
 {
 	const char *errstr;
-	int ch;
+
+	if (!(cli->cmd->flags & flag)) {
+		optopt = flag == OPT_LIMIT ? 'l' : 'j';
+		return cli_bad_option(cli->cmd, '?', argv);
+	}
+	*out = (long)strtonum(optarg, min, max, &errstr);
+	if (errstr != NULL)
+		return cli_usage_error(cli->cmd, "invalid %s '%s': %s",
+		    flag == OPT_LIMIT ? "limit" : "number of jobs", optarg,
+		    errstr);
+	return 0;
+}
+
+/*
+ * Parse a listing command's options (cli_common_opts; -l and -j only when
+ * its flags allow them).  Returns -1 to go on with the arguments from
+ * optind, else the exit status.
+ */
+int
+cli_parse_options(struct cli *cli, int argc, char **argv)
+{
+	int ch, rc;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":hl:o:", cli_common_opts,
+	cli->limit = -1;
+	while ((ch = getopt_long(argc, argv, ":hj:l:o:", cli_common_opts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			return cli_help(cli->cmd);
+		case 'j':
+			if ((rc = number_option(cli, OPT_JOBS, argv, &cli->jobs,
+			    1, PIERONE_MAX_JOBS)) != 0)
+				return rc;
+			break;
 		case 'l':
-			if (limit == NULL) {
-				optopt = 'l';
-				return cli_bad_option(cli->cmd, '?', argv);
-			}
-			*limit = (long)strtonum(optarg, 0, INT_MAX, &errstr);
-			if (errstr != NULL)
-				return cli_usage_error(cli->cmd, "invalid "
-				    "limit '%s': %s", optarg, errstr);
+			if ((rc = number_option(cli, OPT_LIMIT, argv,
+			    &cli->limit, 0, INT_MAX)) != 0)
+				return rc;
 			break;
 		case 'o':
 			if (parse_format(cli, cli->cmd, optarg) != 0)

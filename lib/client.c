@@ -152,30 +152,120 @@ tags_path(struct buf *path, pierone_client *c, const char *team,
 	return 0;
 }
 
+/* The outcome of one artifact's request, with a message naming it. */
+static int
+tags_result(struct pierone_tag_list **out, pierone_client *c,
+    const char *team, const char *artifact, const char *path,
+    struct http_result *r)
+{
+	int rc = r->rc;
+
+	if (rc == 0) {
+		rc = tags_from_json(out, r->body.data, r->body.len, &r->err);
+		if (rc != 0)
+			err_prefix(&r->err, "GET %s%s", c->url, path);
+	}
+	if (rc == PIERONE_ENOTFOUND)
+		err_set(&r->err, rc, "artifact '%s/%s' not found at %s", team,
+		    artifact, c->url);
+	else if (rc != 0)
+		err_prefix(&r->err, "cannot list tags of '%s/%s'", team,
+		    artifact);
+	return rc;
+}
+
+void
+pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n)
+{
+	if (lists == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		pierone_tag_list_free(lists[i]);
+	free(lists);
+}
+
+static void
+paths_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+/* Encoded request paths of every artifact, all validated first. */
+static int
+tags_paths(char ***out, pierone_client *c, const char *team,
+    const char *const *artifacts, size_t n)
+{
+	struct buf path;
+	char **paths;
+	int rc = 0;
+
+	if ((paths = calloc(n + 1, sizeof(char *))) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		memset(&path, 0, sizeof(path));
+		if ((rc = tags_path(&path, c, team, artifacts[i])) == 0)
+			paths[i] = path.data;
+	}
+	if (rc != 0) {
+		paths_free(paths, n);
+		return rc;
+	}
+	*out = paths;
+	return 0;
+}
+
+int
+pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
+    const char *team, const char *const *artifacts, size_t n,
+    unsigned int jobs)
+{
+	struct pierone_tag_list **lists = NULL;
+	struct http_result *res = NULL;
+	char **paths = NULL;
+	int rc;
+
+	*out = NULL;
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
+	if ((rc = tags_paths(&paths, c, team, artifacts, n)) != 0)
+		return rc;
+	if ((lists = calloc(n + 1, sizeof(*lists))) == NULL ||
+	    (res = calloc(n + 1, sizeof(*res))) == NULL) {
+		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	} else if ((rc = http_get_many(c, (const char *const *)paths, n,
+	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS, res)) == 0) {
+		/* The first failure in the caller's order is the one told. */
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if (res[i].started && (rc = tags_result(&lists[i], c,
+			    team, artifacts[i], paths[i], &res[i])) != 0)
+				c->err = res[i].err;
+		http_results_free(res, n);
+	}
+	free(res);
+	paths_free(paths, n);
+	if (rc != 0) {
+		pierone_tag_lists_free(lists, n);
+		return rc;
+	}
+	*out = lists;
+	return 0;
+}
+
 int
 pierone_tags_list(struct pierone_tag_list **out, pierone_client *c,
     const char *team, const char *artifact)
 {
-	struct buf path = { 0 }, body = { 0 };
+	struct pierone_tag_list **lists;
 	int rc;
 
 	*out = NULL;
-	if ((rc = tags_path(&path, c, team, artifact)) != 0)
+	if ((rc = pierone_tags_list_many(&lists, c, team, &artifact, 1, 1)) != 0)
 		return rc;
-	if ((rc = get_json(c, path.data, &body)) == 0) {
-		rc = tags_from_json(out, body.data, body.len, &c->err);
-		if (rc != 0)
-			err_prefix(&c->err, "GET %s%s", c->url, path.data);
-	}
-	if (rc == PIERONE_ENOTFOUND)
-		err_set(&c->err, rc, "artifact '%s/%s' not found at %s", team,
-		    artifact, c->url);
-	else if (rc != 0)
-		err_prefix(&c->err, "cannot list tags of '%s/%s'", team,
-		    artifact);
-	buf_free(&path);
-	buf_free(&body);
-	return rc;
+	*out = lists[0];
+	free(lists);
+	return 0;
 }
 
 long

@@ -96,6 +96,21 @@ parse_seconds(long *out, const char *v, const char *key, const char *where,
 }
 
 static int
+parse_jobs(long *out, const char *v, const char *where,
+    struct pierone_err *err)
+{
+	const char *errstr;
+	long long n;
+
+	n = strtonum(v, 1, PIERONE_MAX_JOBS, &errstr);
+	if (errstr != NULL)
+		return err_set(err, PIERONE_ECONFIG, "%s: 'jobs' must be a "
+		    "number from 1 to %d, not '%s'", where, PIERONE_MAX_JOBS, v);
+	*out = (long)n;
+	return 0;
+}
+
+static int
 parse_flow(enum pierone_token_flow *out, const char *v, const char *where,
     struct pierone_err *err)
 {
@@ -127,6 +142,8 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 		return parse_seconds(&c->connect_timeout, v, key, where, err);
 	if (strcmp(key, "timeout") == 0)
 		return parse_seconds(&c->timeout, v, key, where, err);
+	if (strcmp(key, "jobs") == 0)
+		return parse_jobs(&c->jobs, v, where, err);
 	if (strcmp(key, "token_flow") == 0)
 		return parse_flow(&c->token_flow, v, where, err);
 	if (strcmp(key, "ca_bundle") == 0)
@@ -150,7 +167,7 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 
 static const char *const config_keys[] = {
 	"url", "ca_bundle", "connect_timeout", "timeout", "token_url",
-	"token_flow", "realm", "client_id", "client_secret",
+	"token_flow", "realm", "client_id", "client_secret", "jobs",
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 

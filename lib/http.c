@@ -1,7 +1,9 @@
 /*
- * HTTP with libcurl: one easy handle per client, so that consecutive
- * requests reuse the connection.  Every failure becomes one PIERONE_E*
- * code and a message that starts with the request ("GET URL: ...").
+ * HTTP with libcurl.  Every registry request goes through one multi
+ * handle per client, so connections are reused (keep-alive, HTTP/2
+ * multiplexing over TLS) and independent requests run concurrently.
+ * Every failure becomes one PIERONE_E* code and a message that starts
+ * with the request ("GET URL: ...").
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -12,12 +14,21 @@
 
 #include "internal.h"
 
-struct http {
-	CURL *curl;
-	struct curl_slist *headers;	/* holds the token: wiped on free */
+/* One transfer slot; slots are reused for the next request. */
+struct xfer {
+	CURL *easy;
+	struct buf body;
 	char errbuf[CURL_ERROR_SIZE];
-	struct buf *body;		/* of the transfer in progress */
+	char *url;
+	size_t idx;			/* request index, for results */
 	bool too_large;
+};
+
+struct http {
+	CURLM *multi;
+	struct curl_slist *headers;	/* holds the token: wiped on free */
+	struct xfer *slots;
+	size_t nslots;
 };
 
 /* libcurl's global state is set up on the first request, not at start-up. */
@@ -26,37 +37,53 @@ static unsigned int curl_users;
 static size_t
 write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct http *h = arg;
+	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
-	if (h->body->len + n > PIERONE_MAX_BODY) {
-		h->too_large = true;
+	if (x->body.len + n > PIERONE_MAX_BODY) {
+		x->too_large = true;
 		return 0;
 	}
-	if (buf_append(h->body, data, n) != 0)
+	if (buf_append(&x->body, data, n) != 0)
 		return 0;
 	return n;
 }
 
 static int
-headers_make(struct http *h, const char *token)
+global_use(void)
 {
-	struct curl_slist *l;
+	if (curl_users == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return -1;
+	curl_users++;
+	return 0;
+}
+
+static void
+global_release(void)
+{
+	if (--curl_users == 0)
+		curl_global_cleanup();
+}
+
+static struct curl_slist *
+headers_make(const char *token)
+{
+	struct curl_slist *l, *more;
 	struct buf auth = { 0 };
 
 	if ((l = curl_slist_append(NULL, "Accept: application/json")) == NULL)
-		return PIERONE_ENOMEM;
-	h->headers = l;
+		return NULL;
 	if (token == NULL)
-		return 0;
-	if (buf_printf(&auth, "Authorization: Bearer %s", token) != 0)
-		return PIERONE_ENOMEM;
-	l = curl_slist_append(h->headers, auth.data);
+		return l;
+	if (buf_printf(&auth, "Authorization: Bearer %s", token) != 0) {
+		curl_slist_free_all(l);
+		return NULL;
+	}
+	more = curl_slist_append(l, auth.data);
 	buf_freezero(&auth);
-	if (l == NULL)
-		return PIERONE_ENOMEM;
-	h->headers = l;
-	return 0;
+	if (more == NULL)
+		curl_slist_free_all(l);
+	return more;
 }
 
 static void
@@ -69,14 +96,12 @@ headers_free(struct curl_slist *l)
 
 /* Options every transfer shares, the registry's and the token service's. */
 static void
-easy_common(struct http *h, const char *user_agent, const char *ca_file,
-    long connect_timeout_ms, long timeout_ms)
+easy_common(CURL *e, struct xfer *x, const char *user_agent,
+    const char *ca_file, long connect_timeout_ms, long timeout_ms)
 {
-	CURL *e = h->curl;
-
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -91,50 +116,59 @@ easy_common(struct http *h, const char *user_agent, const char *ca_file,
 }
 
 static int
-easy_setup(struct http *h, const pierone_client *c)
+slot_init(struct xfer *x, const struct http *h, const pierone_client *c)
 {
-	if (headers_make(h, c->token) != 0)
+	if ((x->easy = curl_easy_init()) == NULL)
 		return PIERONE_ENOMEM;
-	easy_common(h, c->user_agent, c->ca_file, c->connect_timeout_ms,
-	    c->timeout_ms);
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
+	easy_common(x->easy, x, c->user_agent, c->ca_file,
+	    c->connect_timeout_ms, c->timeout_ms);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+	/* Wait for a connection to multiplex on rather than open another. */
+	curl_easy_setopt(x->easy, CURLOPT_PIPEWAIT, 1L);
 	/* libcurl drops our Authorization header on a redirect to another host. */
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
 	return 0;
 }
 
-/* A handle with libcurl's global state set up; NULL when out of memory. */
-static struct http *
-http_alloc(void)
+/* The client's transfer machinery with at least `n` slots. */
+static int
+http_ready(pierone_client *c, size_t n)
 {
-	struct http *h;
+	struct http *h = c->http;
+	struct xfer *slots;
 
-	if (curl_users == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return NULL;
-	curl_users++;
-	if ((h = calloc(1, sizeof(*h))) == NULL) {
-		if (--curl_users == 0)
-			curl_global_cleanup();
-		return NULL;
+	if (h == NULL) {
+		if (global_use() != 0)
+			return PIERONE_ENOMEM;
+		if ((h = c->http = calloc(1, sizeof(*h))) == NULL) {
+			global_release();
+			return PIERONE_ENOMEM;
+		}
+		if ((h->multi = curl_multi_init()) == NULL ||
+		    (h->headers = headers_make(c->token)) == NULL)
+			return PIERONE_ENOMEM;
 	}
-	if ((h->curl = curl_easy_init()) == NULL) {
-		http_free(h);
-		return NULL;
+	if (n <= h->nslots)
+		return 0;
+	if ((slots = reallocarray(h->slots, n, sizeof(*slots))) == NULL)
+		return PIERONE_ENOMEM;
+	h->slots = slots;
+	memset(slots + h->nslots, 0, (n - h->nslots) * sizeof(*slots));
+	for (; h->nslots < n; h->nslots++)
+		if (slot_init(&slots[h->nslots], h, c) != 0)
+			return PIERONE_ENOMEM;
+	/* WRITEDATA and PRIVATE point into the array, which may have moved. */
+	for (size_t i = 0; i < h->nslots; i++) {
+		curl_easy_setopt(slots[i].easy, CURLOPT_WRITEDATA, &slots[i]);
+		curl_easy_setopt(slots[i].easy, CURLOPT_PRIVATE, &slots[i]);
+		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER,
+		    slots[i].errbuf);
 	}
-	return h;
-}
-
-static struct http *
-http_new(pierone_client *c)
-{
-	struct http *h;
-
-	if ((h = http_alloc()) != NULL && easy_setup(h, c) != 0) {
-		http_free(h);
-		return NULL;
-	}
-	return h;
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)n);
+	return 0;
 }
 
 void
@@ -142,12 +176,18 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
-	if (h->curl != NULL)
-		curl_easy_cleanup(h->curl);
+	for (size_t i = 0; i < h->nslots; i++) {
+		if (h->slots[i].easy != NULL)
+			curl_easy_cleanup(h->slots[i].easy);
+		buf_free(&h->slots[i].body);
+		free(h->slots[i].url);
+	}
+	free(h->slots);
+	if (h->multi != NULL)
+		curl_multi_cleanup(h->multi);
 	headers_free(h->headers);
 	free(h);
-	if (--curl_users == 0)
-		curl_global_cleanup();
+	global_release();
 }
 
 static const char *
@@ -171,80 +211,180 @@ status_text(long status)
 }
 
 static int
-status_error(pierone_client *c, const char *url, long status)
+status_error(struct pierone_err *err, const char *url, long status)
 {
 	const char *text = status_text(status);
 
 	switch (status) {
 	case 401:
-		return err_set(&c->err, PIERONE_EAUTH, "GET %s: HTTP 401 %s: "
+		return err_set(err, PIERONE_EAUTH, "GET %s: HTTP 401 %s: "
 		    "token missing, invalid or expired; run 'pierone login'",
 		    url, text);
 	case 403:
-		return err_set(&c->err, PIERONE_EFORBIDDEN,
+		return err_set(err, PIERONE_EFORBIDDEN,
 		    "GET %s: HTTP 403 %s: your token has no access", url, text);
 	case 404:
-		return err_set(&c->err, PIERONE_ENOTFOUND,
+		return err_set(err, PIERONE_ENOTFOUND,
 		    "GET %s: HTTP 404 %s", url, text);
 	}
-	return err_set(&c->err, status >= 500 ? PIERONE_ESERVER :
+	return err_set(err, status >= 500 ? PIERONE_ESERVER :
 	    PIERONE_EBADRESPONSE, "GET %s: HTTP %ld %s", url, status, text);
 }
 
 static int
-curl_error(pierone_client *c, const char *url, CURLcode cc)
+curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 {
-	struct http *h = c->http;
-	const char *why = h->errbuf[0] != '\0' ? h->errbuf :
+	const char *why = x->errbuf[0] != '\0' ? x->errbuf :
 	    curl_easy_strerror(cc);
 	int code = PIERONE_ENETWORK;
 
-	if (h->too_large)
-		return err_set(&c->err, PIERONE_EBADRESPONSE,
-		    "GET %s: response larger than %u MiB refused", url,
+	if (x->too_large)
+		return err_set(err, PIERONE_EBADRESPONSE,
+		    "GET %s: response larger than %u MiB refused", x->url,
 		    PIERONE_MAX_BODY >> 20);
 	if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR)
-		return err_set(&c->err, PIERONE_ENOMEM, "GET %s: out of memory",
-		    url);
+		return err_set(err, PIERONE_ENOMEM, "GET %s: out of memory",
+		    x->url);
 	if (cc == CURLE_OPERATION_TIMEDOUT)
 		code = PIERONE_ETIMEOUT;
 	if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
-		return err_set(&c->err, code, "GET %s: TLS certificate "
-		    "verification failed: %s", url, why);
-	return err_set(&c->err, code, "GET %s: %s", url, why);
+		return err_set(err, code, "GET %s: TLS certificate "
+		    "verification failed: %s", x->url, why);
+	return err_set(err, code, "GET %s: %s", x->url, why);
+}
+
+/* Start request `idx` on a free slot. */
+static int
+xfer_start(pierone_client *c, struct xfer *x, const char *path, size_t idx)
+{
+	free(x->url);
+	if (asprintf(&x->url, "%s%s", c->url, path) == -1) {
+		x->url = NULL;
+		return PIERONE_ENOMEM;
+	}
+	buf_free(&x->body);
+	x->errbuf[0] = '\0';
+	x->too_large = false;
+	x->idx = idx;
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
+	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
+		return PIERONE_ENOMEM;
+	return 0;
+}
+
+/* A transfer is done: its result goes to res[x->idx]. */
+static void
+xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
+    struct http_result *res)
+{
+	struct http_result *r = &res[x->idx];
+	long status = 0;
+
+	curl_multi_remove_handle(c->http->multi, x->easy);
+	r->started = true;
+	if (cc != CURLE_OK)
+		r->rc = curl_error(&r->err, x, cc);
+	else if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
+	    CURLE_OK || status < 200 || status > 299)
+		r->rc = status_error(&r->err, x->url, status);
+	else if (x->body.data == NULL && buf_append(&x->body, "", 0) != 0)
+		r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
+	if (r->rc == 0) {
+		r->body = x->body;	/* the result takes the buffer over */
+		memset(&x->body, 0, sizeof(x->body));
+	}
+	buf_free(&x->body);
+}
+
+/* Run the multi handle until every started transfer is done. */
+static int
+run_all(pierone_client *c, const char *const *paths, size_t n, size_t next,
+    size_t running, struct http_result *res)
+{
+	CURLM *multi = c->http->multi;
+	bool failed = false;
+	struct xfer *x;
+	CURLMsg *m;
+	int still, queued;
+
+	while (running > 0) {
+		if (curl_multi_perform(multi, &still) != CURLM_OK)
+			return PIERONE_ENOMEM;
+		while ((m = curl_multi_info_read(multi, &queued)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &x);
+			xfer_done(c, x, m->data.result, res);
+			running--;
+			/* After a failure the answer is known: start no more. */
+			failed = failed || res[x->idx].rc != 0;
+			if (failed || next >= n)
+				continue;
+			if (xfer_start(c, x, paths[next], next) != 0)
+				return PIERONE_ENOMEM;
+			next++;
+			running++;
+		}
+		if (running > 0 &&
+		    curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
+			return PIERONE_ENOMEM;
+	}
+	return 0;
+}
+
+int
+http_get_many(pierone_client *c, const char *const *paths, size_t n,
+    unsigned int jobs, struct http_result *res)
+{
+	size_t nslots = jobs == 0 ? 1 : jobs, i;
+	int rc;
+
+	memset(res, 0, n * sizeof(*res));
+	if (n == 0)
+		return 0;
+	if (nslots > n)
+		nslots = n;
+	if (http_ready(c, nslots) != 0)
+		return err_set(&c->err, PIERONE_ENOMEM, "cannot set up libcurl");
+	for (i = 0; i < nslots; i++)
+		if (xfer_start(c, &c->http->slots[i], paths[i], i) != 0)
+			break;
+	rc = run_all(c, paths, n, i, i, res);
+	if (rc == 0 && i < nslots)
+		rc = PIERONE_ENOMEM;
+	if (rc != 0) {
+		/* leave no transfer behind in the multi handle */
+		for (size_t k = 0; k < c->http->nslots; k++)
+			curl_multi_remove_handle(c->http->multi,
+			    c->http->slots[k].easy);
+		http_results_free(res, n);
+		return err_set(&c->err, rc, "out of memory");
+	}
+	return 0;
+}
+
+void
+http_results_free(struct http_result *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_free(&res[i].body);
 }
 
 int
 http_get(pierone_client *c, const char *path, struct buf *body)
 {
-	struct buf url = { 0 };
-	CURLcode cc;
-	long status = 0;
-	int rc = 0;
+	struct http_result r;
+	int rc;
 
 	memset(body, 0, sizeof(*body));
-	if (c->http == NULL && (c->http = http_new(c)) == NULL)
-		return err_set(&c->err, PIERONE_ENOMEM,
-		    "cannot set up libcurl");
-	if (buf_printf(&url, "%s%s", c->url, path) != 0)
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	c->http->errbuf[0] = '\0';
-	c->http->too_large = false;
-	c->http->body = body;
-	curl_easy_setopt(c->http->curl, CURLOPT_URL, url.data);
-	cc = curl_easy_perform(c->http->curl);
-	c->http->body = NULL;
-	if (cc != CURLE_OK)
-		rc = curl_error(c, url.data, cc);
-	else if (curl_easy_getinfo(c->http->curl, CURLINFO_RESPONSE_CODE,
-	    &status) != CURLE_OK || status < 200 || status > 299)
-		rc = status_error(c, url.data, status);
-	else if (body->data == NULL && buf_append(body, "", 0) != 0)
-		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	if (rc != 0)
-		buf_free(body);
-	buf_free(&url);
-	return rc;
+	if ((rc = http_get_many(c, &path, 1, 1, &r)) != 0)
+		return rc;
+	if (r.rc != 0) {
+		c->err = r.err;
+		return r.rc;
+	}
+	*body = r.body;
+	return 0;
 }
 
 /* The token service: one transfer, no redirects, never retried. */
@@ -252,37 +392,45 @@ int
 http_request(const struct http_req *req, long *status, struct buf *body,
     struct pierone_err *err)
 {
-	struct http *h;
+	struct curl_slist *hdr;
+	struct xfer x = { 0 };
 	CURLcode cc;
 	int rc = 0;
 
 	*status = 0;
 	memset(body, 0, sizeof(*body));
-	if ((h = http_alloc()) == NULL)
+	if (global_use() != 0)
 		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
-	easy_common(h, req->user_agent, req->ca_file, 10000, req->timeout_ms);
-	h->body = body;
-	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
+	if ((x.easy = curl_easy_init()) == NULL) {
+		global_release();
+		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
+	}
+	easy_common(x.easy, &x, req->user_agent, req->ca_file, 10000,
+	    req->timeout_ms);
+	curl_easy_setopt(x.easy, CURLOPT_URL, req->url);
 	if (req->user != NULL) {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(h->curl, CURLOPT_USERNAME, req->user);
-		curl_easy_setopt(h->curl, CURLOPT_PASSWORD, req->password);
+		curl_easy_setopt(x.easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(x.easy, CURLOPT_USERNAME, req->user);
+		curl_easy_setopt(x.easy, CURLOPT_PASSWORD, req->password);
 	}
 	if (req->form != NULL)
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->form);
-	if ((h->headers = curl_slist_append(NULL, "Accept: application/json")))
-		curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->headers);
-	if ((cc = curl_easy_perform(h->curl)) != CURLE_OK) {
+		curl_easy_setopt(x.easy, CURLOPT_POSTFIELDS, req->form);
+	if ((hdr = curl_slist_append(NULL, "Accept: application/json")))
+		curl_easy_setopt(x.easy, CURLOPT_HTTPHEADER, hdr);
+	if ((cc = curl_easy_perform(x.easy)) != CURLE_OK) {
 		rc = err_set(err, cc == CURLE_OPERATION_TIMEDOUT ?
 		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s",
 		    req->form != NULL ? "POST" : "GET", req->url,
-		    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc));
-		buf_freezero(body);
+		    x.errbuf[0] != '\0' ? x.errbuf : curl_easy_strerror(cc));
+		buf_freezero(&x.body);
 	} else {
-		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, status);
-		if (body->data == NULL && buf_append(body, "", 0) != 0)
+		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, status);
+		if (x.body.data == NULL && buf_append(&x.body, "", 0) != 0)
 			rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+		*body = x.body;
 	}
-	http_free(h);
+	curl_easy_cleanup(x.easy);
+	curl_slist_free_all(hdr);
+	global_release();
 	return rc;
 }

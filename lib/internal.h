@@ -139,6 +139,24 @@ struct pierone_client {
 int http_get(pierone_client *c, const char *path, struct buf *body);
 void http_free(struct http *h);
 
+/* The outcome of one of many requests. */
+struct http_result {
+	int rc;			/* 0, or a PIERONE_E* code with err set */
+	bool started;		/* false: not sent, because another failed */
+	struct buf body;	/* a 2xx answer's body */
+	struct pierone_err err;
+};
+
+/*
+ * GET url + paths[i] for every i, at most `jobs` at a time over the
+ * client's connections; res[i] gets each outcome.  After the first failure
+ * no further request starts.  Returns non-zero only when the machinery
+ * itself fails (c->err set).  Free the bodies with http_results_free().
+ */
+int http_get_many(pierone_client *c, const char *const *paths, size_t n,
+    unsigned int jobs, struct http_result *res);
+void http_results_free(struct http_result *res, size_t n);
+
 /* One request to another service (the token service). */
 struct http_req {
 	const char *url;

@@ -75,6 +75,7 @@ struct pierone_config {
 	char *realm;		/* service flow: optional realm parameter */
 	char *client_id;	/* password flow: OAuth2 client */
 	char *client_secret;	/* wiped by pierone_config_clear() */
+	long jobs;		/* concurrent requests; 0 = library default */
 	char *path;		/* file the configuration was read from, or NULL */
 };
 
@@ -316,6 +317,24 @@ void pierone_tag_list_free(struct pierone_tag_list *list);
  */
 int pierone_tags_list(struct pierone_tag_list **out, pierone_client *client,
     const char *team, const char *artifact);
+
+/*
+ * The tags of many artifacts of one team, fetched concurrently: at most
+ * `jobs` requests at a time (0: PIERONE_DEFAULT_JOBS) over the client's
+ * connections, which are kept alive and, over TLS, multiplexed with
+ * HTTP/2 where the server offers it.  Every name is validated before any
+ * request.  On success (*out)[i] holds the tags of artifacts[i]; release
+ * all with pierone_tag_lists_free(*out, n).  On failure nothing is
+ * returned, and the message names the artifact that failed (the first in
+ * `artifacts` order when several did).
+ */
+#define PIERONE_DEFAULT_JOBS 16
+#define PIERONE_MAX_JOBS 256
+int pierone_tags_list_many(struct pierone_tag_list ***out,
+    pierone_client *client, const char *team, const char *const *artifacts,
+    size_t n, unsigned int jobs);
+
+void pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n);
 
 /*
  * Index of the latest tag: the greatest `created` time; among equal times
