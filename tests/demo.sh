@@ -14,7 +14,8 @@ cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap "exit 1" INT TERM HUP PIPE
 
 "$fake" --data "$data" --token demo-token --issue demo-token \
     --user demo:demo-password --port-file "$tmp/port" \
