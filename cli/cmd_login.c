@@ -279,8 +279,9 @@ docker_write(const struct login *l, const char *token)
 		cli_warnx("stored credentials for %s in '%s' and '%s'",
 		    l->url, paths[0], paths[1]);
 	if (rc == 0 && shadowed)
-		cli_warnx("warning: credHelpers in '%s' names a helper for "
-		    "this registry; docker will use it instead", paths[0]);
+		cli_warnx("warning: '%s' names a credential helper (credHelpers "
+		    "or credsStore) that docker will ask instead; use 'pierone "
+		    "login --credential-helper' or remove it", paths[0]);
 	free(paths[0]);
 	free(paths[1]);
 	return rc == 0 ? 0 : EXIT_FAILURE;

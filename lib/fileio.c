@@ -70,7 +70,8 @@ resolve(const char *path)
 		if ((out = joined) == NULL)
 			return NULL;
 	}
-	return out;
+	free(out);		/* a loop of links: let open() say ELOOP */
+	return strdup(path);
 }
 
 static int
@@ -130,7 +131,9 @@ replace(const char *target, const struct buf *data, mode_t mode,
 	char *tmp;
 	int fd, rc = 0;
 
-	if (stat(target, &st) == 0)
+	bool existed = stat(target, &st) == 0;
+
+	if (existed)
 		mode = st.st_mode & 07777;
 	if (asprintf(&tmp, "%s.XXXXXX", target) == -1)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
@@ -140,11 +143,16 @@ replace(const char *target, const struct buf *data, mode_t mode,
 		free(tmp);
 		return rc;
 	}
+	/* Keep the owner too (sudo with HOME kept); failure is harmless. */
+	if (existed && (st.st_uid != geteuid() || st.st_gid != getegid()))
+		(void)fchown(fd, st.st_uid, st.st_gid);
 	if (fchmod(fd, mode) == -1 ||
 	    write_all(fd, data->data, data->len) == -1 || fsync(fd) == -1)
 		rc = err_set(err, PIERONE_EIO, "cannot write '%s': %s", tmp,
 		    strerror(errno));
-	close(fd);
+	if (close(fd) == -1 && rc == 0)
+		rc = err_set(err, PIERONE_EIO, "cannot write '%s': %s", tmp,
+		    strerror(errno));
 	if (rc == 0 && rename(tmp, target) == -1) {
 		if (errno == EBUSY)
 			rc = rewrite_in_place(target, data, err);
@@ -167,20 +175,23 @@ lock_open(const char *target, struct pierone_err *err)
 	char *lock;
 	int fd;
 
+	int rc = 0, r;
+
 	if (asprintf(&lock, "%s.lock", target) == -1)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
-		err_set(err, PIERONE_EIO, "cannot create '%s': %s", lock,
+		rc = err_set(err, PIERONE_EIO, "cannot create '%s': %s", lock,
 		    strerror(errno));
-	else if (flock(fd, LOCK_EX) == -1) {
-		err_set(err, PIERONE_EIO, "cannot lock '%s': %s", lock,
+	while (fd != -1 && (r = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
+		;
+	if (fd != -1 && r == -1) {
+		rc = err_set(err, PIERONE_EIO, "cannot lock '%s': %s", lock,
 		    strerror(errno));
 		close(fd);
-		fd = -1;
 	}
 	free(lock);
-	return fd == -1 ? err->code : fd;
+	return rc != 0 ? rc : fd;
 }
 
 int
@@ -197,9 +208,11 @@ file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
 	}
 	rc = make_dirs(dirname(dir), err);
 	free(dir);
-	if (rc != 0 || (lock = lock_open(target, err)) < 0) {
+	if (rc == 0 && (lock = lock_open(target, err)) < 0)
+		rc = lock;
+	if (rc != 0) {
 		free(target);
-		return rc != 0 ? rc : err->code;
+		return rc;
 	}
 	rc = file_read(&old, target, PIERONE_MAX_FILE, err);
 	if (rc == 0 || rc == PIERONE_ENOTFOUND)

@@ -26,6 +26,7 @@ struct buf {
 	size_t cap;
 };
 
+int buf_reserve(struct buf *b, size_t n);
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_printf(struct buf *b, const char *fmt, ...) PRINTFLIKE(2, 3);
 void buf_free(struct buf *b);

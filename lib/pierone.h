@@ -379,8 +379,9 @@ int pierone_docker_default_path(char **out, enum pierone_docker_format fmt,
  * fails with EBUSY) under an exclusive flock(2) on PATH.lock, and a
  * symbolic link is followed to its target.  A file that is not valid JSON
  * is left untouched: PIERONE_ECONFIG naming the file and the position.
- * For config.json, *shadowed (may be NULL) tells whether a credHelpers
- * entry for the registry's host would make Docker ignore the new entry.
+ * For config.json, *shadowed (may be NULL) tells whether Docker would
+ * ignore the new entry: a credHelpers entry for the registry's host, or a
+ * credsStore, makes it ask a credential helper instead.
  */
 int pierone_docker_store_auth(const char *path, enum pierone_docker_format fmt,
     const char *registry, const char *token, bool *shadowed,

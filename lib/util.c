@@ -38,6 +38,13 @@ buf_grow(struct buf *b, size_t need)
 	return 0;
 }
 
+/* Room for `n` bytes up front, so that no realloc leaves copies behind. */
+int
+buf_reserve(struct buf *b, size_t n)
+{
+	return buf_grow(b, n);
+}
+
 int
 buf_append(struct buf *b, const void *p, size_t n)
 {
@@ -143,9 +150,12 @@ fd_read_all(int fd, struct buf *out, size_t max)
 			return -1;
 		}
 		if (buf_append(out, chunk, (size_t)n) != 0) {
+			explicit_bzero(chunk, sizeof(chunk));
 			errno = ENOMEM;
 			return -1;
 		}
+		/* The files read may hold secrets: leave no copy behind. */
+		explicit_bzero(chunk, (size_t)n);
 	}
 }
 
@@ -167,6 +177,9 @@ file_read(struct buf *out, const char *path, size_t max,
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		rc = err_set(err, PIERONE_EIO, "cannot read '%s': %s", path,
 		    S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+	} else if ((size_t)st.st_size < max && buf_reserve(out,
+	    (size_t)st.st_size + 1) != 0) {
+		rc = err_set(err, PIERONE_ENOMEM, "out of memory");
 	} else if (fd_read_all(fd, out, max) == -1) {
 		rc = err_set(err, errno == ENOMEM ? PIERONE_ENOMEM : PIERONE_EIO,
 		    "cannot read '%s': %s", path,

@@ -21,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, token_suite());
 	srunner_add_suite(sr, output_suite());
+	srunner_add_suite(sr, dockercfg_suite());
 	srunner_add_suite(sr, http_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, login_suite());
