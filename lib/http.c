@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "curldl.h"
 #include "internal.h"
 
 /* One transfer slot; slots are reused for the next request. */
@@ -50,10 +49,17 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 static int
-global_use(void)
+global_use(struct pierone_err *err)
 {
-	if (curl_users == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return -1;
+	int rc;
+
+	if (curl_users == 0) {
+		if ((rc = curl_load(err)) != 0)
+			return rc;
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+			return err_set(err, PIERONE_ENOMEM, "cannot initialise "
+			    "libcurl");
+	}
 	curl_users++;
 	return 0;
 }
@@ -139,26 +145,28 @@ http_ready(pierone_client *c, size_t n)
 	struct http *h = c->http;
 	struct xfer *slots;
 
+	int rc;
+
 	if (h == NULL) {
-		if (global_use() != 0)
-			return PIERONE_ENOMEM;
+		if ((rc = global_use(&c->err)) != 0)
+			return rc;
 		if ((h = c->http = calloc(1, sizeof(*h))) == NULL) {
 			global_release();
-			return PIERONE_ENOMEM;
+			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 		}
 		if ((h->multi = curl_multi_init()) == NULL ||
 		    (h->headers = headers_make(c->token)) == NULL)
-			return PIERONE_ENOMEM;
+			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	}
 	if (n <= h->nslots)
 		return 0;
 	if ((slots = reallocarray(h->slots, n, sizeof(*slots))) == NULL)
-		return PIERONE_ENOMEM;
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	h->slots = slots;
 	memset(slots + h->nslots, 0, (n - h->nslots) * sizeof(*slots));
 	for (; h->nslots < n; h->nslots++)
 		if (slot_init(&slots[h->nslots], h, c) != 0)
-			return PIERONE_ENOMEM;
+			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	/* WRITEDATA and PRIVATE point into the array, which may have moved. */
 	for (size_t i = 0; i < h->nslots; i++) {
 		curl_easy_setopt(slots[i].easy, CURLOPT_WRITEDATA, &slots[i]);
@@ -344,8 +352,8 @@ http_get_many(pierone_client *c, const char *const *paths, size_t n,
 		return 0;
 	if (nslots > n)
 		nslots = n;
-	if (http_ready(c, nslots) != 0)
-		return err_set(&c->err, PIERONE_ENOMEM, "cannot set up libcurl");
+	if ((rc = http_ready(c, nslots)) != 0)
+		return rc;
 	for (i = 0; i < nslots; i++)
 		if (xfer_start(c, &c->http->slots[i], paths[i], i) != 0)
 			break;
@@ -399,8 +407,8 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 
 	*status = 0;
 	memset(body, 0, sizeof(*body));
-	if (global_use() != 0)
-		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
+	if ((rc = global_use(err)) != 0)
+		return rc;
 	if ((x.easy = curl_easy_init()) == NULL) {
 		global_release();
 		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
