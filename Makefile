@@ -43,7 +43,8 @@ CHECK      = $(O)/tests/check_pierone
 SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer -Werror
 
-.PHONY: all deps check test check-asan demo install uninstall clean lint-man
+.PHONY: all deps check test check-asan demo bench install uninstall clean \
+        lint-man
 
 all: $(LIBA) $(BIN) $(HELPER)
 
@@ -95,6 +96,12 @@ test: $(BIN) $(HELPER) $(FAKE) $(CHECK)
 check-asan: deps
 	@$(MAKE) --no-print-directory O=build/asan CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" test
+
+# Measured figures against baselines from the same run; see README.
+bench: deps
+	@$(MAKE) --no-print-directory O=build/bench CFLAGS="-O2" \
+	    build/bench/pierone build/bench/tests/fake-registry
+	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry
 
 lint-man:
 	@if command -v mandoc >/dev/null 2>&1; then \
