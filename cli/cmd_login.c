@@ -159,6 +159,11 @@ get_password(const struct login *l, const char *user, char *buf, size_t size,
 		return -1;
 	}
 	*asked = true;
+	/* An empty answer is no attempt: the service would count it. */
+	if (buf[0] == '\0') {
+		cli_warnx("no password given");
+		return -1;
+	}
 	return 0;
 }
 
@@ -179,7 +184,7 @@ login_user(const struct login *l)
 
 /* Ask the token service, with at most MAX_TRIES passwords typed. */
 static int
-ask_service(struct cli *cli, struct login *l, struct pierone_login *req,
+ask_service(struct login *l, struct pierone_login *req,
     struct pierone_token *tok)
 {
 	struct pierone_err err = { 0 };
@@ -204,7 +209,6 @@ ask_service(struct cli *cli, struct login *l, struct pierone_login *req,
 	}
 	explicit_bzero(password, sizeof(password));
 	req->password = NULL;
-	(void)cli;
 	return rc == 0 ? 0 : EXIT_FAILURE;
 }
 
@@ -241,7 +245,7 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 		    "'%s' or PIERONE_TOKEN_URL", cli->config.path);
 		rc = EXIT_FAILURE;
 	} else {
-		rc = ask_service(cli, l, &req, tok);
+		rc = ask_service(l, &req, tok);
 	}
 	pierone_app_credentials_clear(&app);
 	if (rc == 0 && pierone_token_cache_store(tok, &err) != 0)

@@ -248,6 +248,11 @@ pierone_token_cache_store(const struct pierone_token *t,
 
 	if (t->access_token == NULL || *t->access_token == '\0')
 		return err_set(err, PIERONE_EINVAL, "no token to store");
+	/* OAuth2 tokens are printable ASCII (RFC 6750 b64token and more). */
+	for (const char *p = t->access_token; *p != '\0'; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return err_set(err, PIERONE_EINVAL, "the token holds "
+			    "characters that cannot be stored");
 	snprintf(expires, sizeof(expires), "%ld", t->expires_in > 0 ?
 	    t->expires_in : PIERONE_DEFAULT_EXPIRES_IN);
 	snprintf(created, sizeof(created), "%.3f", t->created > 0 ?

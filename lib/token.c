@@ -219,5 +219,7 @@ pierone_token_clear(struct pierone_token *t)
 	if (t->access_token != NULL)
 		freezero(t->access_token, strlen(t->access_token));
 	free(t->origin);
+	free(t->token_type);
+	free(t->scope);
 	memset(t, 0, sizeof(*t));
 }

@@ -11,9 +11,26 @@
 
 #include "internal.h"
 
+/* Nodes a rewritten file may have, aliases expanded. */
+#define YAML_MAX_NODES	100000
+
 struct yaml_doc {
 	yaml_document_t doc;
 };
+
+/* True when the stream ends after the first document, as it should. */
+static bool
+more_documents(yaml_parser_t *parser)
+{
+	yaml_document_t next;
+	bool last;
+
+	if (!yaml_parser_load(parser, &next))
+		return false;
+	last = yaml_document_get_root_node(&next) == NULL;
+	yaml_document_delete(&next);
+	return last;
+}
 
 int
 yaml_doc_load(struct yaml_doc **out, const char *text, size_t len,
@@ -39,6 +56,14 @@ yaml_doc_load(struct yaml_doc **out, const char *text, size_t len,
 		yaml_parser_delete(&parser);
 		free(d);
 		return PIERONE_ECONFIG;
+	}
+	/* A second document would be lost on rewrite: refuse the file. */
+	if (yaml_document_get_root_node(&d->doc) != NULL && !more_documents(
+	    &parser)) {
+		yaml_parser_delete(&parser);
+		yaml_doc_free(d);
+		return err_set(err, PIERONE_ECONFIG, "cannot read '%s': more "
+		    "than one YAML document", path);
 	}
 	yaml_parser_delete(&parser);
 	*out = d;
@@ -130,17 +155,23 @@ yaml_doc_get(const struct yaml_doc *d, const char *section, const char *key,
 	return is_null(n) ? NULL : (const char *)n->data.scalar.value;
 }
 
-/* Copy node `idx` of `src` into `dst`; the new node's index, 0 on failure. */
+/*
+ * Copy node `idx` of `src` into `dst`; the new node's index, 0 on failure.
+ * Aliases are expanded by the copy, so `budget` bounds the nodes made: a
+ * few aliases nested deep would otherwise write gigabytes.
+ */
 static int
-copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth)
+copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth,
+    size_t *budget)
 {
 	yaml_node_t *n = yaml_document_get_node(src, idx);
 	yaml_node_item_t *it;
 	yaml_node_pair_t *p;
 	int id, k, v;
 
-	if (n == NULL || depth > 64)
+	if (n == NULL || depth > 64 || *budget == 0)
 		return 0;
+	--*budget;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		return yaml_document_add_scalar(dst, n->tag,
@@ -151,7 +182,8 @@ copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth)
 		    n->data.sequence.style);
 		for (it = n->data.sequence.items.start; id != 0 &&
 		    it < n->data.sequence.items.top; it++)
-			if ((v = copy_node(dst, src, *it, depth + 1)) == 0 ||
+			if ((v = copy_node(dst, src, *it, depth + 1,
+			    budget)) == 0 ||
 			    !yaml_document_append_sequence_item(dst, id, v))
 				id = 0;
 		return id;
@@ -160,8 +192,10 @@ copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth)
 		    n->data.mapping.style);
 		for (p = n->data.mapping.pairs.start; id != 0 &&
 		    p < n->data.mapping.pairs.top; p++)
-			if ((k = copy_node(dst, src, p->key, depth + 1)) == 0 ||
-			    (v = copy_node(dst, src, p->value, depth + 1)) == 0 ||
+			if ((k = copy_node(dst, src, p->key, depth + 1,
+			    budget)) == 0 ||
+			    (v = copy_node(dst, src, p->value, depth + 1,
+			    budget)) == 0 ||
 			    !yaml_document_append_mapping_pair(dst, id, k, v))
 				id = 0;
 		return id;
@@ -203,6 +237,7 @@ build_doc(yaml_document_t *dst, struct yaml_doc *old, const char *key,
 {
 	yaml_node_t *root = yaml_document_get_root_node(&old->doc);
 	yaml_node_pair_t *p;
+	size_t budget = YAML_MAX_NODES;
 	int id, k, v;
 
 	if (!yaml_document_initialize(dst, NULL, NULL, NULL, 1, 1))
@@ -214,11 +249,15 @@ build_doc(yaml_document_t *dst, struct yaml_doc *old, const char *key,
 			if (scalar_is(yaml_document_get_node(&old->doc, p->key),
 			    key))
 				continue;
-			if ((k = copy_node(dst, &old->doc, p->key, 0)) == 0 ||
-			    (v = copy_node(dst, &old->doc, p->value, 0)) == 0 ||
+			if ((k = copy_node(dst, &old->doc, p->key, 0,
+			    &budget)) == 0 ||
+			    (v = copy_node(dst, &old->doc, p->value, 0,
+			    &budget)) == 0 ||
 			    !yaml_document_append_mapping_pair(dst, id, k, v))
 				id = 0;
 		}
+	if (budget == 0)
+		return 1;
 	if (id == 0 || (k = add_scalar(dst, key, false)) == 0 ||
 	    (v = new_value(dst, scalar, kv, nkv)) == 0 ||
 	    !yaml_document_append_mapping_pair(dst, id, k, v))
@@ -254,6 +293,10 @@ yaml_text_update(struct buf *out, const char *text, size_t len,
 	yaml_doc_free(old);
 	if (rc != 0) {
 		yaml_document_delete(&doc);
+		if (rc == 1)
+			return err_set(err, PIERONE_ECONFIG, "cannot update "
+			    "'%s': more than %d entries with aliases expanded",
+			    path, YAML_MAX_NODES);
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	}
 	if (!yaml_emitter_initialize(&em)) {

@@ -22,6 +22,8 @@ Suite *output_suite(void);	/* check_output.c */
 Suite *cli_suite(void);		/* check_cli.c */
 Suite *login_suite(void);	/* check_login.c */
 Suite *dockercfg_suite(void);	/* check_dockercfg.c */
+Suite *tty_suite(void);		/* check_tty.c */
+Suite *cache_suite(void);	/* check_cache.c */
 
 /* harness.c ------------------------------------------------------------ */
 
