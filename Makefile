@@ -32,7 +32,7 @@ TEST_SRC   = $(filter-out tests/fake_registry.c,$(wildcard tests/*.c))
 LIB_OBJ    = $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ    = $(CLI_SRC:%.c=$(O)/%.o)
 TEST_OBJ   = $(TEST_SRC:%.c=$(O)/%.o) $(O)/cli/output.o
-MANPAGES   = man/pierone.1 man/pierone.yaml.5
+MANPAGES   = man/pierone.1 man/pierone.yaml.5 man/docker-credential-pierone.1
 
 LIBA       = $(O)/libpierone.a
 BIN        = $(O)/pierone
@@ -108,7 +108,7 @@ lint-man:
 	    mandoc -Tlint -W warning $(MANPAGES) && echo "man pages: mandoc -Tlint clean"; \
 	else echo "lint-man: mandoc not installed, man pages not linted" >&2; fi
 
-install: $(LIBA) $(BIN) $(HELPER) $(HELPER)
+install: $(LIBA) $(BIN) $(HELPER)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pierone
@@ -116,12 +116,15 @@ install: $(LIBA) $(BIN) $(HELPER) $(HELPER)
 	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libpierone.a
 	install -m 644 lib/pierone.h $(DESTDIR)$(INCDIR)/pierone.h
 	install -m 644 man/pierone.1 $(DESTDIR)$(MANDIR)/man1/pierone.1
+	install -m 644 man/docker-credential-pierone.1 \
+	    $(DESTDIR)$(MANDIR)/man1/docker-credential-pierone.1
 	install -m 644 man/pierone.yaml.5 $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pierone $(DESTDIR)$(LIBDIR)/libpierone.a \
 	    $(DESTDIR)$(BINDIR)/docker-credential-pierone \
 	    $(DESTDIR)$(INCDIR)/pierone.h $(DESTDIR)$(MANDIR)/man1/pierone.1 \
+	    $(DESTDIR)$(MANDIR)/man1/docker-credential-pierone.1 \
 	    $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
 
 clean:

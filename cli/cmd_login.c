@@ -101,13 +101,22 @@ login_url(struct cli *cli, struct login *l)
 		return cli_usage_error(cli->cmd, "%s", err.msg);
 	}
 	free(typed);
-	if (l->store_url && pierone_config_store_url(cli->config.path, l->url,
-	    &err) != 0) {
+	return 0;
+}
+
+/* Remember a URL that was given or typed, once it has served a login. */
+static int
+save_url(struct cli *cli, const struct login *l)
+{
+	struct pierone_err err = { 0 };
+
+	if (!l->store_url)
+		return 0;
+	if (pierone_config_store_url(cli->config.path, l->url, &err) != 0) {
 		cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;
 	}
-	if (l->store_url)
-		cli_warnx("saved the URL %s in '%s'", l->url, cli->config.path);
+	cli_warnx("saved the URL %s in '%s'", l->url, cli->config.path);
 	return 0;
 }
 
@@ -145,13 +154,20 @@ get_password(const struct login *l, const char *user, char *buf, size_t size,
 	char prompt[256];
 
 	*asked = false;
-	if (env != NULL && *env != '\0') {
-		if (strlcpy(buf, env, size) >= size)
-			return -1;
-		return 0;
+	/* The option asks for stdin explicitly: it beats the environment. */
+	if (l->password_stdin) {
+		if (password_stdin(buf, size) == 0)
+			return 0;
+		cli_warnx("password on standard input longer than %zu bytes",
+		    size - 2);
+		return -1;
 	}
-	if (l->password_stdin)
-		return password_stdin(buf, size);
+	if (env != NULL && *env != '\0') {
+		if (strlcpy(buf, env, size) < size)
+			return 0;
+		cli_warnx("PIERONE_PASSWORD longer than %zu bytes", size - 1);
+		return -1;
+	}
 	snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
 	if (readpassphrase(prompt, buf, size, RPP_REQUIRE_TTY) == NULL) {
 		cli_warnx("no password: set PIERONE_PASSWORD, use "
@@ -225,15 +241,19 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 	req.realm = cli->config.realm;
 	req.ca_file = cli->config.ca_bundle;
 	req.timeout_ms = cli->config.timeout * 1000;
+	req.connect_timeout_ms = cli->config.connect_timeout * 1000;
 	/* Platform credentials let servers and CI log in without a prompt. */
 	rc = pierone_app_credentials_load(&app, &err);
-	if (rc != 0 && rc != PIERONE_ENOTFOUND)
-		cli_warnx("ignoring application credentials: %s", err.msg);
+	if (rc != 0 && rc != PIERONE_ENOTFOUND) {
+		cli_warnx("%s", err.msg);
+		pierone_app_credentials_clear(&app);
+		return EXIT_FAILURE;
+	}
 	req.client_id = cli->config.client_id ? cli->config.client_id :
 	    app.client_id;
 	req.client_secret = cli->config.client_id ?
 	    cli->config.client_secret : app.client_secret;
-	if (rc == 0 && l->user == NULL) {
+	if (app.username != NULL && l->user == NULL) {
 		req.user = app.username;
 		req.password = app.password;
 	} else if ((req.user = login_user(l)) == NULL) {
@@ -312,6 +332,8 @@ cmd_login(struct cli *cli, int argc, char **argv)
 		rc = new_token(cli, &l, &tok);
 	if (rc == 0)
 		rc = docker_write(&l, tok.access_token);
+	if (rc == 0)
+		rc = save_url(cli, &l);
 	pierone_token_clear(&tok);
 	free(l.url);
 	return rc;

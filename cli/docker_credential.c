@@ -6,10 +6,12 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -35,28 +37,33 @@ read_server(char *buf, size_t size)
 	if (n == size - 1 && !feof(stdin))
 		return -1;
 	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
-	    buf[n - 1] == ' '))
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
-	while (buf[i] == ' ')
+	while (isspace((unsigned char)buf[i]))
 		i++;
 	memmove(buf, buf + i, n - i + 1);
 	return n > i ? 0 : -1;
 }
 
-/* The configured registry URL (caller frees), or NULL. */
-static char *
-registry_url(void)
+/*
+ * The configured registry URL in *out (caller frees; NULL when none).  A
+ * broken configuration is said, not taken for "no credentials".
+ */
+static int
+registry_url(char **out)
 {
 	struct pierone_config cfg;
 	struct pierone_err err = { 0 };
-	char *url;
 
+	*out = NULL;
 	if (pierone_config_load(&cfg, NULL, &err) != 0)
-		return NULL;
-	url = cfg.url != NULL ? strdup(cfg.url) : NULL;
+		return fail(err.msg);
+	if (cfg.url != NULL && (*out = strdup(cfg.url)) == NULL) {
+		pierone_config_clear(&cfg);
+		return fail("out of memory");
+	}
 	pierone_config_clear(&cfg);
-	return url;
+	return 0;
 }
 
 static bool
@@ -66,8 +73,9 @@ same_host(const char *a, const char *b)
 	char *ha = NULL, *hb = NULL;
 	bool same;
 
+	/* Host names are case-insensitive. */
 	same = pierone_registry_host(&ha, a, &err) == 0 &&
-	    pierone_registry_host(&hb, b, &err) == 0 && strcmp(ha, hb) == 0;
+	    pierone_registry_host(&hb, b, &err) == 0 && strcasecmp(ha, hb) == 0;
 	free(ha);
 	free(hb);
 	return same;
@@ -106,7 +114,8 @@ action_get(void)
 
 	if (read_server(server, sizeof(server)) != 0)
 		return fail("no server URL on standard input");
-	url = registry_url();
+	if (registry_url(&url) != 0)
+		return EXIT_FAILURE;
 	if (url == NULL || !same_host(server, url)) {
 		free(url);
 		return fail(NOT_FOUND);
@@ -122,10 +131,12 @@ action_get(void)
 static int
 action_list(void)
 {
-	char *url = registry_url();
-	cJSON *o = cJSON_CreateObject();
-	char *text = NULL;
+	cJSON *o;
+	char *url, *text = NULL;
 
+	if (registry_url(&url) != 0)
+		return EXIT_FAILURE;
+	o = cJSON_CreateObject();
 	if (o != NULL && url != NULL)
 		cJSON_AddStringToObject(o, url, PIERONE_DOCKER_USER);
 	if (o != NULL)

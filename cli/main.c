@@ -35,7 +35,7 @@ static const struct cmd commands[] = {
 	    "get a token and write Docker's credentials",
 	    "      --credential-helper  make docker ask docker-credential-pierone"
 	    "\n                           for tokens instead of storing one\n"
-	    OPT_HELP
+	    "  -h, --help               show this help\n"
 	    "      --password-stdin     read the password from standard input\n"
 	    "      --refresh            get a new token even if one is cached\n"
 	    "  -U, --user USER          user name for the token service\n"

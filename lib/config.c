@@ -276,5 +276,5 @@ int
 pierone_config_store_url(const char *path, const char *url,
     struct pierone_err *err)
 {
-	return yaml_file_set(path, "url", url, NULL, 0, err);
+	return yaml_file_set(path, "url", url, NULL, 0, 0600, err);
 }

@@ -56,7 +56,7 @@ resolve(const char *path)
 
 	if ((out = strdup(path)) == NULL)
 		return NULL;
-	for (depth = 0; depth < 16; depth++) {
+	for (depth = 0; depth < 40; depth++) {
 		if ((n = readlink(out, link, sizeof(link) - 1)) < 0)
 			return out;	/* not a link (or missing): this one */
 		link[n] = '\0';
@@ -70,8 +70,9 @@ resolve(const char *path)
 		if ((out = joined) == NULL)
 			return NULL;
 	}
-	free(out);		/* a loop of links: let open() say ELOOP */
-	return strdup(path);
+	free(out);		/* a loop of links, or too long a chain */
+	errno = ELOOP;
+	return NULL;
 }
 
 static int
@@ -133,8 +134,10 @@ replace(const char *target, const struct buf *data, mode_t mode,
 
 	bool existed = stat(target, &st) == 0;
 
-	if (existed)
+	/* FILE_PRIVATE: a secret's file is 0600 whatever it was before. */
+	if (existed && !(mode & FILE_PRIVATE))
 		mode = st.st_mode & 07777;
+	mode &= 07777;
 	if (asprintf(&tmp, "%s.XXXXXX", target) == -1)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
@@ -202,7 +205,11 @@ file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
 	char *target, *dir;
 	int lock, rc;
 
-	if ((target = resolve(path)) == NULL || (dir = strdup(target)) == NULL) {
+	if ((target = resolve(path)) == NULL)
+		return err_set(err, errno == ELOOP ? PIERONE_EIO :
+		    PIERONE_ENOMEM, "cannot update '%s': %s", path,
+		    strerror(errno));
+	if ((dir = strdup(target)) == NULL) {
 		free(target);
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	}

@@ -413,8 +413,8 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 		global_release();
 		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
 	}
-	easy_common(x.easy, &x, req->user_agent, req->ca_file, 10000,
-	    req->timeout_ms);
+	easy_common(x.easy, &x, req->user_agent, req->ca_file,
+	    req->connect_timeout_ms, req->timeout_ms);
 	curl_easy_setopt(x.easy, CURLOPT_URL, req->url);
 	if (req->user != NULL) {
 		curl_easy_setopt(x.easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);

@@ -60,8 +60,23 @@ char *segment_encode(const char *s);
 /* JSON mapping, from a response body (kept separate to test it alone). */
 int strlist_from_json(struct pierone_strlist **out, const char *json,
     size_t len, struct pierone_err *err);
+/*
+ * Tag lists are streamed (jscan.c): a single pass over the text, no tree,
+ * so that 100 000 tags cost little more than the body.  Strict RFC 8259.
+ */
 int tags_from_json(struct pierone_tag_list **out, const char *json,
     size_t len, struct pierone_err *err);
+/*
+ * The latest tag of the same text by the rule of
+ * pierone_tags_latest_index(), keeping no list: *name is the caller's,
+ * NULL for an empty array; *index (unless NULL) its position or -1.
+ * Errors are those of tags_from_json().
+ */
+int tags_latest_from_json(char **name, long *index, const char *json,
+    size_t len, struct pierone_err *err);
+/* True when a tag created at `t` is the latest of itself and `best`. */
+bool latest_supersedes(const struct pierone_time *t,
+    const struct pierone_time *best);
 
 /* YAML: parse a flat file into the values the callers ask for. */
 struct yaml_doc;
@@ -95,9 +110,10 @@ int yaml_text_update(struct buf *out, const char *text, size_t len,
     const char *path, const char *key, const char *scalar,
     const struct yaml_kv *kv, size_t nkv, struct pierone_err *err);
 
-/* yaml_text_update() on the file at `path`, with file_update() (0600). */
+/* yaml_text_update() on the file at `path`, with file_update(). */
 int yaml_file_set(const char *path, const char *key, const char *scalar,
-    const struct yaml_kv *kv, size_t nkv, struct pierone_err *err);
+    const struct yaml_kv *kv, size_t nkv, mode_t mode,
+    struct pierone_err *err);
 
 /*
  * Produce the new contents of a file from the old ones (NULL when the file
@@ -113,9 +129,10 @@ typedef int file_update_fn(struct buf *out, const struct buf *old,
  * a temporary file in the same directory that is fsync'ed and renamed over
  * the old one (rewritten in place when rename fails with EBUSY, as for a
  * bind-mounted file).  A new file gets `mode`, an existing one keeps its
- * own.  When `fn` fails nothing is written.  Buffers are wiped: they may
- * hold secrets.
+ * own unless `mode` has FILE_PRIVATE.  When `fn` fails nothing is written.
+ * Buffers are wiped: they may hold secrets.
  */
+#define FILE_PRIVATE	010000	/* or'ed into mode: always set the mode */
 int file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
     struct pierone_err *err);
 
@@ -166,6 +183,7 @@ struct http_req {
 	const char *form;	/* POST this urlencoded body; NULL: GET */
 	const char *ca_file;
 	const char *user_agent;
+	long connect_timeout_ms;
 	long timeout_ms;
 };
 

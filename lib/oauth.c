@@ -139,6 +139,8 @@ pierone_token_request(struct pierone_token *out,
 	req.form = form.data;
 	req.ca_file = l->ca_file;
 	req.timeout_ms = l->timeout_ms > 0 ? l->timeout_ms : 60000;
+	req.connect_timeout_ms = l->connect_timeout_ms > 0 ?
+	    l->connect_timeout_ms : 10000;
 	req.user_agent = l->user_agent != NULL ? l->user_agent :
 	    "pierone/" PIERONE_VERSION;
 	req.user = l->flow == PIERONE_FLOW_PASSWORD ? l->client_id : l->user;
@@ -189,27 +191,41 @@ json_file_string(char **out, const char *dir, const char *file,
 	return rc;
 }
 
+/* One credentials file: both strings, or PIERONE_ENOTFOUND when absent. */
+static int
+credentials_file(char **a, char **b, const char *dir, const char *file,
+    const char *key_a, const char *key_b, struct pierone_err *err)
+{
+	int rc;
+
+	rc = json_file_string(a, dir, file, key_a, err);
+	if (rc == 0)
+		rc = json_file_string(b, dir, file, key_b, err);
+	return rc;
+}
+
 int
 pierone_app_credentials_load(struct pierone_app_credentials *out,
     struct pierone_err *err)
 {
 	const char *dir = getenv("CREDENTIALS_DIR");
-	int rc;
+	int rc_client, rc_user;
 
 	memset(out, 0, sizeof(*out));
 	if (dir == NULL || *dir == '\0')
 		return err_set(err, PIERONE_ENOTFOUND, "CREDENTIALS_DIR is "
 		    "not set");
-	if ((rc = json_file_string(&out->client_id, dir, "client.json",
-	    "client_id", err)) != 0 ||
-	    (rc = json_file_string(&out->client_secret, dir, "client.json",
-	    "client_secret", err)) != 0)
-		return rc;
-	if ((rc = json_file_string(&out->username, dir, "user.json",
-	    "application_username", err)) != 0 ||
-	    (rc = json_file_string(&out->password, dir, "user.json",
-	    "application_password", err)) != 0)
-		return rc;
+	rc_client = credentials_file(&out->client_id, &out->client_secret,
+	    dir, "client.json", "client_id", "client_secret", err);
+	if (rc_client != 0 && rc_client != PIERONE_ENOTFOUND)
+		return rc_client;
+	rc_user = credentials_file(&out->username, &out->password, dir,
+	    "user.json", "application_username", "application_password", err);
+	if (rc_user != 0 && rc_user != PIERONE_ENOTFOUND)
+		return rc_user;
+	if (rc_client != 0 && rc_user != 0)
+		return err_set(err, PIERONE_ENOTFOUND, "no user.json or "
+		    "client.json in '%s'", dir);
 	return 0;
 }
 
@@ -248,9 +264,9 @@ pierone_token_cache_store(const struct pierone_token *t,
 
 	if (t->access_token == NULL || *t->access_token == '\0')
 		return err_set(err, PIERONE_EINVAL, "no token to store");
-	/* OAuth2 tokens are printable ASCII (RFC 6750 b64token and more). */
+	/* OAuth2 tokens are printable ASCII (RFC 6749 appendix A.12). */
 	for (const char *p = t->access_token; *p != '\0'; p++)
-		if (*p < 0x21 || *p > 0x7e)
+		if (*p < 0x20 || *p > 0x7e)
 			return err_set(err, PIERONE_EINVAL, "the token holds "
 			    "characters that cannot be stored");
 	snprintf(expires, sizeof(expires), "%ld", t->expires_in > 0 ?
@@ -264,8 +280,9 @@ pierone_token_cache_store(const struct pierone_token *t,
 		    "directory for the token cache");
 	}
 	free(base);
+	/* The cache holds secrets: 0600 even if it was more open before. */
 	rc = yaml_file_set(path, "pierone", NULL, kv, sizeof(kv) / sizeof(kv[0]),
-	    err);
+	    0600 | FILE_PRIVATE, err);
 	free(path);
 	return rc;
 }

@@ -157,8 +157,8 @@ void pierone_token_clear(struct pierone_token *tok);
  * Store a token from the token service as entry "pierone" of the zign
  * cache $XDG_CONFIG_HOME/zign/tokens.yaml (~/.config when unset): keys
  * access_token, expires_in, token_type, scope, creation_time.  Other
- * entries are kept; the file is written atomically with mode 0600 in a
- * directory of mode 0700.  A cache that is not valid YAML is left alone
+ * entries are kept; the file is written atomically with mode 0600 (also
+ * when it had another) in a directory of mode 0700 when one is created.  A cache that is not valid YAML is left alone
  * (PIERONE_ECONFIG).
  */
 int pierone_token_cache_store(const struct pierone_token *tok,
@@ -177,11 +177,12 @@ struct pierone_login {
 	const char *ca_file;
 	long timeout_ms;		/* 0: 60000 */
 	const char *user_agent;		/* NULL: "pierone/VERSION" */
+	long connect_timeout_ms;	/* 0: 10000 */
 };
 
 #define PIERONE_LOGIN_VERSION 1
 #define PIERONE_LOGIN_INIT { PIERONE_LOGIN_VERSION, PIERONE_FLOW_SERVICE, \
-	NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 }
 
 /* expires_in assumed when the token service sends none (seconds). */
 #define PIERONE_DEFAULT_EXPIRES_IN 600
@@ -205,10 +206,11 @@ struct pierone_app_credentials {
 };
 
 /*
- * Read $CREDENTIALS_DIR/user.json and client.json.  PIERONE_ENOTFOUND when
- * CREDENTIALS_DIR is unset or a file is missing; other failures name the
- * file.  Whatever was found is in *out either way; release it with
- * pierone_app_credentials_clear(), which wipes the secrets.
+ * Read $CREDENTIALS_DIR/user.json and client.json, each of which may be
+ * missing (its fields stay NULL).  PIERONE_ENOTFOUND when CREDENTIALS_DIR
+ * is unset or holds neither file; a file that is there but unreadable, not
+ * JSON or without both of its strings is an error naming it.  Release *out
+ * with pierone_app_credentials_clear(), which wipes the secrets.
  */
 int pierone_app_credentials_load(struct pierone_app_credentials *out,
     struct pierone_err *err);

@@ -341,9 +341,10 @@ yaml_set_cb(struct buf *out, const struct buf *old, const char *path,
 
 int
 yaml_file_set(const char *path, const char *key, const char *scalar,
-    const struct yaml_kv *kv, size_t nkv, struct pierone_err *err)
+    const struct yaml_kv *kv, size_t nkv, mode_t mode,
+    struct pierone_err *err)
 {
 	struct yaml_set set = { key, scalar, kv, nkv };
 
-	return file_update(path, yaml_set_cb, &set, 0600, err);
+	return file_update(path, yaml_set_cb, &set, mode, err);
 }
