@@ -32,7 +32,8 @@ static const char *base_env[] = {
 	env_home, env_url, env_token_url, "PIERONE_USER=alice", "USER=nobody",
 	"XDG_CONFIG_HOME", "CREDENTIALS_DIR", "OAUTH2_ACCESS_TOKENS",
 	"OAUTH2_ACCESS_TOKEN_URL", "DOCKER_CONFIG", "PIERONE_PASSWORD",
-	"PIERONE_TOKEN_FLOW", "ZIGN_USER", "PIERONE_TIMEOUT", NULL,
+	"PIERONE_TOKEN_FLOW", "ZIGN_USER", "PIERONE_TIMEOUT",
+	"PIERONE_CLIENT_ID", "PIERONE_CLIENT_SECRET", "PIERONE_REALM", NULL,
 };
 
 static void
@@ -348,6 +349,42 @@ START_TEST(password_flow_with_application_credentials)
 }
 END_TEST
 
+START_TEST(password_flow_with_client_from_configuration)
+{
+	char env_url2[200];
+	const char *env[] = { "PIERONE_TOKEN_FLOW=password", env_url2,
+	    "PIERONE_CLIENT_ID=cli", "PIERONE_CLIENT_SECRET=csecret",
+	    "PIERONE_PASSWORD=" PASSWORD, NULL };
+	struct run r;
+
+	test_fmt(env_url2, sizeof(env_url2),
+	    "PIERONE_TOKEN_URL=%s/oauth2/access_token", fake.url);
+	pierone(&r, env, NULL, "login", "-U", "alice", NULL);
+	ck_assert_msg(r.status == 0, "login failed: %s", r.err);
+	assert_no_secrets(&r);
+	assert_auth(".dockercfg", false, fake.url, ISSUED_AUTH);
+	ck_assert_int_eq(count_in_log("POST /oauth2/access_token 200"), 1);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(password_flow_without_client_says_what_is_missing)
+{
+	char env_url2[200];
+	const char *env[] = { "PIERONE_TOKEN_FLOW=password", env_url2,
+	    "PIERONE_PASSWORD=" PASSWORD, NULL };
+	struct run r;
+
+	test_fmt(env_url2, sizeof(env_url2),
+	    "PIERONE_TOKEN_URL=%s/oauth2/access_token", fake.url);
+	pierone(&r, env, NULL, "login", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "client_id"));
+	ck_assert_int_eq(count_in_log("/oauth2/"), 0);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(no_token_service_configured_fails_clearly)
 {
 	const char *env[] = { "PIERONE_TOKEN_URL", "PIERONE_PASSWORD=x",
@@ -578,6 +615,8 @@ login_suite(void)
 	tcase_add_test(tc, cached_token_is_reused_unless_refresh);
 	tcase_add_test(tc, fixed_token_from_environment_is_written);
 	tcase_add_test(tc, password_flow_with_application_credentials);
+	tcase_add_test(tc, password_flow_with_client_from_configuration);
+	tcase_add_test(tc, password_flow_without_client_says_what_is_missing);
 	tcase_add_test(tc, no_token_service_configured_fails_clearly);
 	tcase_add_test(tc, url_option_is_saved_keeping_other_keys);
 	tcase_add_test(tc, other_docker_entries_survive_login);
