@@ -25,6 +25,7 @@ static char env_home[512], env_url[128], env_tokens[128];
 static const char *base_env[] = {
 	env_home, env_url, env_tokens, "XDG_CONFIG_HOME", "CREDENTIALS_DIR",
 	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
+	"PIERONE_JOBS",
 	"NO_COLOR", "TERM=dumb", NULL,
 };
 
@@ -405,6 +406,45 @@ START_TEST(tags_limit_zero_shows_all)
 }
 END_TEST
 
+START_TEST(tags_output_is_the_same_with_any_number_of_jobs)
+{
+	const char *env[] = { "PIERONE_JOBS=2", NULL };
+	struct run r;
+
+	pierone(&r, "tags", "-j", "1", "-l", "0", "myteam", "-o", "json");
+	assert_expected(&r, "tags-myteam-all.json");
+	run_free(&r);
+	pierone(&r, "tags", "--jobs", "256", "-l", "0", "myteam", "-o",
+	    "json");
+	assert_expected(&r, "tags-myteam-all.json");
+	run_free(&r);
+	pierone_env(&r, env, "tags", "-l", "0", "myteam", "-o", "json",
+	    (const char *)NULL);
+	assert_expected(&r, "tags-myteam-all.json");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_jobs_is_a_usage_error)
+{
+	const char *env[] = { "PIERONE_JOBS=0", NULL };
+	struct run r;
+
+	pierone(&r, "tags", "-j", "0", "myteam");
+	assert_failed(&r, 2, "invalid number of jobs '0'");
+	run_free(&r);
+	pierone(&r, "tags", "-j", "257", "myteam");
+	assert_failed(&r, 2, "invalid number of jobs '257'");
+	run_free(&r);
+	pierone(&r, "artifacts", "-j", "2", "myteam");
+	assert_failed(&r, 2, "unknown option '-j'");
+	run_free(&r);
+	pierone_env(&r, env, "tags", "myteam", (const char *)NULL);
+	assert_failed(&r, 1, "PIERONE_JOBS");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(tags_rows_sorted_by_artifact_with_limit)
 {
 	struct run r;
@@ -766,6 +806,8 @@ cli_suite(void)
 	tcase_add_test(tc, tags_of_team_show_last_three_per_artifact);
 	tcase_add_test(tc, tags_limit_zero_shows_all);
 	tcase_add_test(tc, tags_rows_sorted_by_artifact_with_limit);
+	tcase_add_test(tc, tags_output_is_the_same_with_any_number_of_jobs);
+	tcase_add_test(tc, bad_jobs_is_a_usage_error);
 	tcase_add_test(tc, tags_tsv_has_raw_keys_and_relative_times);
 	tcase_add_test(tc, tags_text_aligns_columns_like_the_python_client);
 	tcase_add_test(tc, latest_is_greatest_created_time_in_every_format);
