@@ -227,6 +227,8 @@ connect_client(struct cli *cli, struct pierone_token *tok)
 	opts.ca_file = cli->config.ca_bundle;
 	opts.connect_timeout_ms = cli->config.connect_timeout * 1000;
 	opts.timeout_ms = cli->config.timeout * 1000;
+	opts.retries = (int)cli->config.retries;
+	opts.max_response = cli->config.max_response_mib << 20;
 	if (pierone_client_new(&cli->client, &opts, &err) != 0) {
 		if (err.code == PIERONE_ECONFIG && opts.url == NULL)
 			cli_warnx("no registry URL configured: use --url URL, "

@@ -25,6 +25,9 @@ client_copy(pierone_client *c, const struct pierone_options *o)
 	c->connect_timeout_ms = o->connect_timeout_ms > 0 ?
 	    o->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	c->retries = o->retries >= 0 ? o->retries : PIERONE_DEFAULT_RETRIES;
+	c->max_response = o->max_response > 0 ? (size_t)o->max_response :
+	    PIERONE_MAX_BODY;
 	return 0;
 }
 
@@ -152,16 +155,24 @@ tags_path(struct buf *path, pierone_client *c, const char *team,
 	return 0;
 }
 
-/* The outcome of one artifact's request, with a message naming it. */
+/*
+ * The outcome of one artifact's request, with a message naming it: the
+ * list in *out, or when `latest` is not NULL only the latest tag's name.
+ */
 static int
-tags_result(struct pierone_tag_list **out, pierone_client *c,
+tags_result(struct pierone_tag_list **out, char **latest, pierone_client *c,
     const char *team, const char *artifact, const char *path,
     struct http_result *r)
 {
 	int rc = r->rc;
 
 	if (rc == 0) {
-		rc = tags_from_json(out, r->body.data, r->body.len, &r->err);
+		if (latest != NULL)
+			rc = tags_latest_from_json(latest, NULL, r->body.data,
+			    r->body.len, &r->err);
+		else
+			rc = tags_from_json(out, r->body.data, r->body.len,
+			    &r->err);
 		if (rc != 0)
 			err_prefix(&r->err, "GET %s%s", c->url, path);
 	}
@@ -238,8 +249,9 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS, res)) == 0) {
 		/* The first failure in the caller's order is the one told. */
 		for (size_t i = 0; i < n && rc == 0; i++)
-			if (res[i].started && (rc = tags_result(&lists[i], c,
-			    team, artifacts[i], paths[i], &res[i])) != 0)
+			if (res[i].started && (rc = tags_result(&lists[i],
+			    NULL, c, team, artifacts[i], paths[i],
+			    &res[i])) != 0)
 				c->err = res[i].err;
 		http_results_free(res, n);
 	}
@@ -268,6 +280,23 @@ pierone_tags_list(struct pierone_tag_list **out, pierone_client *c,
 	return 0;
 }
 
+/*
+ * The rule of "latest", shared with the streaming tags_latest_from_json():
+ * ">=" because of equal times the later in server order wins; a tag
+ * without a time only beats another without one.
+ */
+bool
+latest_supersedes(const struct pierone_time *t,
+    const struct pierone_time *best)
+{
+	if (best == NULL)
+		return true;
+	if (!t->valid)
+		return !best->valid;
+	return !best->valid || t->sec > best->sec ||
+	    (t->sec == best->sec && t->ms >= best->ms);
+}
+
 long
 pierone_tags_latest_index(const struct pierone_tag_list *list)
 {
@@ -278,10 +307,7 @@ pierone_tags_latest_index(const struct pierone_tag_list *list)
 		return -1;
 	for (size_t i = 0; i < list->count; i++) {
 		t = &list->tags[i].created;
-		/* ">=": of equal times the later in server order wins. */
-		if (best == NULL || (t->valid && (!best->valid ||
-		    t->sec > best->sec || (t->sec == best->sec &&
-		    t->ms >= best->ms))) || (!t->valid && !best->valid)) {
+		if (latest_supersedes(t, best)) {
 			best = t;
 			idx = (long)i;
 		}
@@ -289,23 +315,37 @@ pierone_tags_latest_index(const struct pierone_tag_list *list)
 	return idx;
 }
 
+/*
+ * Only the best tag is kept while the answer is read, never the list: an
+ * artifact can have 100 000 tags.  The messages are pierone_tags_list()'s.
+ */
 int
 pierone_latest_tag(char **out, pierone_client *c, const char *team,
     const char *artifact)
 {
-	struct pierone_tag_list *list;
-	long i;
+	struct buf path = { 0 };
+	struct http_result r;
+	const char *p;
 	int rc;
 
 	*out = NULL;
-	if ((rc = pierone_tags_list(&list, c, team, artifact)) != 0)
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
+	if ((rc = tags_path(&path, c, team, artifact)) != 0) {
+		buf_free(&path);
 		return rc;
-	if ((i = pierone_tags_latest_index(list)) < 0)
+	}
+	p = path.data;
+	if ((rc = http_get_many(c, &p, 1, 1, &r)) == 0) {
+		if ((rc = tags_result(NULL, out, c, team, artifact, p,
+		    &r)) != 0)
+			c->err = r.err;
+		http_results_free(&r, 1);
+	}
+	buf_free(&path);
+	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
 		    "latest tag not found: artifact '%s/%s' has no tags",
 		    team, artifact);
-	else if ((*out = strdup(list->tags[i].name)) == NULL)
-		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	pierone_tag_list_free(list);
 	return rc;
 }

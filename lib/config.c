@@ -96,16 +96,17 @@ parse_seconds(long *out, const char *v, const char *key, const char *where,
 }
 
 static int
-parse_jobs(long *out, const char *v, const char *where,
-    struct pierone_err *err)
+parse_number(long *out, const char *v, const char *key, long long min,
+    long long max, const char *where, struct pierone_err *err)
 {
 	const char *errstr;
 	long long n;
 
-	n = strtonum(v, 1, PIERONE_MAX_JOBS, &errstr);
+	n = strtonum(v, min, max, &errstr);
 	if (errstr != NULL)
-		return err_set(err, PIERONE_ECONFIG, "%s: 'jobs' must be a "
-		    "number from 1 to %d, not '%s'", where, PIERONE_MAX_JOBS, v);
+		return err_set(err, PIERONE_ECONFIG, "%s: '%s' must be a "
+		    "number from %lld to %lld, not '%s'", where, key, min, max,
+		    v);
 	*out = (long)n;
 	return 0;
 }
@@ -143,7 +144,13 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 	if (strcmp(key, "timeout") == 0)
 		return parse_seconds(&c->timeout, v, key, where, err);
 	if (strcmp(key, "jobs") == 0)
-		return parse_jobs(&c->jobs, v, where, err);
+		return parse_number(&c->jobs, v, key, 1, PIERONE_MAX_JOBS, where,
+		    err);
+	if (strcmp(key, "retries") == 0)
+		return parse_number(&c->retries, v, key, 0, 10, where, err);
+	if (strcmp(key, "max_response_mib") == 0)
+		return parse_number(&c->max_response_mib, v, key, 1, 65536,
+		    where, err);
 	if (strcmp(key, "token_flow") == 0)
 		return parse_flow(&c->token_flow, v, where, err);
 	if (strcmp(key, "ca_bundle") == 0)
@@ -168,6 +175,7 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 static const char *const config_keys[] = {
 	"url", "ca_bundle", "connect_timeout", "timeout", "token_url",
 	"token_flow", "realm", "client_id", "client_secret", "jobs",
+	"retries", "max_response_mib",
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
@@ -228,6 +236,7 @@ pierone_config_load(struct pierone_config *out, const char *path,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->retries = -1;
 	if (path == NULL && (rc = pierone_config_default_path(&p, err)) != 0)
 		return rc;
 	if ((out->path = strdup(path != NULL ? path : p)) == NULL) {

@@ -7,8 +7,10 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "curldl.h"
 #include "internal.h"
@@ -20,7 +22,10 @@ struct xfer {
 	char errbuf[CURL_ERROR_SIZE];
 	char *url;
 	size_t idx;			/* request index, for results */
+	size_t max_body;
 	bool too_large;
+	int tries;			/* made so far for this request */
+	long long wake_ms;		/* >= 0: waiting to be tried again */
 };
 
 struct http {
@@ -39,7 +44,7 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
-	if (x->body.len + n > PIERONE_MAX_BODY) {
+	if (x->body.len + n > x->max_body) {
 		x->too_large = true;
 		return 0;
 	}
@@ -124,6 +129,7 @@ easy_common(CURL *e, struct xfer *x, const char *user_agent,
 static int
 slot_init(struct xfer *x, const struct http *h, const pierone_client *c)
 {
+	x->wake_ms = -1;
 	if ((x->easy = curl_easy_init()) == NULL)
 		return PIERONE_ENOMEM;
 	easy_common(x->easy, x, c->user_agent, c->ca_file,
@@ -248,8 +254,8 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 
 	if (x->too_large)
 		return err_set(err, PIERONE_EBADRESPONSE,
-		    "GET %s: response larger than %u MiB refused", x->url,
-		    PIERONE_MAX_BODY >> 20);
+		    "GET %s: response larger than %zu bytes refused (see "
+		    "max_response_mib)", x->url, x->max_body);
 	if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR)
 		return err_set(err, PIERONE_ENOMEM, "GET %s: out of memory",
 		    x->url);
@@ -261,6 +267,69 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 	return err_set(err, code, "GET %s: %s", x->url, why);
 }
 
+/* Send the slot's request (again). */
+static int
+xfer_send(pierone_client *c, struct xfer *x)
+{
+	buf_free(&x->body);
+	x->errbuf[0] = '\0';
+	x->too_large = false;
+	x->wake_ms = -1;
+	x->tries++;
+	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
+		return PIERONE_ENOMEM;
+	return 0;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Worth another try: the failure may be gone in a moment. */
+static bool
+transient(CURLcode cc, long status)
+{
+	switch (cc) {
+	case CURLE_OK:
+		return status == 408 || status == 429 || status == 500 ||
+		    status == 502 || status == 503 || status == 504;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Milliseconds before try number `tries` + 1: Retry-After, or backoff. */
+static long long
+retry_delay(const struct xfer *x)
+{
+	curl_off_t after = 0;
+	long long base;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &after) ==
+	    CURLE_OK && after > 0)
+		return (long long)(after < PIERONE_MAX_RETRY_AFTER ? after :
+		    PIERONE_MAX_RETRY_AFTER) * 1000;
+	base = 250LL << (x->tries - 1 < 5 ? x->tries - 1 : 5);
+	if (base > 8000)
+		base = 8000;
+	/* "Equal jitter": half fixed, half random, so clients spread out. */
+	return base / 2 + arc4random_uniform((uint32_t)(base / 2) + 1);
+}
+
 /* Start request `idx` on a free slot. */
 static int
 xfer_start(pierone_client *c, struct xfer *x, const char *path, size_t idx)
@@ -270,18 +339,18 @@ xfer_start(pierone_client *c, struct xfer *x, const char *path, size_t idx)
 		x->url = NULL;
 		return PIERONE_ENOMEM;
 	}
-	buf_free(&x->body);
-	x->errbuf[0] = '\0';
-	x->too_large = false;
 	x->idx = idx;
+	x->tries = 0;
+	x->max_body = c->max_response;
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
-	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
-		return PIERONE_ENOMEM;
-	return 0;
+	return xfer_send(c, x);
 }
 
-/* A transfer is done: its result goes to res[x->idx]. */
-static void
+/*
+ * A transfer is done: its result goes to res[x->idx], or false is
+ * returned when it is to be tried again (x->wake_ms set).
+ */
+static bool
 xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
     struct http_result *res)
 {
@@ -289,6 +358,12 @@ xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
 	long status = 0;
 
 	curl_multi_remove_handle(c->http->multi, x->easy);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (transient(cc, status) && !x->too_large && x->tries <= c->retries) {
+		x->wake_ms = now_ms() + retry_delay(x);
+		return false;
+	}
 	r->started = true;
 	if (cc != CURLE_OK)
 		r->rc = curl_error(&r->err, x, cc);
@@ -302,6 +377,34 @@ xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
 		memset(&x->body, 0, sizeof(x->body));
 	}
 	buf_free(&x->body);
+	return true;
+}
+
+/*
+ * Send again the requests whose wait is over; *wait_ms is how long until
+ * the next one is due (or unchanged).  The number sent, or -1.
+ */
+static int
+wake_retries(pierone_client *c, int *wait_ms)
+{
+	long long now = now_ms(), left;
+	int sent = 0;
+
+	for (size_t i = 0; i < c->http->nslots; i++) {
+		struct xfer *x = &c->http->slots[i];
+
+		if (x->wake_ms < 0)
+			continue;
+		if ((left = x->wake_ms - now) > 0) {
+			if (left < *wait_ms)
+				*wait_ms = (int)left;
+			continue;
+		}
+		if (xfer_send(c, x) != 0)
+			return -1;
+		sent++;
+	}
+	return sent;
 }
 
 /* Run the multi handle until every started transfer is done. */
@@ -310,20 +413,24 @@ run_all(pierone_client *c, const char *const *paths, size_t n, size_t next,
     size_t running, struct http_result *res)
 {
 	CURLM *multi = c->http->multi;
+	size_t waiting = 0;
 	bool failed = false;
 	struct xfer *x;
 	CURLMsg *m;
-	int still, queued;
+	int still, queued, wait_ms, woke;
 
-	while (running > 0) {
+	while (running > 0 || waiting > 0) {
 		if (curl_multi_perform(multi, &still) != CURLM_OK)
 			return PIERONE_ENOMEM;
 		while ((m = curl_multi_info_read(multi, &queued)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &x);
-			xfer_done(c, x, m->data.result, res);
 			running--;
+			if (!xfer_done(c, x, m->data.result, res)) {
+				waiting++;
+				continue;
+			}
 			/* After a failure the answer is known: start no more. */
 			failed = failed || res[x->idx].rc != 0;
 			if (failed || next >= n)
@@ -333,8 +440,16 @@ run_all(pierone_client *c, const char *const *paths, size_t n, size_t next,
 			next++;
 			running++;
 		}
-		if (running > 0 &&
-		    curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
+		wait_ms = 1000;
+		if (waiting > 0 && (woke = wake_retries(c, &wait_ms)) != 0) {
+			if (woke < 0)
+				return PIERONE_ENOMEM;
+			waiting -= (size_t)woke;
+			running += (size_t)woke;
+			continue;
+		}
+		if ((running > 0 || waiting > 0) &&
+		    curl_multi_poll(multi, NULL, 0, wait_ms, NULL) != CURLM_OK)
 			return PIERONE_ENOMEM;
 	}
 	return 0;
@@ -413,6 +528,7 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 		global_release();
 		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
 	}
+	x.max_body = 1024 * 1024;	/* a token answer is a few KiB */
 	easy_common(x.easy, &x, req->user_agent, req->ca_file,
 	    req->connect_timeout_ms, req->timeout_ms);
 	curl_easy_setopt(x.easy, CURLOPT_URL, req->url);

@@ -61,8 +61,8 @@ char *segment_encode(const char *s);
 int strlist_from_json(struct pierone_strlist **out, const char *json,
     size_t len, struct pierone_err *err);
 /*
- * Tag lists are streamed (jscan.c): a single pass over the text, no tree,
- * so that 100 000 tags cost little more than the body.  Strict RFC 8259.
+ * Tag lists are streamed (jscan.c): one pass over the text and no tree,
+ * so 100 000 tags cost the body and the list only.  Strict RFC 8259.
  */
 int tags_from_json(struct pierone_tag_list **out, const char *json,
     size_t len, struct pierone_err *err);
@@ -145,6 +145,8 @@ struct pierone_client {
 	char *ca_file;
 	long connect_timeout_ms;
 	long timeout_ms;
+	int retries;
+	size_t max_response;
 	struct http *http;		/* created on the first request */
 	struct pierone_err err;
 };

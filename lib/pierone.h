@@ -76,6 +76,8 @@ struct pierone_config {
 	char *client_id;	/* password flow: OAuth2 client */
 	char *client_secret;	/* wiped by pierone_config_clear() */
 	long jobs;		/* concurrent requests; 0 = library default */
+	long retries;		/* further tries of a GET; -1 = default */
+	long max_response_mib;	/* largest answer accepted; 0 = default */
 	char *path;		/* file the configuration was read from, or NULL */
 };
 
@@ -230,10 +232,24 @@ struct pierone_options {
 	long timeout_ms;		/* 0: 60000 per request */
 	const char *ca_file;		/* extra CA bundle file or NULL */
 	const char *user_agent;		/* NULL: "pierone/VERSION" */
+	int retries;			/* -1: 2; further tries of a GET */
+	long max_response;		/* bytes; 0: 256 MiB */
 };
 
 #define PIERONE_OPTIONS_VERSION 1
-#define PIERONE_OPTIONS_INIT { PIERONE_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL }
+#define PIERONE_OPTIONS_INIT { PIERONE_OPTIONS_VERSION, NULL, NULL, 0, 0, \
+	NULL, NULL, -1, 0 }
+
+/*
+ * A GET that fails on the way (connection refused or reset, timeout,
+ * transfer cut short) or with HTTP 408, 429, 500, 502, 503 or 504 is tried
+ * again, at most `retries` more times, after an exponential backoff with
+ * jitter (0.25 s, 0.5 s, 1 s, ... at most 8 s) or the server's Retry-After
+ * (at most PIERONE_MAX_RETRY_AFTER seconds).  Nothing else is retried, and
+ * requests to the token service never are.
+ */
+#define PIERONE_DEFAULT_RETRIES 2
+#define PIERONE_MAX_RETRY_AFTER 30
 
 /*
  * Create a client.  Nothing is sent over the network yet.  On failure

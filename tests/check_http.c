@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests.h"
 #include "pierone.h"
@@ -14,6 +15,9 @@
 
 static struct fake fake;
 static pierone_client *client;
+
+static int opt_retries = -1;
+static long opt_max_response;
 
 static void
 start_with(const char *const *extra, const char *token, long timeout_ms)
@@ -31,6 +35,8 @@ start_with(const char *const *extra, const char *token, long timeout_ms)
 	o.url = fake.url;
 	o.token = token;
 	o.timeout_ms = timeout_ms;
+	o.retries = opt_retries;
+	o.max_response = opt_max_response;
 	ck_assert_int_eq(pierone_client_new(&client, &o, &err), 0);
 }
 
@@ -321,6 +327,138 @@ START_TEST(refused_connection_is_a_network_error)
 }
 END_TEST
 
+static int
+requests_logged(const char *what)
+{
+	char *log = fake_log(&fake);
+	int n = 0;
+
+	for (char *p = log; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}
+
+START_TEST(unavailable_twice_then_served_succeeds_on_the_third_try)
+{
+	struct pierone_strlist *l;
+
+	restart("status=503#2", TOKEN, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), 0);
+	ck_assert_uint_eq(l->count, 4);
+	pierone_strlist_free(l);
+	ck_assert_int_eq(requests_logged("GET /teams 503"), 2);
+	ck_assert_int_eq(requests_logged("GET /teams 200"), 1);
+}
+END_TEST
+
+START_TEST(every_retryable_status_is_tried_three_times)
+{
+	static const char *const faults[] = { "status=408", "status=429",
+	    "status=500", "status=502", "status=503", "status=504" };
+	struct pierone_strlist *l;
+
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		restart(faults[i], TOKEN, 0);
+		ck_assert_int_ne(pierone_teams_list(&l, client), 0);
+		ck_assert_int_eq(requests_logged("GET /teams "), 3);
+	}
+}
+END_TEST
+
+START_TEST(client_errors_are_never_retried)
+{
+	static const char *const faults[] = { "status=400", "status=401",
+	    "status=403", "status=404" };
+	struct pierone_strlist *l;
+
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		restart(faults[i], TOKEN, 0);
+		ck_assert_int_ne(pierone_teams_list(&l, client), 0);
+		ck_assert_int_eq(requests_logged("GET /teams "), 1);
+	}
+}
+END_TEST
+
+START_TEST(zero_retries_means_one_try)
+{
+	struct pierone_strlist *l;
+
+	opt_retries = 0;
+	restart("status=503#1", TOKEN, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_ESERVER);
+	ck_assert_int_eq(requests_logged("GET /teams "), 1);
+	opt_retries = -1;
+}
+END_TEST
+
+START_TEST(retry_after_is_honoured)
+{
+	struct pierone_strlist *l;
+	struct timespec t0, t1;
+	double secs;
+
+	restart("retry-after=1#1", TOKEN, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pierone_strlist_free(l);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(secs >= 0.95, "retried after %.3f s, not 1 s", secs);
+	ck_assert_int_eq(requests_logged("GET /teams 429"), 1);
+}
+END_TEST
+
+START_TEST(cut_off_transfer_is_tried_again)
+{
+	struct pierone_tag_list *l;
+
+	restart("truncated#1", TOKEN, 0);
+	ck_assert_int_eq(pierone_tags_list(&l, client, "myteam", "myapp"), 0);
+	ck_assert_uint_eq(l->count, 5);
+	pierone_tag_list_free(l);
+}
+END_TEST
+
+START_TEST(one_transient_failure_in_a_fan_out_is_retried)
+{
+	const char *arts[] = { "alpha", "myapp", "other", "empty" };
+	struct pierone_tag_list **lists;
+
+	restart("status=502@/other/#1", TOKEN, 0);
+	ck_assert_int_eq(pierone_tags_list_many(&lists, client, "myteam",
+	    arts, 4, 4), 0);
+	ck_assert_uint_eq(lists[2]->count, 2);
+	ck_assert_uint_eq(lists[3]->count, 0);
+	pierone_tag_lists_free(lists, 4);
+}
+END_TEST
+
+START_TEST(fan_out_failure_names_the_artifact_and_returns_nothing)
+{
+	const char *arts[] = { "alpha", "myapp", "nope", "other" };
+	struct pierone_tag_list **lists = (void *)1;
+
+	ck_assert_int_eq(pierone_tags_list_many(&lists, client, "myteam",
+	    arts, 4, 2), PIERONE_ENOTFOUND);
+	ck_assert_ptr_null(lists);
+	assert_msg_has("'myteam/nope'");
+}
+END_TEST
+
+START_TEST(response_over_the_cap_is_refused)
+{
+	struct pierone_strlist *l;
+
+	opt_max_response = 4096;
+	restart("huge=100000", TOKEN, 0);
+	ck_assert_int_eq(pierone_teams_list(&l, client), PIERONE_EBADRESPONSE);
+	assert_msg_has("larger than 4096 bytes");
+	ck_assert_int_eq(requests_logged("GET /teams "), 1);
+	opt_max_response = 0;
+}
+END_TEST
+
 START_TEST(one_client_serves_many_requests)
 {
 	struct pierone_tag_list *l;
@@ -370,6 +508,17 @@ http_suite(void)
 	tcase_add_test(tc, hanging_server_times_out);
 	tcase_add_test(tc, refused_connection_is_a_network_error);
 	tcase_add_test(tc, one_client_serves_many_requests);
+	tcase_add_test(tc,
+	    unavailable_twice_then_served_succeeds_on_the_third_try);
+	tcase_add_test(tc, every_retryable_status_is_tried_three_times);
+	tcase_add_test(tc, client_errors_are_never_retried);
+	tcase_add_test(tc, zero_retries_means_one_try);
+	tcase_add_test(tc, retry_after_is_honoured);
+	tcase_add_test(tc, cut_off_transfer_is_tried_again);
+	tcase_add_test(tc, one_transient_failure_in_a_fan_out_is_retried);
+	tcase_add_test(tc,
+	    fan_out_failure_names_the_artifact_and_returns_nothing);
+	tcase_add_test(tc, response_over_the_cap_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
