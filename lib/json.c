@@ -2,6 +2,8 @@
  * Mapping of the registry's JSON answers to the library's structures.
  * Strict about types (a number where a string belongs is an error), lenient
  * about absence: unknown keys are ignored and null means "not set".
+ * String lists are small and go through cJSON; tag lists can be huge and
+ * are streamed by jscan.c.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -103,96 +105,6 @@ nomem:
 	pierone_strlist_free(l);
 	cJSON_Delete(root);
 	return err_set(err, PIERONE_ENOMEM, "out of memory");
-}
-
-/* Copy an optional string member; null or absent leaves *dst NULL. */
-static int
-opt_string(char **dst, const cJSON *obj, const char *key, size_t idx,
-    struct pierone_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	*dst = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsString(v))
-		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu: '%s' is "
-		    "%s, expected a string", idx + 1, key, json_type_name(v));
-	if ((*dst = strdup(v->valuestring)) == NULL)
-		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	return 0;
-}
-
-static int
-tag_from_json(struct pierone_tag *t, const cJSON *obj, size_t idx,
-    struct pierone_err *err)
-{
-	char *created = NULL;
-	int rc;
-
-	if (!cJSON_IsObject(obj))
-		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu is %s, "
-		    "expected an object", idx + 1, json_type_name(obj));
-	if ((rc = opt_string(&t->name, obj, "name", idx, err)) != 0)
-		return rc;
-	if (t->name == NULL)
-		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu has no "
-		    "name", idx + 1);
-	rc = opt_string(&created, obj, "created", idx, err);
-	if (rc == 0)
-		rc = opt_string(&t->created_by, obj, "created_by", idx, err);
-	if (rc == 0)
-		rc = opt_string(&t->image, obj, "image", idx, err);
-	if (rc == 0)
-		rc = opt_string(&t->status, obj, "status", idx, err);
-	if (rc == 0)
-		rc = opt_string(&t->status_reason, obj, "status_reason", idx,
-		    err);
-	/* An unparsable time is shown as unknown rather than failing all. */
-	if (rc == 0 && created != NULL)
-		pierone_time_parse(&t->created, created);
-	free(created);
-	return rc;
-}
-
-int
-tags_from_json(struct pierone_tag_list **out, const char *json, size_t len,
-    struct pierone_err *err)
-{
-	struct pierone_tag_list *l;
-	cJSON *root, *it;
-	int rc = 0;
-
-	*out = NULL;
-	if ((root = json_parse(json, len, err)) == NULL)
-		return PIERONE_EBADRESPONSE;
-	if (!cJSON_IsArray(root)) {
-		err_set(err, PIERONE_EBADRESPONSE, "expected a JSON array of "
-		    "tags, got %s", json_type_name(root));
-		cJSON_Delete(root);
-		return PIERONE_EBADRESPONSE;
-	}
-	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->tags = calloc((size_t)cJSON_GetArraySize(root) + 1,
-	    sizeof(*l->tags))) == NULL) {
-		free(l);
-		cJSON_Delete(root);
-		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	}
-	cJSON_ArrayForEach(it, root) {
-		/* count first: a half-filled tag is freed with the list */
-		l->count++;
-		if ((rc = tag_from_json(&l->tags[l->count - 1], it,
-		    l->count - 1, err)) != 0)
-			break;
-	}
-	cJSON_Delete(root);
-	if (rc != 0) {
-		pierone_tag_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
 }
 
 void

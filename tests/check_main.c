@@ -18,6 +18,7 @@ main(void)
 	srunner_add_suite(sr, names_suite());
 	srunner_add_suite(sr, json_suite());
 	srunner_add_suite(sr, latest_suite());
+	srunner_add_suite(sr, jscan_suite());
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, token_suite());
 	srunner_add_suite(sr, output_suite());

@@ -15,6 +15,7 @@ Suite *time_suite(void);	/* check_time.c */
 Suite *names_suite(void);	/* check_names.c */
 Suite *json_suite(void);	/* check_json.c */
 Suite *latest_suite(void);	/* check_latest.c */
+Suite *jscan_suite(void);	/* check_jscan.c */
 Suite *config_suite(void);	/* check_config.c */
 Suite *token_suite(void);	/* check_token.c */
 Suite *http_suite(void);	/* check_http.c */
