@@ -439,5 +439,5 @@ echo "Times: median wall time; peak RSS: the largest of the runs;" \
     "ratio: pierone / baseline."
 echo "Note: one request needs libcurl, which loads its TLS, HTTP/2, Kerberos" \
     "and LDAP libraries;"
-echo "      curl itself peaks at $(mb "$curl_floor") MiB here, the floor for" \
+echo "      curl itself peaks at $(mb "$curl_floor") here, the floor for" \
     "any libcurl client of this machine's libcurl."
