@@ -57,6 +57,7 @@ static void
 teardown(void)
 {
 	fake_stop(&fake);
+	test_assert_no_secrets(home);
 	test_rmtree(home);
 	free(home);
 	home = NULL;

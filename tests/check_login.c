@@ -55,6 +55,7 @@ static void
 teardown(void)
 {
 	fake_stop(&fake);
+	test_assert_no_secrets(home);
 	test_rmtree(home);
 	free(home);
 	home = NULL;
@@ -546,7 +547,9 @@ START_TEST(helper_get_prints_token_for_our_registry)
 	char want[256];
 	const char *host = fake.url + strlen("http://");
 
+	test_stdout_may_hold_secret = true;	/* the answer of "get" */
 	helper(&r, env, host, "get", NULL);
+	test_stdout_may_hold_secret = false;
 	test_fmt(want, sizeof(want), "{\"ServerURL\":\"%s\",\"Username\":"
 	    "\"oauth2\",\"Secret\":\"" ENV_TOKEN "\"}\n", host);
 	ck_assert_int_eq(r.status, 0);

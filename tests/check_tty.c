@@ -404,6 +404,7 @@ teardown(void)
 {
 	tty_cleanup();
 	fake_stop(&fake);
+	test_assert_no_secrets(home);
 	test_rmtree(home);
 	free(home);
 	home = NULL;

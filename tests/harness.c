@@ -178,11 +178,74 @@ fake_start(struct fake *f, const char *const *args)
 	snprintf(f->url, sizeof(f->url), "http://127.0.0.1:%d", f->port);
 }
 
+/*
+ * Every token and password the CLI-level suites hand to pierone.  None may
+ * show in what pierone prints or in any file but those meant to hold it.
+ */
+static const char *const secrets[] = {
+	"test-token-0123456789", "wrong-token", "issued-token-1234",
+	"b2F1dGgyOmlzc3VlZC10b2tlbi0xMjM0", "env-token-5678",
+	"b2F1dGgyOmVudi10b2tlbi01Njc4", "p&ss w%rd=1", "csecret",
+	"wr0ng-pa55", "lib-test-token",
+};
+
+bool test_stdout_may_hold_secret;
+
+static const char *
+secret_in(const char *text)
+{
+	for (size_t i = 0; text != NULL && i < sizeof(secrets) /
+	    sizeof(secrets[0]); i++)
+		if (strstr(text, secrets[i]) != NULL)
+			return secrets[i];
+	return NULL;
+}
+
+/* Files whose purpose is to hold a token or a password. */
+static bool
+meant_for_secrets(const char *path)
+{
+	static const char *const names[] = { "tokens.yaml", "config.json",
+	    ".dockercfg", "pierone-token-secret", "user.json", "client.json" };
+	const char *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(base, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+scan_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	const char *found;
+	char *text;
+
+	(void)ftw;
+	if (flag != FTW_F || !S_ISREG(st->st_mode) || meant_for_secrets(path))
+		return 0;
+	text = test_slurp(path, NULL);
+	found = secret_in(text);
+	free(text);
+	ck_assert_msg(found == NULL, "secret '%s' written to %s", found, path);
+	return 0;
+}
+
+void
+test_assert_no_secrets(const char *dir)
+{
+	if (dir != NULL)
+		nftw(dir, scan_one, 16, FTW_PHYS);
+}
+
 void
 fake_stop(struct fake *f)
 {
 	int st;
 
+	if (f->dir != NULL)
+		test_assert_no_secrets(f->dir);		/* the request log */
 	if (f->pid > 0) {
 		kill(f->pid, SIGTERM);
 		waitpid(f->pid, &st, 0);
@@ -331,6 +394,10 @@ run_cmd_input(struct run *r, const char *const *argv, const char *const *env,
 	if (in != NULL)
 		unlink(in);
 	free(in);
+	ck_assert_msg(test_stdout_may_hold_secret || secret_in(r->out) == NULL,
+	    "%s printed a secret on stdout: %s", argv[0], r->out);
+	ck_assert_msg(secret_in(r->err) == NULL,
+	    "%s printed a secret on stderr: %s", argv[0], r->err);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

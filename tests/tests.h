@@ -40,6 +40,17 @@ void test_fmt(char *buf, size_t size, const char *fmt, ...)
 /* Write a file (mode 0600), creating it. */
 void test_write_file(const char *path, const char *content);
 
+/*
+ * Secrets: run_cmd() fails the test when a known test token or password
+ * shows in what the program printed (stdout is allowed to carry one only
+ * while test_stdout_may_hold_secret is set, as for the credential helper's
+ * "get"); test_assert_no_secrets() fails it when one is in any file under
+ * `dir` but those meant to hold it (tokens.yaml, config.json, .dockercfg,
+ * ...).  fake_stop() checks the registry's request log that way.
+ */
+extern bool test_stdout_may_hold_secret;
+void test_assert_no_secrets(const char *dir);
+
 /* A fresh temporary directory (mkdtemp); removed by test_rmtree(). */
 char *test_tmpdir(void);
 void test_rmtree(const char *dir);

@@ -1,0 +1,333 @@
+/*
+ * libFuzzer target: the registry's JSON answers.
+ *
+ *  - tags_from_json() (jscan.c, the streaming tag-list scanner) and
+ *    tags_latest_from_json() (the same scan keeping only the latest tag);
+ *  - strlist_from_json() (teams and artifacts, through cJSON).
+ *
+ * The input is passed as is, not NUL-terminated, so that reading past
+ * `size` is caught by AddressSanitizer.  Invariants:
+ *  - success: every tag has a name; a valid `created` has ms 0..999, an
+ *    invalid one is zero; error codes are EBADRESPONSE or ENOMEM and set
+ *    the message;
+ *  - tags_latest_from_json() returns what tags_from_json() returns (code
+ *    and message), and on success the name and index of
+ *    pierone_tags_latest_index() over the full list (differential);
+ *  - reference: the cJSON mapping jscan.c replaced (kept below, as it was
+ *    in lib/json.c) accepts everything jscan accepts, with the same tags,
+ *    and refuses a syntactically valid text with the same message;
+ *  - strlist: count items, none NULL, NULL-terminated, sorted after
+ *    pierone_strlist_sort().
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "internal.h"
+
+#define CHECK(c) do { if (!(c)) { \
+	fprintf(stderr, "fuzz_tags: invariant failed: %s (%s:%d)\n", #c, \
+	    __FILE__, __LINE__); abort(); } } while (0)
+
+/* ------------------------------------------------------------------
+ * Reference: tags_from_json() as lib/json.c had it before jscan.c
+ * (git 31b1e88), renamed.  Only the messages' text matters here.
+ */
+
+static const char *
+ref_type_name(const cJSON *j)
+{
+	if (cJSON_IsArray(j))
+		return "an array";
+	if (cJSON_IsObject(j))
+		return "an object";
+	if (cJSON_IsString(j))
+		return "a string";
+	if (cJSON_IsNumber(j))
+		return "a number";
+	if (cJSON_IsBool(j))
+		return "a boolean";
+	if (cJSON_IsNull(j))
+		return "null";
+	return "invalid";
+}
+
+static cJSON *
+ref_parse(const char *text, size_t len, struct pierone_err *err)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	if (text == NULL || len == 0) {
+		err_set(err, PIERONE_EBADRESPONSE, "empty response, "
+		    "expected JSON");
+		return NULL;
+	}
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root != NULL) {
+		while (end < text + len && (*end == ' ' || *end == '\t' ||
+		    *end == '\n' || *end == '\r'))
+			end++;
+		if (end < text + len) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
+	if (root == NULL) {
+		if (end == NULL || end < text)
+			end = text;
+		err_set(err, PIERONE_EBADRESPONSE, "invalid JSON at byte %zu",
+		    (size_t)(end - text) + 1);
+	}
+	return root;
+}
+
+static int
+ref_opt_string(char **dst, const cJSON *obj, const char *key, size_t idx,
+    struct pierone_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*dst = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu: '%s' is "
+		    "%s, expected a string", idx + 1, key, ref_type_name(v));
+	if ((*dst = strdup(v->valuestring)) == NULL)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+ref_tag(struct pierone_tag *t, const cJSON *obj, size_t idx,
+    struct pierone_err *err)
+{
+	char *created = NULL;
+	int rc;
+
+	if (!cJSON_IsObject(obj))
+		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu is %s, "
+		    "expected an object", idx + 1, ref_type_name(obj));
+	if ((rc = ref_opt_string(&t->name, obj, "name", idx, err)) != 0)
+		return rc;
+	if (t->name == NULL)
+		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu has no "
+		    "name", idx + 1);
+	rc = ref_opt_string(&created, obj, "created", idx, err);
+	if (rc == 0)
+		rc = ref_opt_string(&t->created_by, obj, "created_by", idx, err);
+	if (rc == 0)
+		rc = ref_opt_string(&t->image, obj, "image", idx, err);
+	if (rc == 0)
+		rc = ref_opt_string(&t->status, obj, "status", idx, err);
+	if (rc == 0)
+		rc = ref_opt_string(&t->status_reason, obj, "status_reason",
+		    idx, err);
+	if (rc == 0 && created != NULL)
+		pierone_time_parse(&t->created, created);
+	free(created);
+	return rc;
+}
+
+static int
+ref_tags_from_json(struct pierone_tag_list **out, const char *json,
+    size_t len, struct pierone_err *err)
+{
+	struct pierone_tag_list *l;
+	cJSON *root, *it;
+	int rc = 0;
+
+	*out = NULL;
+	if ((root = ref_parse(json, len, err)) == NULL)
+		return PIERONE_EBADRESPONSE;
+	if (!cJSON_IsArray(root)) {
+		err_set(err, PIERONE_EBADRESPONSE, "expected a JSON array of "
+		    "tags, got %s", ref_type_name(root));
+		cJSON_Delete(root);
+		return PIERONE_EBADRESPONSE;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->tags = calloc((size_t)cJSON_GetArraySize(root) + 1,
+	    sizeof(*l->tags))) == NULL) {
+		free(l);
+		cJSON_Delete(root);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	cJSON_ArrayForEach(it, root) {
+		l->count++;
+		if ((rc = ref_tag(&l->tags[l->count - 1], it, l->count - 1,
+		    err)) != 0)
+			break;
+	}
+	cJSON_Delete(root);
+	if (rc != 0) {
+		pierone_tag_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static bool
+syntax_error(const struct pierone_err *e)
+{
+	return strncmp(e->msg, "invalid JSON at byte ", 21) == 0 ||
+	    strcmp(e->msg, "empty response, expected JSON") == 0;
+}
+
+static void
+check_error(int rc, const struct pierone_err *e)
+{
+	CHECK(rc == PIERONE_EBADRESPONSE || rc == PIERONE_ENOMEM);
+	CHECK(e->code == rc);
+	CHECK(e->msg[0] != '\0');
+	CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
+}
+
+static void
+check_list(const struct pierone_tag_list *l)
+{
+	CHECK(l != NULL);
+	CHECK(l->count == 0 || l->tags != NULL);
+	for (size_t i = 0; i < l->count; i++) {
+		const struct pierone_tag *t = &l->tags[i];
+
+		CHECK(t->name != NULL);
+		if (t->created.valid)
+			CHECK(t->created.ms >= 0 && t->created.ms <= 999);
+		else
+			CHECK(t->created.sec == 0 && t->created.ms == 0);
+	}
+}
+
+static void
+fuzz_tags(const char *json, size_t len)
+{
+	struct pierone_err e1 = { 0 }, e2 = { 0 }, e3 = { 0 };
+	struct pierone_tag_list *list = NULL, *ref = NULL;
+	char *name = (char *)1;
+	long idx = -7, want;
+	int rc, rc_latest, rc_ref;
+
+	rc = tags_from_json(&list, json, len, &e1);
+	if (rc == 0)
+		check_list(list);
+	else {
+		CHECK(list == NULL);
+		check_error(rc, &e1);
+	}
+
+	/* the streaming "latest" scan agrees with the full list */
+	rc_latest = tags_latest_from_json(&name, &idx, json, len, &e2);
+	CHECK(rc_latest == rc);
+	if (rc == PIERONE_EBADRESPONSE)
+		CHECK(strcmp(e1.msg, e2.msg) == 0);
+	if (rc_latest != 0) {
+		CHECK(name == NULL && idx == -1);
+	} else if (rc == 0) {
+		want = pierone_tags_latest_index(list);
+		if (idx != want) {
+			fprintf(stderr, "fuzz_tags: latest index %ld, list "
+			    "says %ld\n", idx, want);
+			abort();
+		}
+		if (want < 0)
+			CHECK(name == NULL && list->count == 0);
+		else
+			CHECK(name != NULL &&
+			    strcmp(name, list->tags[want].name) == 0);
+	}
+	free(name);
+
+	/* reference: the cJSON mapping it replaced */
+	rc_ref = ref_tags_from_json(&ref, json, len, &e3);
+	if (rc == 0) {
+		if (rc_ref != 0) {
+			fprintf(stderr, "fuzz_tags: jscan accepted, the cJSON "
+			    "reference said: %s\n", e3.msg);
+			abort();
+		}
+		CHECK(ref->count == list->count);
+		for (size_t i = 0; i < list->count; i++) {
+			const struct pierone_tag *a = &list->tags[i];
+			const struct pierone_tag *b = &ref->tags[i];
+
+			CHECK(str_eq(a->name, b->name));
+			CHECK(str_eq(a->created_by, b->created_by));
+			CHECK(str_eq(a->image, b->image));
+			CHECK(str_eq(a->status, b->status));
+			CHECK(str_eq(a->status_reason, b->status_reason));
+			CHECK(a->created.valid == b->created.valid &&
+			    a->created.sec == b->created.sec &&
+			    a->created.ms == b->created.ms);
+		}
+	} else if (rc == PIERONE_EBADRESPONSE && !syntax_error(&e1) &&
+	    !(len == 4 && memcmp(json, "\xef\xbb\xbf", 3) == 0)) {
+		/*
+		 * A type error in strict JSON: cJSON read it too.  Not for a
+		 * byte order mark and one byte: cJSON skips a BOM only when
+		 * more than one byte follows (can_access_at_index(buffer, 4)),
+		 * so it calls "\xef\xbb\xbf" "2" invalid JSON.
+		 */
+		if (rc_ref == 0 || strcmp(e1.msg, e3.msg) != 0) {
+			fprintf(stderr, "fuzz_tags: jscan: '%s', cJSON "
+			    "reference: rc %d '%s'\n", e1.msg, rc_ref,
+			    rc_ref != 0 ? e3.msg : "");
+			abort();
+		}
+	}
+	pierone_tag_list_free(ref);
+	pierone_tag_list_free(list);
+}
+
+static void
+fuzz_strlist(const char *json, size_t len)
+{
+	struct pierone_strlist *l = (struct pierone_strlist *)1;
+	struct pierone_err e = { 0 };
+	int rc;
+
+	rc = strlist_from_json(&l, json, len, &e);
+	if (rc != 0) {
+		CHECK(l == NULL);
+		check_error(rc, &e);
+		return;
+	}
+	CHECK(l != NULL && l->items != NULL);
+	for (size_t i = 0; i < l->count; i++)
+		CHECK(l->items[i] != NULL);
+	CHECK(l->items[l->count] == NULL);
+	pierone_strlist_sort(l);
+	for (size_t i = 1; i < l->count; i++)
+		CHECK(strcmp(l->items[i - 1], l->items[i]) <= 0);
+	pierone_strlist_free(l);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* size 0 with a NULL pointer is how the registry's empty body comes */
+	const char *json = size > 0 ? (const char *)data : NULL;
+
+	fuzz_tags(json, size);
+	fuzz_strlist(json, size);
+	return 0;
+}
