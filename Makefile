@@ -43,8 +43,8 @@ CHECK      = $(O)/tests/check_pierone
 SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer -Werror
 
-.PHONY: all deps check test check-asan demo bench install uninstall clean \
-        lint-man
+.PHONY: all deps check test check-asan check-valgrind demo bench install \
+        uninstall clean lint-man
 
 all: $(LIBA) $(BIN) $(HELPER)
 
@@ -102,6 +102,20 @@ bench: deps
 	@$(MAKE) --no-print-directory O=build/bench CFLAGS="-O2" \
 	    build/bench/pierone build/bench/tests/fake-registry
 	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry
+
+# The Check suites in one process under valgrind: no leak, no error.
+check-valgrind: deps
+	@command -v valgrind >/dev/null 2>&1 || { echo "check-valgrind: \
+	    installing valgrind" >&2; sh tests/install-deps valgrind; }
+	@$(MAKE) --no-print-directory O=build/valgrind CFLAGS="-O1 -g" \
+	    $(BIN:$(O)/%=build/valgrind/%) $(HELPER:$(O)/%=build/valgrind/%) \
+	    $(FAKE:$(O)/%=build/valgrind/%) $(CHECK:$(O)/%=build/valgrind/%)
+	CK_FORK=no PIERONE_BIN=build/valgrind/pierone \
+	    HELPER_BIN=build/valgrind/docker-credential-pierone \
+	    FAKE_REGISTRY=build/valgrind/tests/fake-registry TEST_DATA=tests/data \
+	    valgrind --quiet --error-exitcode=99 --leak-check=full \
+	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
+	    --track-fds=no build/valgrind/tests/check_pierone
 
 lint-man:
 	@if command -v mandoc >/dev/null 2>&1; then \

@@ -29,6 +29,7 @@ struct cli {
 	enum out_format format;		/* -o */
 	long limit;			/* -l; -1 when not given */
 	long jobs;			/* -j; 0 when not given */
+	long timeout;			/* --timeout; 0 when not given */
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
 	pierone_client *client;
@@ -52,6 +53,7 @@ int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
 int cli_connect(struct cli *cli);
 int cli_fail(struct cli *cli, int rc);
 int cli_parse_options(struct cli *cli, int argc, char **argv);
+int cli_parse_timeout(struct cli *cli, const char *arg);
 extern const struct option cli_common_opts[];
 
 /* cmd_login.c */

@@ -31,6 +31,7 @@ static const struct option login_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "password-stdin", no_argument, NULL, 'P' },
 	{ "refresh", no_argument, NULL, 'R' },
+	{ "timeout", required_argument, NULL, 'T' },
 	{ "url", required_argument, NULL, 'u' },
 	{ "user", required_argument, NULL, 'U' },
 	{ NULL, 0, NULL, 0 },
@@ -40,7 +41,7 @@ static const struct option login_opts[] = {
 static int
 login_options(struct cli *cli, struct login *l, int argc, char **argv)
 {
-	int ch;
+	int ch, rc;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":hU:", login_opts, NULL)) != -1) {
@@ -49,6 +50,10 @@ login_options(struct cli *cli, struct login *l, int argc, char **argv)
 		case 'h': return cli_help(cli->cmd);
 		case 'P': l->password_stdin = true; break;
 		case 'R': l->refresh = true; break;
+		case 'T':
+			if ((rc = cli_parse_timeout(cli, optarg)) != 0)
+				return rc;
+			break;
 		case 'u': cli->url = optarg; break;
 		case 'U': l->user = optarg; break;
 		default: return cli_bad_option(cli->cmd, ch, argv);
@@ -240,7 +245,8 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 	req.token_url = cli->config.token_url;
 	req.realm = cli->config.realm;
 	req.ca_file = cli->config.ca_bundle;
-	req.timeout_ms = cli->config.timeout * 1000;
+	req.timeout_ms = (cli->timeout > 0 ? cli->timeout :
+	    cli->config.timeout) * 1000;
 	req.connect_timeout_ms = cli->config.connect_timeout * 1000;
 	/* Platform credentials let servers and CI log in without a prompt. */
 	rc = pierone_app_credentials_load(&app, &err);

@@ -20,36 +20,42 @@
 #define OPT_OUTPUT	"  -o, --output FORMAT  text (default), json or tsv\n"
 #define OPT_URL		"      --url URL        registry URL, overrides the " \
 			"configuration\n"
-#define LIST_OPTS	OPT_HELP OPT_OUTPUT OPT_URL
+#define OPT_TIMEOUT	"      --timeout SECS   seconds one request may take " \
+			"(default 60)\n"
+#define LIST_OPTS	OPT_HELP OPT_OUTPUT OPT_TIMEOUT OPT_URL
 
 /* Sorted by name: prefixes are matched in this order. */
 static const struct cmd commands[] = {
-	{ "artifacts", "[--url URL] [-o FORMAT] TEAM",
+	{ "artifacts", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM",
 	    "list a team's artifacts", LIST_OPTS, NEED_CONFIG | NEED_TOKEN,
 	    cmd_artifacts },
-	{ "latest", "[--url URL] [-o FORMAT] TEAM ARTIFACT",
+	{ "latest", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM ARTIFACT",
 	    "print the latest tag of an artifact", LIST_OPTS,
 	    NEED_CONFIG | NEED_TOKEN, cmd_latest },
 	{ "login", "[--credential-helper] [--password-stdin] [--refresh] "
-	    "[--url URL] [-U USER]",
+	    "[--timeout SECS] [--url URL] [-U USER]",
 	    "get a token and write Docker's credentials",
 	    "      --credential-helper  make docker ask docker-credential-pierone"
 	    "\n                           for tokens instead of storing one\n"
 	    "  -h, --help               show this help\n"
 	    "      --password-stdin     read the password from standard input\n"
 	    "      --refresh            get a new token even if one is cached\n"
+	    "      --timeout SECS       seconds a request may take (default "
+	    "60)\n"
 	    "  -U, --user USER          user name for the token service\n"
 	    "      --url URL            registry URL; saved in pierone.yaml\n",
 	    NEED_CONFIG, cmd_login },
-	{ "tags", "[--url URL] [-o FORMAT] [-j N] [-l N] TEAM [ARTIFACT ...]",
-	    "list the tags of a team's artifacts", LIST_OPTS
+	{ "tags", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] [-l N] TEAM "
+	    "[ARTIFACT ...]",
+	    "list the tags of a team's artifacts", OPT_HELP
 	    "  -j, --jobs N         fetch up to N artifacts at once (default "
 	    "16)\n"
 	    "  -l, --limit N        show the last N tags per artifact; 0 shows "
 	    "all\n                       (default 3, or 20 when artifacts are "
-	    "named)\n", NEED_CONFIG | NEED_TOKEN | OPT_JOBS | OPT_LIMIT,
+	    "named)\n" OPT_OUTPUT OPT_TIMEOUT OPT_URL, NEED_CONFIG | NEED_TOKEN | OPT_JOBS | OPT_LIMIT,
 	    cmd_tags },
-	{ "teams", "[--url URL] [-o FORMAT]", "list all teams", LIST_OPTS,
+	{ "teams", "[--timeout SECS] [--url URL] [-o FORMAT]", "list all teams",
+	    LIST_OPTS,
 	    NEED_CONFIG | NEED_TOKEN, cmd_teams },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -118,6 +124,7 @@ const struct option cli_common_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "limit", required_argument, NULL, 'l' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "timeout", required_argument, NULL, 'T' },
 	{ "url", required_argument, NULL, 'U' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -146,6 +153,19 @@ cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 	if (ch == ':')
 		return cli_usage_error(cmd, "option '%s' needs a value", opt);
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+/* --timeout SECONDS: 0 or the exit status of a usage error. */
+int
+cli_parse_timeout(struct cli *cli, const char *arg)
+{
+	const char *errstr;
+
+	cli->timeout = (long)strtonum(arg, 1, 86400, &errstr);
+	if (errstr != NULL)
+		return cli_usage_error(cli->cmd, "invalid timeout '%s': %s "
+		    "(seconds from 1 to 86400)", arg, errstr);
+	return 0;
 }
 
 /* A number option's value: 0 or the exit status of a usage error. */
@@ -198,6 +218,10 @@ cli_parse_options(struct cli *cli, int argc, char **argv)
 			if (parse_format(cli, cli->cmd, optarg) != 0)
 				return EXIT_USAGE;
 			break;
+		case 'T':
+			if ((rc = cli_parse_timeout(cli, optarg)) != 0)
+				return rc;
+			break;
 		case 'U':
 			cli->url = optarg;
 			break;
@@ -226,7 +250,8 @@ connect_client(struct cli *cli, struct pierone_token *tok)
 	opts.token = tok->access_token;
 	opts.ca_file = cli->config.ca_bundle;
 	opts.connect_timeout_ms = cli->config.connect_timeout * 1000;
-	opts.timeout_ms = cli->config.timeout * 1000;
+	opts.timeout_ms = (cli->timeout > 0 ? cli->timeout :
+	    cli->config.timeout) * 1000;
 	opts.retries = (int)cli->config.retries;
 	opts.max_response = cli->config.max_response_mib << 20;
 	if (pierone_client_new(&cli->client, &opts, &err) != 0) {

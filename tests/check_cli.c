@@ -752,13 +752,17 @@ END_TEST
 START_TEST(hanging_server_times_out)
 {
 	const char *extra[] = { "--fault", "hang", NULL };
-	const char *env[] = { "PIERONE_TIMEOUT=1", NULL };
+	const char *env[] = { "PIERONE_TIMEOUT=1", "PIERONE_RETRIES=0", NULL };
 	struct run r;
 
 	teardown();
 	start(extra);
 	pierone_env(&r, env, "teams", (const char *)NULL);
 	assert_failed(&r, 1, "timed out");
+	run_free(&r);
+	/* the option beats the environment */
+	pierone_env(&r, env, "teams", "--timeout", "2", (const char *)NULL);
+	assert_failed(&r, 1, "timed out after 2");
 	run_free(&r);
 }
 END_TEST
