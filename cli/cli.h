@@ -7,6 +7,7 @@
 #define PIERONE_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "pierone.h"
@@ -19,6 +20,7 @@
 /* Options beyond --url, -o and -h that a listing command takes. */
 #define OPT_LIMIT	0x10	/* -l, --limit N */
 #define OPT_JOBS	0x20	/* -j, --jobs N */
+#define OPT_LATEST	0x40	/* --digest, --no-snapshot */
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV };
 
@@ -30,6 +32,8 @@ struct cli {
 	long limit;			/* -l; -1 when not given */
 	long jobs;			/* -j; 0 when not given */
 	long timeout;			/* --timeout; 0 when not given */
+	bool digest;			/* --digest */
+	bool no_snapshot;		/* --no-snapshot */
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
 	pierone_client *client;

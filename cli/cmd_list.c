@@ -139,6 +139,30 @@ cmd_artifacts(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* REGISTRY/TEAM/ARTIFACT:TAG@DIGEST of the tag. */
+static int
+print_digest(struct cli *cli, const char *team, const char *artifact,
+    const char *tag)
+{
+	struct pierone_err err = { 0 };
+	char *digest, *host;
+	int rc;
+
+	if ((rc = pierone_manifest_digest(&digest, cli->client, team, artifact,
+	    tag)) != 0)
+		return lib_fail(cli, rc);
+	if (pierone_registry_host(&host, pierone_client_url(cli->client),
+	    &err) != 0) {
+		free(digest);
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	printf("%s/%s/%s:%s@%s\n", host, team, artifact, tag, digest);
+	free(host);
+	free(digest);
+	return 0;
+}
+
 int
 cmd_latest(struct cli *cli, int argc, char **argv)
 {
@@ -150,11 +174,15 @@ cmd_latest(struct cli *cli, int argc, char **argv)
 	    (rc = check_segment(cli, "artifact", argv[1])) != 0 ||
 	    (rc = cli_connect(cli)) != 0)
 		return rc;
-	if ((rc = pierone_latest_tag(&tag, cli->client, argv[0], argv[1])) != 0)
+	if ((rc = pierone_latest(&tag, cli->client, argv[0], argv[1],
+	    cli->no_snapshot ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
 		return lib_fail(cli, rc);
-	printf("%s\n", tag);
+	if (cli->digest)
+		rc = print_digest(cli, argv[0], argv[1], tag);
+	else
+		printf("%s\n", tag);
 	free(tag);
-	return 0;
+	return rc;
 }
 
 /* One artifact's tags, kept in server order; groups sort by name. */

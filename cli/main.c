@@ -29,9 +29,15 @@ static const struct cmd commands[] = {
 	{ "artifacts", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM",
 	    "list a team's artifacts", LIST_OPTS, NEED_CONFIG | NEED_TOKEN,
 	    cmd_artifacts },
-	{ "latest", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM ARTIFACT",
-	    "print the latest tag of an artifact", LIST_OPTS,
-	    NEED_CONFIG | NEED_TOKEN, cmd_latest },
+	{ "latest", "[--digest] [--no-snapshot] [--timeout SECS] [--url URL] "
+	    "[-o FORMAT] TEAM ARTIFACT",
+	    "print the latest tag of an artifact",
+	    "      --digest         print REGISTRY/TEAM/ARTIFACT:TAG@DIGEST, "
+	    "an\n                       immutable reference to the image\n"
+	    OPT_HELP
+	    "      --no-snapshot    leave out tags ending in -SNAPSHOT\n"
+	    OPT_OUTPUT OPT_TIMEOUT OPT_URL,
+	    NEED_CONFIG | NEED_TOKEN | OPT_LATEST, cmd_latest },
 	{ "login", "[--credential-helper] [--password-stdin] [--refresh] "
 	    "[--timeout SECS] [--url URL] [-U USER]",
 	    "get a token and write Docker's credentials",
@@ -120,9 +126,11 @@ cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
 
 /* Options every listing command takes; ends in a NULL entry. */
 const struct option cli_common_opts[] = {
+	{ "digest", no_argument, NULL, 'D' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "limit", required_argument, NULL, 'l' },
+	{ "no-snapshot", no_argument, NULL, 'S' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "url", required_argument, NULL, 'U' },
@@ -224,6 +232,12 @@ cli_parse_options(struct cli *cli, int argc, char **argv)
 			break;
 		case 'U':
 			cli->url = optarg;
+			break;
+		case 'D':
+		case 'S':
+			if (!(cli->cmd->flags & OPT_LATEST))
+				return cli_bad_option(cli->cmd, '?', argv);
+			*(ch == 'D' ? &cli->digest : &cli->no_snapshot) = true;
 			break;
 		default:
 			return cli_bad_option(cli->cmd, ch, argv);

@@ -160,16 +160,16 @@ tags_path(struct buf *path, pierone_client *c, const char *team,
  * list in *out, or when `latest` is not NULL only the latest tag's name.
  */
 static int
-tags_result(struct pierone_tag_list **out, char **latest, pierone_client *c,
-    const char *team, const char *artifact, const char *path,
-    struct http_result *r)
+tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
+    pierone_client *c, const char *team, const char *artifact,
+    const char *path, struct http_result *r)
 {
 	int rc = r->rc;
 
 	if (rc == 0) {
 		if (latest != NULL)
 			rc = tags_latest_from_json(latest, NULL, r->body.data,
-			    r->body.len, &r->err);
+			    r->body.len, flags, &r->err);
 		else
 			rc = tags_from_json(out, r->body.data, r->body.len,
 			    &r->err);
@@ -250,7 +250,7 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 		/* The first failure in the caller's order is the one told. */
 		for (size_t i = 0; i < n && rc == 0; i++)
 			if (res[i].started && (rc = tags_result(&lists[i],
-			    NULL, c, team, artifacts[i], paths[i],
+			    NULL, 0, c, team, artifacts[i], paths[i],
 			    &res[i])) != 0)
 				c->err = res[i].err;
 		http_results_free(res, n);
@@ -320,8 +320,8 @@ pierone_tags_latest_index(const struct pierone_tag_list *list)
  * artifact can have 100 000 tags.  The messages are pierone_tags_list()'s.
  */
 int
-pierone_latest_tag(char **out, pierone_client *c, const char *team,
-    const char *artifact)
+pierone_latest(char **out, pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags)
 {
 	struct buf path = { 0 };
 	struct http_result r;
@@ -337,7 +337,7 @@ pierone_latest_tag(char **out, pierone_client *c, const char *team,
 	}
 	p = path.data;
 	if ((rc = http_get_many(c, &p, 1, 1, &r)) == 0) {
-		if ((rc = tags_result(NULL, out, c, team, artifact, p,
+		if ((rc = tags_result(NULL, out, flags, c, team, artifact, p,
 		    &r)) != 0)
 			c->err = r.err;
 		http_results_free(&r, 1);
@@ -345,7 +345,46 @@ pierone_latest_tag(char **out, pierone_client *c, const char *team,
 	buf_free(&path);
 	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
-		    "latest tag not found: artifact '%s/%s' has no tags",
-		    team, artifact);
+		    "latest tag not found: artifact '%s/%s' has no tags%s",
+		    team, artifact, (flags & PIERONE_LATEST_NO_SNAPSHOT) ?
+		    " but -SNAPSHOT ones" : "");
+	return rc;
+}
+
+int
+pierone_latest_tag(char **out, pierone_client *c, const char *team,
+    const char *artifact)
+{
+	return pierone_latest(out, c, team, artifact, 0);
+}
+
+int
+pierone_manifest_digest(char **out, pierone_client *c, const char *team,
+    const char *artifact, const char *tag)
+{
+	struct buf path = { 0 };
+	char *a = NULL, *t = NULL;
+	int rc;
+
+	*out = NULL;
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
+	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
+	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) ||
+	    (rc = pierone_segment_validate("tag", tag, &c->err)) != 0)
+		return rc;
+	if ((a = segment_encode(artifact)) == NULL ||
+	    (t = segment_encode(tag)) == NULL ||
+	    buf_printf(&path, "/v2/%s/%s/manifests/%s", team, a, t) != 0)
+		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	else if ((rc = http_head_digest(c, path.data, out)) == PIERONE_ENOTFOUND)
+		err_set(&c->err, rc, "no manifest for '%s/%s:%s' at %s", team,
+		    artifact, tag, c->url);
+	else if (rc != 0)
+		err_prefix(&c->err, "cannot get the digest of '%s/%s:%s'", team,
+		    artifact, tag);
+	free(a);
+	free(t);
+	buf_free(&path);
 	return rc;
 }

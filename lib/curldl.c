@@ -29,6 +29,7 @@ static const struct {
 	SYM(slist_free_all), SYM(multi_init), SYM(multi_setopt),
 	SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_perform),
 	SYM(multi_info_read), SYM(multi_poll), SYM(multi_cleanup),
+	SYM(easy_header),
 #undef SYM
 };
 

@@ -558,3 +558,87 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 	global_release();
 	return rc;
 }
+
+/* What a registry may answer for a manifest, newest formats first. */
+static struct curl_slist *
+manifest_headers(const char *token)
+{
+	static const char *const accept[] = {
+		"Accept: application/vnd.oci.image.index.v1+json",
+		"Accept: application/vnd.oci.image.manifest.v1+json",
+		"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
+		"Accept: application/vnd.docker.distribution.manifest.v2+json",
+	};
+	struct curl_slist *l = headers_make(token), *more;
+
+	for (size_t i = 0; l != NULL && i < sizeof(accept) / sizeof(*accept);
+	    i++) {
+		if ((more = curl_slist_append(l, accept[i])) == NULL)
+			headers_free(l);
+		l = more;
+	}
+	return l;
+}
+
+/* "algorithm:hex", as digests are written (sha256:0123...). */
+static bool
+digest_valid(const char *d)
+{
+	const char *colon = strchr(d, ':');
+	size_t hex;
+
+	if (colon == NULL || colon == d)
+		return false;
+	for (const char *p = d; p < colon; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			return false;
+	hex = strspn(colon + 1, "0123456789abcdef");
+	return hex >= 32 && colon[1 + hex] == '\0';
+}
+
+static int
+read_digest(pierone_client *c, struct xfer *x, char **out)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(x->easy, "Docker-Content-Digest", 0,
+	    CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s: no "
+		    "Docker-Content-Digest header", x->url);
+	if (!digest_valid(h->value))
+		return err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s: "
+		    "invalid Docker-Content-Digest '%.80s'", x->url, h->value);
+	if ((*out = strdup(h->value)) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	return 0;
+}
+
+int
+http_head_digest(pierone_client *c, const char *path, char **out)
+{
+	struct curl_slist *hdr;
+	struct http_result r;
+	struct xfer *x;
+	int rc;
+
+	*out = NULL;
+	if ((rc = http_ready(c, 1)) != 0)
+		return rc;
+	x = &c->http->slots[0];
+	if ((hdr = manifest_headers(c->token)) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
+	/* One request, one slot: slot 0 still holds the answer afterwards. */
+	if ((rc = http_get_many(c, &path, 1, 1, &r)) == 0) {
+		if ((rc = r.rc) != 0)
+			c->err = r.err;
+		else
+			rc = read_digest(c, x, out);
+		http_results_free(&r, 1);
+	}
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, c->http->headers);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
+	headers_free(hdr);
+	return rc;
+}

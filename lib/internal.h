@@ -70,10 +70,11 @@ int tags_from_json(struct pierone_tag_list **out, const char *json,
  * The latest tag of the same text by the rule of
  * pierone_tags_latest_index(), keeping no list: *name is the caller's,
  * NULL for an empty array; *index (unless NULL) its position or -1.
+ * `flags`: PIERONE_LATEST_NO_SNAPSHOT passes over "-SNAPSHOT" tags.
  * Errors are those of tags_from_json().
  */
 int tags_latest_from_json(char **name, long *index, const char *json,
-    size_t len, struct pierone_err *err);
+    size_t len, unsigned int flags, struct pierone_err *err);
 /* True when a tag created at `t` is the latest of itself and `best`. */
 bool latest_supersedes(const struct pierone_time *t,
     const struct pierone_time *best);
@@ -176,6 +177,13 @@ struct http_result {
 int http_get_many(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, struct http_result *res);
 void http_results_free(struct http_result *res, size_t n);
+
+/*
+ * HEAD url + path of a manifest (accepting OCI and Docker schema 2
+ * manifests and indexes): its Docker-Content-Digest in *out (caller
+ * frees).  Retried like a GET.
+ */
+int http_head_digest(pierone_client *c, const char *path, char **out);
 
 /* One request to another service (the token service). */
 struct http_req {

@@ -58,6 +58,7 @@ struct jscan {
 	struct buf best_name;
 	struct pierone_time best;
 	long best_idx;
+	unsigned int flags;		/* PIERONE_LATEST_* */
 };
 
 static int scan_value(struct jscan *);
@@ -406,6 +407,17 @@ tag_keep(struct jscan *s)
 	return 0;
 }
 
+/* A mutable tag: its name ends in "-SNAPSHOT". */
+static bool
+is_snapshot(const char *name, size_t len)
+{
+	static const char suffix[] = "-SNAPSHOT";
+
+	return name != NULL && len >= sizeof(suffix) - 1 &&
+	    memcmp(name + len - (sizeof(suffix) - 1), suffix,
+	    sizeof(suffix) - 1) == 0;
+}
+
 /* Latest mode: the tag replaces the best so far when it is as late. */
 static void
 tag_compare(struct jscan *s, size_t idx)
@@ -413,6 +425,9 @@ tag_compare(struct jscan *s, size_t idx)
 	struct pierone_time t = { 0 };
 	struct buf swap;
 
+	if ((s->flags & PIERONE_LATEST_NO_SNAPSHOT) &&
+	    is_snapshot(s->val[F_NAME].data, s->val[F_NAME].len))
+		return;
 	if (s->type[F_CREATED] == J_STRING)
 		pierone_time_parse(&t, s->val[F_CREATED].data);
 	if (!latest_supersedes(&t, s->best_idx < 0 ? NULL : &s->best))
@@ -578,10 +593,10 @@ tags_from_json(struct pierone_tag_list **out, const char *json, size_t len,
 
 int
 tags_latest_from_json(char **name, long *index, const char *json,
-    size_t len, struct pierone_err *err)
+    size_t len, unsigned int flags, struct pierone_err *err)
 {
 	struct jscan s = { .decode = 1u << F_NAME | 1u << F_CREATED,
-	    .best_idx = -1 };
+	    .best_idx = -1, .flags = flags };
 	int rc;
 
 	*name = NULL;

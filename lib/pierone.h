@@ -368,6 +368,28 @@ long pierone_tags_latest_index(const struct pierone_tag_list *list);
 int pierone_latest_tag(char **out, pierone_client *client, const char *team,
     const char *artifact);
 
+/* pierone_latest() flags */
+#define PIERONE_LATEST_NO_SNAPSHOT 0x1	/* pass over "-SNAPSHOT" tags */
+
+/*
+ * pierone_latest_tag() with `flags`: PIERONE_LATEST_NO_SNAPSHOT leaves out
+ * the mutable tags, whose names end in "-SNAPSHOT" (release pipelines want
+ * the newest immutable one).
+ */
+int pierone_latest(char **out, pierone_client *client, const char *team,
+    const char *artifact, unsigned int flags);
+
+/*
+ * The digest ("sha256:...") of the image manifest of TEAM/ARTIFACT:TAG,
+ * from the Docker-Content-Digest header of the registry's Docker Registry
+ * HTTP API v2 (a HEAD request on /v2/TEAM/ARTIFACT/manifests/TAG that
+ * accepts Docker schema 2 and OCI manifests and indexes).  With it,
+ * REGISTRY/TEAM/ARTIFACT:TAG@DIGEST names exactly this image for good.
+ * *out is the caller's (free()).
+ */
+int pierone_manifest_digest(char **out, pierone_client *client,
+    const char *team, const char *artifact, const char *tag);
+
 /* ---------------------------------------------------------------------
  * Docker's credential files
  */

@@ -524,6 +524,26 @@ START_TEST(latest_is_greatest_created_time_in_every_format)
 }
 END_TEST
 
+START_TEST(latest_no_snapshot_passes_over_mutable_tags)
+{
+	struct run r;
+
+	pierone(&r, "latest", "otherteam", "snap");
+	ck_assert_str_eq(r.out, "1.1-SNAPSHOT\n");
+	run_free(&r);
+	pierone(&r, "latest", "--no-snapshot", "otherteam", "snap");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.0\n");
+	run_free(&r);
+	pierone(&r, "latest", "--no-snapshot", "otherteam", "onlysnap");
+	assert_failed(&r, 1, "has no tags but -SNAPSHOT ones");
+	run_free(&r);
+	pierone(&r, "tags", "--no-snapshot", "otherteam");
+	assert_failed(&r, 2, "unknown option '--no-snapshot'");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(latest_of_artifact_without_tags_fails)
 {
 	struct run r;
@@ -817,6 +837,7 @@ cli_suite(void)
 	tcase_add_test(tc, tags_text_aligns_columns_like_the_python_client);
 	tcase_add_test(tc, latest_is_greatest_created_time_in_every_format);
 	tcase_add_test(tc, latest_of_artifact_without_tags_fails);
+	tcase_add_test(tc, latest_no_snapshot_passes_over_mutable_tags);
 	tcase_add_test(tc, unknown_artifact_fails_with_not_found);
 	tcase_add_test(tc, unknown_team_fails_with_not_found);
 	tcase_add_test(tc, team_without_artifacts_fails_for_tags);
