@@ -60,6 +60,10 @@ int cli_parse_options(struct cli *cli, int argc, char **argv);
 int cli_parse_timeout(struct cli *cli, const char *arg);
 extern const struct option cli_common_opts[];
 
+/* cmd_scm.c */
+int cmd_image(struct cli *, int, char **);
+int cmd_scm_source(struct cli *, int, char **);
+
 /* cmd_login.c */
 int cmd_login(struct cli *, int, char **);
 
@@ -76,6 +80,7 @@ struct column {
 	const char *key;	/* json and tsv name */
 	const char *title;	/* text header */
 	enum col_kind kind;
+	size_t max_width;	/* text: cut longer cells to this, 0: none */
 };
 
 struct cell {
@@ -101,5 +106,14 @@ int table_print(FILE *fp, const struct table *t, enum out_format fmt,
 int output_color(void);
 /* "3s ago", "5m ago", "7h ago", "12d ago" as stups-pierone printed it. */
 void format_ago(char *buf, size_t len, double seconds);
+
+/* common.c */
+double cli_now(void);
+int cli_parse_args(struct cli *cli, int *argc, char ***argv, int min,
+    int max);
+int cli_check_team(struct cli *cli, const char *team);
+int cli_check_name(struct cli *cli, const char *what, const char *name);
+int cli_print_table(struct cli *cli, const struct table *t);
+int cli_lib_fail(struct cli *cli, int rc);
 
 #endif /* PIERONE_CLI_H */

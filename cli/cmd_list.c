@@ -6,86 +6,25 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
 #define NOT_PROCESSED "Not Processed"
 
-static double
-now_epoch(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Options, then exactly `min`..`max` arguments (max < 0: no limit). */
-static int
-parse_args(struct cli *cli, int *argc, char ***argv, int min, int max)
-{
-	int rc;
-
-	if ((rc = cli_parse_options(cli, *argc, *argv)) >= 0)
-		return rc;
-	*argc -= optind;
-	*argv += optind;
-	if (*argc < min)
-		return cli_usage_error(cli->cmd, "missing argument");
-	if (max >= 0 && *argc > max)
-		return cli_usage_error(cli->cmd, "too many arguments");
-	return -1;
-}
-
-static int
-check_team(struct cli *cli, const char *team)
-{
-	struct pierone_err err = { 0 };
-
-	if (pierone_team_validate(team, &err) != 0)
-		return cli_usage_error(cli->cmd, "%s", err.msg);
-	return 0;
-}
-
-static int
-check_segment(struct cli *cli, const char *what, const char *name)
-{
-	struct pierone_err err = { 0 };
-
-	if (pierone_segment_validate(what, name, &err) != 0)
-		return cli_usage_error(cli->cmd, "%s", err.msg);
-	return 0;
-}
-
-static int
-print_table(struct cli *cli, const struct table *t)
-{
-	table_print(stdout, t, cli->format, now_epoch(), output_color());
-	return 0;
-}
-
-static int
-lib_fail(struct cli *cli, int rc)
-{
-	cli_warnx("%s", pierone_errmsg(cli->client));
-	return cli_fail(cli, rc);
-}
-
 int
 cmd_teams(struct cli *cli, int argc, char **argv)
 {
-	static const struct column cols[] = { { "name", "Name", COL_STR } };
+	static const struct column cols[] = { { "name", "Name", COL_STR, 0 } };
 	struct pierone_strlist *teams;
 	struct table t;
 	struct cell *row;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 0, 0)) >= 0 ||
+	if ((rc = cli_parse_args(cli, &argc, &argv, 0, 0)) >= 0 ||
 	    (rc = cli_connect(cli)) != 0)
 		return rc;
 	if ((rc = pierone_teams_list(&teams, cli->client)) != 0)
-		return lib_fail(cli, rc);
+		return cli_lib_fail(cli, rc);
 	pierone_strlist_sort(teams);
 	table_init(&t, cols, 1);
 	for (size_t i = 0; i < teams->count && rc == 0; i++) {
@@ -95,7 +34,7 @@ cmd_teams(struct cli *cli, int argc, char **argv)
 			row[0].s = teams->items[i];
 	}
 	if (rc == 0)
-		print_table(cli, &t);
+		cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);
@@ -107,19 +46,19 @@ int
 cmd_artifacts(struct cli *cli, int argc, char **argv)
 {
 	static const struct column cols[] = {
-		{ "team", "Team", COL_STR }, { "artifact", "Artifact", COL_STR },
+		{ "team", "Team", COL_STR, 0 }, { "artifact", "Artifact", COL_STR, 0 },
 	};
 	struct pierone_strlist *arts;
 	struct table t;
 	struct cell *row;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 1, 1)) >= 0 ||
-	    (rc = check_team(cli, argv[0])) != 0 ||
+	if ((rc = cli_parse_args(cli, &argc, &argv, 1, 1)) >= 0 ||
+	    (rc = cli_check_team(cli, argv[0])) != 0 ||
 	    (rc = cli_connect(cli)) != 0)
 		return rc;
 	if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])) != 0)
-		return lib_fail(cli, rc);
+		return cli_lib_fail(cli, rc);
 	pierone_strlist_sort(arts);
 	table_init(&t, cols, 2);
 	for (size_t i = 0; i < arts->count && rc == 0; i++) {
@@ -131,7 +70,7 @@ cmd_artifacts(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		print_table(cli, &t);
+		cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);
@@ -150,7 +89,7 @@ print_digest(struct cli *cli, const char *team, const char *artifact,
 
 	if ((rc = pierone_manifest_digest(&digest, cli->client, team, artifact,
 	    tag)) != 0)
-		return lib_fail(cli, rc);
+		return cli_lib_fail(cli, rc);
 	if (pierone_registry_host(&host, pierone_client_url(cli->client),
 	    &err) != 0) {
 		free(digest);
@@ -169,14 +108,14 @@ cmd_latest(struct cli *cli, int argc, char **argv)
 	char *tag;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 2, 2)) >= 0 ||
-	    (rc = check_team(cli, argv[0])) != 0 ||
-	    (rc = check_segment(cli, "artifact", argv[1])) != 0 ||
+	if ((rc = cli_parse_args(cli, &argc, &argv, 2, 2)) >= 0 ||
+	    (rc = cli_check_team(cli, argv[0])) != 0 ||
+	    (rc = cli_check_name(cli, "artifact", argv[1])) != 0 ||
 	    (rc = cli_connect(cli)) != 0)
 		return rc;
 	if ((rc = pierone_latest(&tag, cli->client, argv[0], argv[1],
 	    cli->no_snapshot ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
-		return lib_fail(cli, rc);
+		return cli_lib_fail(cli, rc);
 	if (cli->digest)
 		rc = print_digest(cli, argv[0], argv[1], tag);
 	else
@@ -235,13 +174,13 @@ tags_print(struct cli *cli, const char *team, struct group *groups,
     size_t n, long limit)
 {
 	static const struct column cols[] = {
-		{ "team", "Team", COL_STR },
-		{ "artifact", "Artifact", COL_STR },
-		{ "tag", "Tag", COL_STR },
-		{ "created_time", "Created", COL_TIME },
-		{ "created_by", "By", COL_STR },
-		{ "status", "Status", COL_STR },
-		{ "status_reason", "Status Reason", COL_STR },
+		{ "team", "Team", COL_STR, 0 },
+		{ "artifact", "Artifact", COL_STR, 0 },
+		{ "tag", "Tag", COL_STR, 0 },
+		{ "created_time", "Created", COL_TIME, 0 },
+		{ "created_by", "By", COL_STR, 0 },
+		{ "status", "Status", COL_STR, 0 },
+		{ "status_reason", "Status Reason", COL_STR, 0 },
 	};
 	struct table t;
 	int rc = 0;
@@ -251,7 +190,7 @@ tags_print(struct cli *cli, const char *team, struct group *groups,
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = tags_rows(&t, team, &groups[i], limit);
 	if (rc == 0)
-		print_table(cli, &t);
+		cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);
@@ -276,7 +215,7 @@ tags_fetch(struct cli *cli, const char *team, struct group *groups, size_t n)
 	    (unsigned int)jobs);
 	free(names);
 	if (rc != 0)
-		return lib_fail(cli, rc);
+		return cli_lib_fail(cli, rc);
 	for (size_t i = 0; i < n; i++)
 		groups[i].tags = lists[i];
 	free(lists);
@@ -292,18 +231,18 @@ cmd_tags(struct cli *cli, int argc, char **argv)
 	size_t n;
 	int rc;
 
-	if ((rc = parse_args(cli, &argc, &argv, 1, -1)) >= 0 ||
-	    (rc = check_team(cli, argv[0])) != 0)
+	if ((rc = cli_parse_args(cli, &argc, &argv, 1, -1)) >= 0 ||
+	    (rc = cli_check_team(cli, argv[0])) != 0)
 		return rc;
 	for (int i = 1; i < argc; i++)
-		if ((rc = check_segment(cli, "artifact", argv[i])) != 0)
+		if ((rc = cli_check_name(cli, "artifact", argv[i])) != 0)
 			return rc;
 	if ((rc = cli_connect(cli)) != 0)
 		return rc;
 	limit = cli->limit >= 0 ? cli->limit : argc > 1 ? 20 : 3;
 	if (argc == 1) {
 		if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])))
-			return lib_fail(cli, rc);
+			return cli_lib_fail(cli, rc);
 		if (arts->count == 0) {
 			pierone_strlist_free(arts);
 			cli_warnx("team '%s' has no artifacts", argv[0]);

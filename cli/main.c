@@ -29,6 +29,9 @@ static const struct cmd commands[] = {
 	{ "artifacts", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM",
 	    "list a team's artifacts", LIST_OPTS, NEED_CONFIG | NEED_TOKEN,
 	    cmd_artifacts },
+	{ "image", "[--timeout SECS] [--url URL] [-o FORMAT] PREFIX",
+	    "list the tags of the image whose id starts with PREFIX", LIST_OPTS,
+	    NEED_CONFIG | NEED_TOKEN, cmd_image },
 	{ "latest", "[--digest] [--no-snapshot] [--timeout SECS] [--url URL] "
 	    "[-o FORMAT] TEAM ARTIFACT",
 	    "print the latest tag of an artifact",
@@ -51,6 +54,13 @@ static const struct cmd commands[] = {
 	    "  -U, --user USER          user name for the token service\n"
 	    "      --url URL            registry URL; saved in pierone.yaml\n",
 	    NEED_CONFIG, cmd_login },
+	{ "scm-source", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] TEAM "
+	    "ARTIFACT [TAG ...]",
+	    "show the source (git URL and revision) each tag was built from",
+	    OPT_HELP
+	    "  -j, --jobs N         fetch up to N tags at once (default 16)\n"
+	    OPT_OUTPUT OPT_TIMEOUT OPT_URL,
+	    NEED_CONFIG | NEED_TOKEN | OPT_JOBS, cmd_scm_source },
 	{ "tags", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] [-l N] TEAM "
 	    "[ARTIFACT ...]",
 	    "list the tags of a team's artifacts", OPT_HELP
@@ -85,7 +95,7 @@ usage(FILE *fp)
 	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
 	    fp);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name,
+		fprintf(fp, "  %-11s %s\n", commands[i].name,
 		    commands[i].summary);
 	fputs("\nRun 'pierone COMMAND -h' for a command's options; "
 	    "see pierone(1).\n", fp);

@@ -123,6 +123,21 @@ print_time_cell(FILE *fp, const char *s, size_t width, double age)
 	fputs(*on != '\0' ? STYLE_OFF : "", fp);
 }
 
+/* The first width - 2 characters and "..", as clickclick cut cells. */
+static void
+print_cut(FILE *fp, const char *s, size_t width)
+{
+	size_t n = 0;
+	const char *p = s;
+
+	for (; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == width - 2)
+			break;
+	}
+	fwrite(s, 1, (size_t)(p - s), fp);
+	fputs("..", fp);
+}
+
 static void
 print_text(FILE *fp, const struct table *t, double now, int color)
 {
@@ -141,6 +156,9 @@ print_text(FILE *fp, const struct table *t, double now, int color)
 			if (text_width(s) > w[i])
 				w[i] = text_width(s);
 		}
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].max_width > 0 && w[i] > t->cols[i].max_width)
+			w[i] = t->cols[i].max_width;
 	for (i = 0; i < t->ncols; i++) {
 		fprintf(fp, "%s%s", color ? HEADER_ON : "", t->cols[i].title);
 		pad(fp, w[i] - text_width(t->cols[i].title));
@@ -159,6 +177,8 @@ print_text(FILE *fp, const struct table *t, double now, int color)
 			if (t->cols[i].kind == COL_TIME && c->t.valid) {
 				print_time_cell(fp, s, w[i], color ?
 				    now - (double)c->t.sec : 1e9);
+			} else if (text_width(s) > w[i]) {
+				print_cut(fp, s, w[i]);
 			} else {
 				fputs(s, fp);
 				pad(fp, w[i] - text_width(s));

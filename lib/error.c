@@ -22,6 +22,7 @@ pierone_strerror(int code)
 	case PIERONE_EBADRESPONSE:	return "unexpected response";
 	case PIERONE_ENOTOKEN:		return "no token";
 	case PIERONE_EIO:		return "input/output error";
+	case PIERONE_EAMBIGUOUS:	return "ambiguous";
 	default:			return "unknown error";
 	}
 }

@@ -365,6 +365,7 @@ xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
 		return false;
 	}
 	r->started = true;
+	r->status = status;
 	if (cc != CURLE_OK)
 		r->rc = curl_error(&r->err, x, cc);
 	else if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
@@ -410,7 +411,7 @@ wake_retries(pierone_client *c, int *wait_ms)
 /* Run the multi handle until every started transfer is done. */
 static int
 run_all(pierone_client *c, const char *const *paths, size_t n, size_t next,
-    size_t running, struct http_result *res)
+    size_t running, unsigned int flags, struct http_result *res)
 {
 	CURLM *multi = c->http->multi;
 	size_t waiting = 0;
@@ -432,7 +433,9 @@ run_all(pierone_client *c, const char *const *paths, size_t n, size_t next,
 				continue;
 			}
 			/* After a failure the answer is known: start no more. */
-			failed = failed || res[x->idx].rc != 0;
+			failed = failed || (res[x->idx].rc != 0 &&
+			    !((flags & HTTP_404_OK) &&
+			    res[x->idx].rc == PIERONE_ENOTFOUND));
 			if (failed || next >= n)
 				continue;
 			if (xfer_start(c, x, paths[next], next) != 0)
@@ -459,6 +462,13 @@ int
 http_get_many(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, struct http_result *res)
 {
+	return http_get_many_ex(c, paths, n, jobs, 0, res);
+}
+
+int
+http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
+    unsigned int jobs, unsigned int flags, struct http_result *res)
+{
 	size_t nslots = jobs == 0 ? 1 : jobs, i;
 	int rc;
 
@@ -472,7 +482,7 @@ http_get_many(pierone_client *c, const char *const *paths, size_t n,
 	for (i = 0; i < nslots; i++)
 		if (xfer_start(c, &c->http->slots[i], paths[i], i) != 0)
 			break;
-	rc = run_all(c, paths, n, i, i, res);
+	rc = run_all(c, paths, n, i, i, flags, res);
 	if (rc == 0 && i < nslots)
 		rc = PIERONE_ENOMEM;
 	if (rc != 0) {

@@ -164,6 +164,7 @@ void http_free(struct http *h);
 struct http_result {
 	int rc;			/* 0, or a PIERONE_E* code with err set */
 	bool started;		/* false: not sent, because another failed */
+	long status;		/* HTTP status, 0 when there was no answer */
 	struct buf body;	/* a 2xx answer's body */
 	struct pierone_err err;
 };
@@ -176,6 +177,10 @@ struct http_result {
  */
 int http_get_many(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, struct http_result *res);
+/* The same; with HTTP_404_OK a 404 does not stop the other requests. */
+#define HTTP_404_OK	0x1
+int http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
+    unsigned int jobs, unsigned int flags, struct http_result *res);
 void http_results_free(struct http_result *res, size_t n);
 
 /*

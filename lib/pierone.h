@@ -44,6 +44,7 @@ enum pierone_error {
 	PIERONE_EBADRESPONSE = -10,	/* unexpected status, invalid or wrongly shaped JSON */
 	PIERONE_ENOTOKEN = -11,		/* no usable OAuth2 token found */
 	PIERONE_EIO = -12,		/* reading or writing a local file failed */
+	PIERONE_EAMBIGUOUS = -13,	/* HTTP 412: a prefix matches several */
 };
 
 /* Static English description of an error code ("not found", ...). */
@@ -389,6 +390,49 @@ int pierone_latest(char **out, pierone_client *client, const char *team,
  */
 int pierone_manifest_digest(char **out, pierone_client *client,
     const char *team, const char *artifact, const char *tag);
+
+/* Where the image of a tag was built from (GET .../tags/TAG/scm-source). */
+struct pierone_scm_source {
+	bool found;		/* false: the registry has none (404) */
+	char *url;		/* repository URL, or NULL */
+	char *revision;		/* commit, or NULL */
+	char *author;		/* or NULL */
+	char *status;		/* e.g. "" or "Locally modified", or NULL */
+	struct pierone_time created;
+};
+
+/*
+ * The SCM source of every tag in `tags` of TEAM/ARTIFACT, fetched
+ * concurrently like pierone_tags_list_many().  A tag without one is not an
+ * error: its record has found == false.  On success *out holds n records
+ * in the order of `tags`; release with pierone_scm_sources_free(*out, n).
+ */
+int pierone_scm_sources(struct pierone_scm_source **out,
+    pierone_client *client, const char *team, const char *artifact,
+    const char *const *tags, size_t n, unsigned int jobs);
+void pierone_scm_sources_free(struct pierone_scm_source *sources, size_t n);
+
+/* A tag found by image id: GET /tags/PREFIX. */
+struct pierone_image_tag {
+	char *team;
+	char *artifact;
+	char *name;
+};
+
+struct pierone_image_tags {
+	struct pierone_image_tag *tags;
+	size_t count;
+};
+
+/*
+ * The tags whose image id starts with `prefix`, in the registry's order.
+ * PIERONE_ENOTFOUND when there is none; PIERONE_EAMBIGUOUS when the prefix
+ * matches more than one image (HTTP 412).  Release *out with
+ * pierone_image_tags_free().
+ */
+int pierone_image_find(struct pierone_image_tags **out, pierone_client *client,
+    const char *prefix);
+void pierone_image_tags_free(struct pierone_image_tags *tags);
 
 /* ---------------------------------------------------------------------
  * Docker's credential files

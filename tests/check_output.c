@@ -23,9 +23,9 @@
 #define NOW	1000000.0
 
 static const struct column cols3[] = {
-	{ "artifact", "Artifact", COL_STR },
-	{ "tag", "Tag", COL_STR },
-	{ "created_time", "Created", COL_TIME },
+	{ "artifact", "Artifact", COL_STR, 0 },
+	{ "tag", "Tag", COL_STR, 0 },
+	{ "created_time", "Created", COL_TIME, 0 },
 };
 
 static struct pierone_time
@@ -88,7 +88,7 @@ assert_ago(double seconds, const char *want)
 static void
 assert_json_string(const char *s, const char *want)
 {
-	static const struct column col[] = { { "v", "V", COL_STR } };
+	static const struct column col[] = { { "v", "V", COL_STR, 0 } };
 	struct table t;
 	struct cell *c;
 	char expect[512];
@@ -106,7 +106,7 @@ static void
 assert_json_time(struct pierone_time tm, const char *want)
 {
 	static const struct column col[] = {
-		{ "created_time", "Created", COL_TIME },
+		{ "created_time", "Created", COL_TIME, 0 },
 	};
 	struct table t;
 	struct cell *c;
@@ -216,8 +216,8 @@ END_TEST
 START_TEST(text_right_aligns_time_cells)
 {
 	static const struct column cols[] = {
-		{ "created_time", "Created", COL_TIME },
-		{ "tag", "Tag", COL_STR },
+		{ "created_time", "Created", COL_TIME, 0 },
+		{ "tag", "Tag", COL_STR, 0 },
 	};
 	struct table t;
 	struct cell *c;
@@ -272,8 +272,8 @@ END_TEST
 START_TEST(text_width_counts_non_ascii_titles_in_code_points)
 {
 	static const struct column cols[] = {
-		{ "tag", "T\xc3\xa4g", COL_STR },
-		{ "by", "By", COL_STR },
+		{ "tag", "T\xc3\xa4g", COL_STR, 0 },
+		{ "by", "By", COL_STR, 0 },
 	};
 	struct table t;
 	struct cell *c;
@@ -319,7 +319,7 @@ END_TEST
 
 START_TEST(text_of_single_column_has_no_bar)
 {
-	static const struct column cols[] = { { "name", "Team", COL_STR } };
+	static const struct column cols[] = { { "name", "Team", COL_STR, 0 } };
 	struct table t;
 	struct cell *c;
 
@@ -385,7 +385,7 @@ END_TEST
 
 START_TEST(tsv_prints_many_rows)
 {
-	static const struct column cols[] = { { "name", "Name", COL_STR } };
+	static const struct column cols[] = { { "name", "Name", COL_STR, 0 } };
 	struct table t;
 	struct cell *c;
 	char *out, *p;
@@ -412,10 +412,10 @@ END_TEST
 START_TEST(json_sorts_keys_like_python)
 {
 	static const struct column cols[] = {
-		{ "tag", "Tag", COL_STR },
-		{ "artifact", "Artifact", COL_STR },
-		{ "created_time", "Created", COL_TIME },
-		{ "created_by", "By", COL_STR },
+		{ "tag", "Tag", COL_STR, 0 },
+		{ "artifact", "Artifact", COL_STR, 0 },
+		{ "created_time", "Created", COL_TIME, 0 },
+		{ "created_by", "By", COL_STR, 0 },
 	};
 	struct table t;
 	struct cell *c;

@@ -1,0 +1,178 @@
+/*
+ * scm-source and image: where a tag was built from, and which tags an
+ * image id has.  Output as stups-pierone 0.22 printed it.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct column scm_cols[] = {
+	{ "tag", "Tag", COL_STR, 0 },
+	{ "author", "Author", COL_STR, 0 },
+	{ "url", "URL", COL_STR, 0 },
+	{ "revision", "Revision", COL_STR, 10 },
+	{ "status", "Status", COL_STR, 0 },
+	{ "created_time", "Created", COL_TIME, 0 },
+	{ "created_by", "By", COL_STR, 0 },
+};
+#define SCM_NCOLS (sizeof(scm_cols) / sizeof(scm_cols[0]))
+
+/* The named tag in the artifact's list, or NULL. */
+static const struct pierone_tag *
+find_tag(const struct pierone_tag_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->tags[i].name, name) == 0)
+			return &l->tags[i];
+	return NULL;
+}
+
+static int
+cmp_rows(const void *a, const void *b)
+{
+	const struct cell *x = a, *y = b;
+	int c = strcmp(x[0].s, y[0].s);
+
+	if (c != 0)
+		return c;
+	if (x[5].t.valid != y[5].t.valid)
+		return x[5].t.valid ? 1 : -1;
+	if (x[5].t.sec != y[5].t.sec)
+		return x[5].t.sec < y[5].t.sec ? -1 : 1;
+	return (x[5].t.ms > y[5].t.ms) - (x[5].t.ms < y[5].t.ms);
+}
+
+static int
+scm_print(struct cli *cli, const char *const *names, size_t n,
+    const struct pierone_scm_source *src, const struct pierone_tag_list *l)
+{
+	const struct pierone_tag *tag;
+	struct table t;
+	struct cell *row;
+	int rc = 0;
+
+	table_init(&t, scm_cols, SCM_NCOLS);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if ((row = table_add_row(&t)) == NULL) {
+			rc = EXIT_FAILURE;
+			break;
+		}
+		tag = find_tag(l, names[i]);
+		row[0].s = names[i];
+		row[1].s = src[i].author;
+		row[2].s = src[i].url;
+		row[3].s = src[i].revision;
+		row[4].s = src[i].status;
+		if (tag != NULL)
+			row[5].t = tag->created;
+		row[6].s = tag != NULL && tag->created_by != NULL ?
+		    tag->created_by : "";
+	}
+	/* qsort is stable enough here: equal rows are equal cells. */
+	if (rc == 0) {
+		qsort(t.cells, t.nrows, SCM_NCOLS * sizeof(*t.cells), cmp_rows);
+		cli_print_table(cli, &t);
+	} else {
+		cli_warnx("out of memory");
+	}
+	table_free(&t);
+	return rc;
+}
+
+/* The tags to show: the ones named, or every tag of the artifact. */
+static const char **
+scm_names(int argc, char **argv, const struct pierone_tag_list *l, size_t *n)
+{
+	const char **names;
+
+	*n = argc > 2 ? (size_t)argc - 2 : l->count;
+	if ((names = calloc(*n + 1, sizeof(*names))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < *n; i++)
+		names[i] = argc > 2 ? argv[i + 2] : l->tags[i].name;
+	return names;
+}
+
+int
+cmd_scm_source(struct cli *cli, int argc, char **argv)
+{
+	struct pierone_scm_source *src;
+	struct pierone_tag_list *l;
+	const char **names;
+	size_t n;
+	int rc;
+
+	if ((rc = cli_parse_args(cli, &argc, &argv, 2, -1)) >= 0 ||
+	    (rc = cli_check_team(cli, argv[0])) != 0 ||
+	    (rc = cli_check_name(cli, "artifact", argv[1])) != 0)
+		return rc;
+	for (int i = 2; i < argc; i++)
+		if ((rc = cli_check_name(cli, "tag", argv[i])) != 0)
+			return rc;
+	if ((rc = cli_connect(cli)) != 0)
+		return rc;
+	if ((rc = pierone_tags_list(&l, cli->client, argv[0], argv[1])) != 0)
+		return cli_lib_fail(cli, rc);
+	if (l->count == 0 && argc == 2) {
+		pierone_tag_list_free(l);
+		cli_warnx("artifact '%s/%s' has no tags", argv[0], argv[1]);
+		return EXIT_FAILURE;
+	}
+	if ((names = scm_names(argc, argv, l, &n)) == NULL) {
+		pierone_tag_list_free(l);
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	if ((rc = pierone_scm_sources(&src, cli->client, argv[0], argv[1],
+	    names, n, (unsigned int)(cli->jobs > 0 ? cli->jobs :
+	    cli->config.jobs))) != 0)
+		rc = cli_lib_fail(cli, rc);
+	else
+		rc = scm_print(cli, names, n, src, l);
+	if (rc == 0)
+		pierone_scm_sources_free(src, n);
+	free(names);
+	pierone_tag_list_free(l);
+	return rc;
+}
+
+int
+cmd_image(struct cli *cli, int argc, char **argv)
+{
+	static const struct column cols[] = {
+		{ "team", "Team", COL_STR, 0 },
+		{ "artifact", "Artifact", COL_STR, 0 },
+		{ "name", "Tag", COL_STR, 0 },
+	};
+	struct pierone_image_tags *tags;
+	struct table t;
+	struct cell *row;
+	int rc;
+
+	if ((rc = cli_parse_args(cli, &argc, &argv, 1, 1)) >= 0 ||
+	    (rc = cli_check_name(cli, "image", argv[0])) != 0 ||
+	    (rc = cli_connect(cli)) != 0)
+		return rc;
+	if ((rc = pierone_image_find(&tags, cli->client, argv[0])) != 0)
+		return cli_lib_fail(cli, rc);
+	table_init(&t, cols, 3);
+	for (size_t i = 0; i < tags->count && rc == 0; i++) {
+		if ((row = table_add_row(&t)) == NULL) {
+			rc = EXIT_FAILURE;
+			break;
+		}
+		row[0].s = tags->tags[i].team;
+		row[1].s = tags->tags[i].artifact;
+		row[2].s = tags->tags[i].name;
+	}
+	if (rc == 0)
+		cli_print_table(cli, &t);
+	else
+		cli_warnx("out of memory");
+	table_free(&t);
+	pierone_image_tags_free(tags);
+	return rc;
+}
