@@ -347,6 +347,21 @@ xfer_start(pierone_client *c, struct xfer *x, const char *path, size_t idx)
 }
 
 /*
+ * The URL that gave the answer: after a redirect it is not the one asked
+ * for, and a 401 from another host says nothing about our token.
+ */
+static const char *
+answered_by(const struct xfer *x)
+{
+	char *eff = NULL;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff) !=
+	    CURLE_OK || eff == NULL)
+		return x->url;
+	return eff;
+}
+
+/*
  * A transfer is done: its result goes to res[x->idx], or false is
  * returned when it is to be tried again (x->wake_ms set).
  */
@@ -368,9 +383,8 @@ xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
 	r->status = status;
 	if (cc != CURLE_OK)
 		r->rc = curl_error(&r->err, x, cc);
-	else if (curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
-	    CURLE_OK || status < 200 || status > 299)
-		r->rc = status_error(&r->err, x->url, status);
+	else if (status < 200 || status > 299)
+		r->rc = status_error(&r->err, answered_by(x), status);
 	else if (x->body.data == NULL && buf_append(&x->body, "", 0) != 0)
 		r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
 	if (r->rc == 0) {

@@ -133,6 +133,10 @@ cache_entry(struct yaml_doc **doc, const char *path, struct candidate *cand,
 			buf_printf(notes, "; ignored %s", e.msg);
 		return 1;
 	}
+	if (!yaml_doc_is_mapping(*doc)) {
+		buf_printf(notes, "; ignored '%s': not a YAML mapping", path);
+		return 1;
+	}
 	cand->value = yaml_doc_get(*doc, TOKEN_NAME, "access_token", &ok1);
 	if (cand->value == NULL || !ok1 ||
 	    !parse_number(yaml_doc_get(*doc, TOKEN_NAME, "creation_time", &ok2),

@@ -627,6 +627,18 @@ START_TEST(token_find_skips_corrupt_cache_naming_it)
 }
 END_TEST
 
+START_TEST(token_find_names_a_cache_that_is_not_a_mapping)
+{
+	char path[1024];
+
+	use_xdg();
+	write_cache(path, sizeof(path), "zign", "just a string\n");
+	assert_no_token(NOW, path);
+	assert_no_token(NOW, "not a YAML mapping");
+	unsetenv("XDG_CONFIG_HOME");
+}
+END_TEST
+
 START_TEST(token_find_uses_other_cache_when_one_is_corrupt)
 {
 	struct pierone_token tok;
@@ -773,6 +785,7 @@ token_suite(void)
 	tcase_add_test(cache, token_find_skips_entry_with_non_numeric_times);
 	tcase_add_test(cache, token_find_skips_corrupt_cache_naming_it);
 	tcase_add_test(cache, token_find_uses_other_cache_when_one_is_corrupt);
+	tcase_add_test(cache, token_find_names_a_cache_that_is_not_a_mapping);
 	tcase_add_test(cache, token_find_reports_every_rejected_cache);
 	tcase_add_test(cache, token_find_with_zero_now_uses_the_clock);
 	tcase_add_test(cache, token_clear_zeroes_the_struct);

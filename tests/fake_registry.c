@@ -6,6 +6,10 @@
  * token: GET /access_token (the Zalando token service's style) and
  * POST /oauth2/access_token (RFC 6749's password grant).
  *
+ * With --tls-cert and --tls-key it serves HTTPS; the fault "redirect=URL"
+ * answers 302, and the --log line of a request that carried an
+ * Authorization header ends in " auth" (the value is never logged).
+ *
  * Each connection gets its own thread, so that --delay-ms, "hang" and
  * "slow" only hold up their own request.  Every sleep is made of short
  * steps that watch a quit flag: SIGTERM must end the process within
@@ -51,17 +55,18 @@
 #endif
 
 enum fmode { F_NONE, F_STATUS, F_RETRY, F_INVALID, F_SHAPE, F_TRUNC,
-    F_HANG, F_SLOW, F_HUGE };
+    F_HANG, F_SLOW, F_HUGE, F_REDIRECT };
+#define F_LAST		F_REDIRECT
 
 static const char *const fmodes[] = { [F_STATUS] = "status=",
     [F_RETRY] = "retry-after=", [F_INVALID] = "invalid-json",
     [F_SHAPE] = "wrong-shape", [F_TRUNC] = "truncated", [F_HANG] = "hang",
-    [F_SLOW] = "slow", [F_HUGE] = "huge=" };
+    [F_SLOW] = "slow", [F_HUGE] = "huge=", [F_REDIRECT] = "redirect=" };
 
 struct fault {
 	enum fmode	 mode;
 	uint64_t	 arg;		/* status code or body size */
-	const char	*retry;		/* Retry-After value */
+	const char	*retry;		/* Retry-After or Location value */
 	const char	*substr;	/* NULL: every path */
 	bool		 counted;
 	atomic_long	 left;		/* shared by all connection threads */
@@ -125,6 +130,7 @@ struct form {
 
 static struct {
 	const char	 *data, *port_file;
+	const char	 *tls_cert, *tls_key;	/* PEM files: serve HTTPS */
 	const char	**tokens, **forbid, **gens;
 	size_t		  ntokens, nforbid, ngens, nfaults;
 	struct fault	 *faults;
@@ -141,6 +147,7 @@ static struct {
 static struct team	*teams;
 static size_t		 nteams;
 static cJSON		*doc;		/* only while loading --data */
+static char		*tls_pem[2];	/* --tls-cert, --tls-key contents */
 static atomic_bool	 quit;
 
 static void
@@ -166,6 +173,8 @@ cleanup(void)
 	free(opt.gens);
 	free(opt.users);
 	free(opt.clients);
+	free(tls_pem[0]);
+	free(tls_pem[1]);
 	cJSON_Delete(doc);
 	if (opt.logfd != -1)
 		close(opt.logfd);
@@ -213,9 +222,11 @@ usage(void)
 	    "\t[--user NAME:PASSWORD]... [--client ID:SECRET]... "
 	    "[--issue TOKEN]\n"
 	    "\t[--expires-in N|none] [--token-response JSON]\n"
+	    "\t[--tls-cert FILE --tls-key FILE]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
-	    "slow, huge=BYTES\n", stderr);
+	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#')\n",
+	    stderr);
 	cleanup();
 	exit(2);
 }
@@ -915,18 +926,27 @@ match_fault(const char *path)
 	return NULL;
 }
 
-/* One write() to an O_APPEND descriptor keeps concurrent lines whole. */
+/*
+ * One write() to an O_APPEND descriptor keeps concurrent lines whole.
+ * " auth" ends the line of a request that carried an Authorization
+ * header, whatever its value (which is never logged): a test can tell
+ * that no token went where it must not.
+ */
 static void
-log_request(const char *method, const char *raw, unsigned status)
+log_request(struct MHD_Connection *c, const char *method, const char *raw,
+    unsigned status)
 {
-	size_t	 size = strlen(method) + strlen(raw) + 16;
+	size_t	 size = strlen(method) + strlen(raw) + 24;
+	bool	 auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
 	char	*line, *p;
 	int	 n;
 
 	if (opt.logfd == -1)
 		return;
 	line = xrealloc(NULL, size, 1);
-	n = snprintf(line, size, "%s %s %u\n", method, raw, status);
+	n = snprintf(line, size, "%s %s %u%s\n", method, raw, status,
+	    auth ? " auth" : "");
 	for (p = line; p < line + n - 1; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';	/* one request, one line */
@@ -1026,7 +1046,7 @@ send_reply(struct MHD_Connection *c, const struct request *rq,
 	    "application/json");
 	if (r->hname != NULL)
 		MHD_add_response_header(resp, r->hname, r->hvalue);
-	log_request(method, rq->raw, r->status);
+	log_request(c, method, rq->raw, r->status);
 	ret = MHD_queue_response(c, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -1041,7 +1061,7 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 
 	switch (f->mode) {
 	case F_HANG:
-		log_request(method, rq->raw, 0);	/* 0: no answer */
+		log_request(c, method, rq->raw, 0);	/* 0: no answer */
 		while (sleep_ms(1000))
 			continue;
 		return MHD_NO;
@@ -1058,6 +1078,11 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 		break;
 	case F_SHAPE:
 		reply_text(&r, MHD_HTTP_OK, "{\"unexpected\": \"object\"}");
+		break;
+	case F_REDIRECT:
+		reply_msg(&r, MHD_HTTP_FOUND, "redirected");
+		r.hname = MHD_HTTP_HEADER_LOCATION;
+		r.hvalue = f->retry;
 		break;
 	default:
 		r.how = F_HUGE;
@@ -1311,7 +1336,7 @@ parse_fault(struct fault *f, const char *spec)
 		*p++ = '\0';
 		f->substr = *p != '\0' ? p : NULL;
 	}
-	for (f->mode = F_HUGE; f->mode > F_NONE; f->mode--) {
+	for (f->mode = F_LAST; f->mode > F_NONE; f->mode--) {
 		len = strlen(fmodes[f->mode]);
 		if (fmodes[f->mode][len - 1] == '=' ?
 		    strncmp(f->spec, fmodes[f->mode], len) == 0 :
@@ -1322,7 +1347,8 @@ parse_fault(struct fault *f, const char *spec)
 	if (f->mode == F_NONE ||
 	    (f->mode == F_STATUS && (!parse_ulong(arg, 599, &v) || v < 100)) ||
 	    (f->mode == F_HUGE && !parse_ulong(arg, ULONG_MAX, &v)) ||
-	    (f->mode == F_RETRY && (*arg == '\0' || strpbrk(arg, "\r\n"))))
+	    ((f->mode == F_RETRY || f->mode == F_REDIRECT) &&
+	    (*arg == '\0' || strpbrk(arg, "\r\n"))))
 		fail("--fault %s: bad fault", spec);
 	f->arg = v;
 	f->retry = arg;
@@ -1376,6 +1402,8 @@ parse_args(int argc, char **argv)
 		{ "issue", required_argument, NULL, 'i' },
 		{ "expires-in", required_argument, NULL, 'e' },
 		{ "token-response", required_argument, NULL, 'R' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -1418,10 +1446,15 @@ parse_args(int argc, char **argv)
 			expires_arg(optarg);
 		else if (ch == 'R')
 			opt.token_response = optarg;
+		else if (ch == 'C')
+			opt.tls_cert = optarg;
+		else if (ch == 'K')
+			opt.tls_key = optarg;
 		else
 			usage();
 	}
-	if (optind != argc || (opt.data == NULL && opt.ngens == 0))
+	if (optind != argc || (opt.data == NULL && opt.ngens == 0) ||
+	    (opt.tls_cert == NULL) != (opt.tls_key == NULL))
 		usage();
 	if (opt.ntokens == 0)
 		opt.tokens[opt.ntokens++] = "test-token";
@@ -1466,22 +1499,60 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (strstr(msg, "pplication reported") != NULL)
 		return;
+	/* Clients that refuse the test certificate, as tests make them. */
+	if (opt.tls_cert != NULL && strstr(msg, "andshake") != NULL)
+		return;
 	fputs(msg, stderr);
 }
 
-static struct MHD_Daemon *
-start_daemon(void)
+/* A whole PEM file, NUL-terminated, as MHD wants it; fails if unreadable. */
+static char *
+read_pem(const char *file)
 {
+	struct sbuf	 sb = { 0 };
+	char		 buf[4096];
+	size_t		 n;
+	FILE		*fp;
+
+	if ((fp = fopen(file, "r")) == NULL)
+		fail("%s: %s", file, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_add(&sb, buf, n);
+	if (ferror(fp) || sb.p == NULL) {
+		fclose(fp);
+		free(sb.p);
+		fail("%s: unreadable or empty", file);
+	}
+	fclose(fp);
+	return sb.p;
+}
+
+/*
+ * --tls-cert and --tls-key serve HTTPS instead of HTTP; cert and key are
+ * read before the daemon starts and freed by cleanup() after it stops.
+ */
+static struct MHD_Daemon *
+start_daemon(char *cert, char *key)
+{
+	struct MHD_OptionItem	 tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_in	 sin;
 
+	if (cert == NULL)
+		tls[0].option = MHD_OPTION_END;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)opt.port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    (cert != NULL ? MHD_USE_TLS : 0),
 	    (uint16_t)opt.port, NULL, NULL, handle, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, NULL,
@@ -1505,6 +1576,10 @@ main(int argc, char **argv)
 		load_data(opt.data);
 	for (i = 0; i < opt.ngens; i++)
 		add_gen(opt.gens[i], &seed);
+	if (opt.tls_cert != NULL) {
+		tls_pem[0] = read_pem(opt.tls_cert);
+		tls_pem[1] = read_pem(opt.tls_key);
+	}
 
 	/* Blocked before MHD starts its threads, so they inherit it. */
 	sigemptyset(&sigs);
@@ -1513,7 +1588,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((d = start_daemon()) == NULL)
+	if ((d = start_daemon(tls_pem[0], tls_pem[1])) == NULL)
 		fail("cannot listen on 127.0.0.1:%lu", opt.port);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (info == NULL || info->port == 0 || (opt.port_file != NULL &&

@@ -25,6 +25,7 @@ Suite *login_suite(void);	/* check_login.c */
 Suite *dockercfg_suite(void);	/* check_dockercfg.c */
 Suite *tty_suite(void);		/* check_tty.c */
 Suite *cache_suite(void);	/* check_cache.c */
+Suite *faults_suite(void);	/* check_faults.c */
 
 /* harness.c ------------------------------------------------------------ */
 
