@@ -61,7 +61,10 @@ static struct {
 	size_t pos;		/* tty_expect() looks from here on */
 	int status;		/* exit status, or 128 + signal */
 	bool echo_after;	/* ECHO was on when the child had ended */
-} tty = { .pid = -1, .master = -1, .slave = -1 };
+	int status_fd;		/* the session leader reports pierone's end */
+	int release_fd;		/* closed: the session leader may go */
+} tty = { .pid = -1, .master = -1, .slave = -1, .status_fd = -1,
+    .release_fd = -1 };
 
 static long
 now_ms(void)
@@ -99,7 +102,11 @@ tty_close_fds(void)
 		close(tty.slave);
 	if (tty.master != -1)
 		close(tty.master);
-	tty.slave = tty.master = -1;
+	if (tty.status_fd != -1)
+		close(tty.status_fd);
+	if (tty.release_fd != -1)
+		close(tty.release_fd);
+	tty.slave = tty.master = tty.status_fd = tty.release_fd = -1;
 }
 
 /* Kill and reap the child if it still runs; close everything. */
@@ -140,30 +147,82 @@ tty_read(int ms)
 	return true;
 }
 
-/* Has the child ended?  Then reap it and read what is left. */
+/*
+ * Has pierone ended?  Then read what is left and let the session leader
+ * go.  The leader outlives pierone on purpose: when a session leader
+ * exits, the terminal is hung up, and Linux may throw away output that
+ * the master has not read yet.
+ */
 static bool
 tty_reaped(void)
 {
+	struct pollfd p = { .fd = tty.status_fd, .events = POLLIN };
 	struct termios t;
-	int st;
-	pid_t r;
+	int st, lst;
 
 	if (tty.pid <= 0)
 		return true;
-	r = waitpid(tty.pid, &st, WNOHANG);
-	if (r == 0 || (r == -1 && errno == EINTR))
+	if (poll(&p, 1, 0) <= 0)
 		return false;
-	ck_assert_int_eq(r, tty.pid);
-	tty.pid = -1;
+	if (read(tty.status_fd, &st, sizeof(st)) != (ssize_t)sizeof(st))
+		st = 126 << 8;		/* the leader died: treat as failure */
 	tty.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	tty.echo_after = tcgetattr(tty.slave, &t) == 0 &&
 	    (t.c_lflag & ECHO) != 0;
-	/* The last slave closed, the master reads the rest, then EIO. */
+	while (tty_read(100))
+		;
+	close(tty.release_fd);
+	tty.release_fd = -1;
+	while (waitpid(tty.pid, &lst, 0) == -1 && errno == EINTR)
+		;
+	tty.pid = -1;
 	close(tty.slave);
 	tty.slave = -1;
-	while (tty_read(2000))
+	while (tty_read(100))
 		;
 	return true;
+}
+
+/* The session leader: runs pierone, reports its end, waits to be let go. */
+static void
+leader(const char *const *argv, const char *const *envp, int fd,
+    int status_fd, int release_fd)
+{
+	static const char msg[] = "check_tty: cannot execute ";
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	pid_t pid;
+	char c;
+	int st;
+
+	if ((pid = fork()) == -1)
+		_exit(126);
+	if (pid == 0) {
+		close(status_fd);
+		close(release_fd);
+		if (dup2(fd, STDIN_FILENO) == -1 ||
+		    dup2(fd, STDOUT_FILENO) == -1 ||
+		    dup2(fd, STDERR_FILENO) == -1)
+			_exit(126);
+		if (fd > STDERR_FILENO)
+			close(fd);
+		execve(argv[0], (char *const *)argv, (char *const *)envp);
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) > 0 &&
+		    write(STDERR_FILENO, argv[0], strlen(argv[0])) > 0)
+			(void)write(STDERR_FILENO, "\n", 1);
+		_exit(127);
+	}
+	/* ^C on the terminal is for pierone, not for the leader. */
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+	sigaction(SIGTSTP, &ign, NULL);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			_exit(126);
+	if (write(status_fd, &st, sizeof(st)) != (ssize_t)sizeof(st))
+		_exit(126);
+	while (read(release_fd, &c, 1) == -1 && errno == EINTR)
+		;
+	_exit(0);
 }
 
 /*
@@ -182,7 +241,7 @@ tty_start(const char *const *env, ...)
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE,
 	    SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	static const char msg[] = "check_tty: cannot execute ";
+	int status_pipe[2], release_pipe[2];
 	sigset_t all;
 	va_list ap;
 	int n = 1, m = 0;
@@ -231,6 +290,8 @@ tty_start(const char *const *env, ...)
 	/* Held by the parent too: output stays readable after the exit. */
 	tty.slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	ck_assert_msg(tty.slave != -1, "%s: %s", name, strerror(errno));
+	ck_assert_int_eq(pipe2(status_pipe, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(release_pipe, O_CLOEXEC), 0);
 	sigfillset(&all);
 	tty.pid = fork();
 	ck_assert_int_ne(tty.pid, -1);
@@ -245,21 +306,17 @@ tty_start(const char *const *env, ...)
 		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 			sigaction(sigs[i], &dfl, NULL);
 		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		close(status_pipe[0]);
+		close(release_pipe[1]);
 		if (setsid() == -1 || (fd = open(name, O_RDWR)) == -1 ||
 		    ioctl(fd, TIOCSCTTY, 0) == -1)
 			_exit(126);
-		if (dup2(fd, STDIN_FILENO) == -1 ||
-		    dup2(fd, STDOUT_FILENO) == -1 ||
-		    dup2(fd, STDERR_FILENO) == -1)
-			_exit(126);
-		if (fd > STDERR_FILENO)
-			close(fd);
-		execve(argv[0], (char *const *)argv, (char *const *)envp);
-		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) > 0 &&
-		    write(STDERR_FILENO, argv[0], strlen(argv[0])) > 0)
-			(void)write(STDERR_FILENO, "\n", 1);
-		_exit(127);
+		leader(argv, envp, fd, status_pipe[1], release_pipe[0]);
 	}
+	close(status_pipe[1]);
+	close(release_pipe[0]);
+	tty.status_fd = status_pipe[0];
+	tty.release_fd = release_pipe[1];
 }
 
 /* Wait until the terminal shows `text` (after what was matched before). */
@@ -275,7 +332,9 @@ tty_expect(const char *text)
 			tty.pos = (size_t)(hit - tty.out) + strlen(text);
 			return;
 		}
-		if (tty_reaped()) {
+		/* Reaping reads the last output: look once more before failing. */
+		if (tty_reaped() && (tty.out == NULL ||
+		    strstr(tty.out + tty.pos, text) == NULL)) {
 			ck_abort_msg("the program ended (status %d) without "
 			    "showing \"%s\"; the terminal showed: %s",
 			    tty.status, text, transcript());
