@@ -7,6 +7,8 @@ BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
 INCDIR     ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC         ?= cc
 AR         ?= ar
 CFLAGS     ?= -O2 -g
@@ -32,9 +34,12 @@ TEST_SRC   = $(filter-out tests/fake_registry.c,$(wildcard tests/*.c))
 LIB_OBJ    = $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ    = $(CLI_SRC:%.c=$(O)/%.o)
 TEST_OBJ   = $(TEST_SRC:%.c=$(O)/%.o) $(O)/cli/output.o
-MANPAGES   = man/pierone.1 man/pierone.yaml.5 man/docker-credential-pierone.1
+MANPAGES   = man/pierone.1 man/pierone.yaml.5 man/docker-credential-pierone.1 \
+             man/libpierone.3
+VERSION    = $(shell sed -n 's/^.define PIERONE_VERSION "\(.*\)"/\1/p' lib/pierone.h)
 
 LIBA       = $(O)/libpierone.a
+PC         = $(O)/libpierone.pc
 BIN        = $(O)/pierone
 HELPER     = $(O)/docker-credential-pierone
 FAKE       = $(O)/tests/fake-registry
@@ -43,10 +48,10 @@ CHECK      = $(O)/tests/check_pierone
 SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer -Werror
 
-.PHONY: all deps check test check-asan check-valgrind demo bench install \
-        uninstall clean lint-man
+.PHONY: all deps check test check-asan check-valgrind check-install demo \
+        bench install uninstall clean lint-man FORCE
 
-all: $(LIBA) $(BIN) $(HELPER)
+all: $(LIBA) $(BIN) $(HELPER) $(PC)
 
 deps:
 	@sh tests/install-deps
@@ -66,6 +71,18 @@ $(O)/tests/%.o: tests/%.c
 $(LIBA): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
+
+# Made on every run, replaced only when PREFIX, LIBDIR, INCDIR or the
+# version changed: 'make install PREFIX=/opt' after 'make' gets it right.
+$(PC): lib/libpierone.pc.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    lib/libpierone.pc.in > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; \
+	else mv -f $@.tmp $@ && echo "generated $@"; fi
+
+FORCE:
 
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(PKG_LIBS) -lm
@@ -117,33 +134,50 @@ check-valgrind: deps
 	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	    --track-fds=no build/valgrind/tests/check_pierone
 
+# Install into a temporary DESTDIR, check and use what was installed,
+# uninstall; see tests/install.sh.
+check-install: deps
+	@sh tests/install-deps zsh
+	@MAKE='$(MAKE)' sh tests/install.sh $(O)
+
 lint-man:
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -W warning $(MANPAGES) && echo "man pages: mandoc -Tlint clean"; \
 	else echo "lint-man: mandoc not installed, man pages not linted" >&2; fi
 
-install: $(LIBA) $(BIN) $(HELPER)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+install: $(LIBA) $(BIN) $(HELPER) $(PC)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pierone
 	install -m 755 $(HELPER) $(DESTDIR)$(BINDIR)/docker-credential-pierone
 	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libpierone.a
+	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/libpierone.pc
 	install -m 644 lib/pierone.h $(DESTDIR)$(INCDIR)/pierone.h
 	install -m 644 man/pierone.1 $(DESTDIR)$(MANDIR)/man1/pierone.1
 	install -m 644 man/docker-credential-pierone.1 \
 	    $(DESTDIR)$(MANDIR)/man1/docker-credential-pierone.1
+	install -m 644 man/libpierone.3 $(DESTDIR)$(MANDIR)/man3/libpierone.3
 	install -m 644 man/pierone.yaml.5 $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
+	install -m 644 cli/completion.bash $(DESTDIR)$(BASHCOMPDIR)/pierone
+	install -m 644 cli/completion.zsh $(DESTDIR)$(ZSHCOMPDIR)/_pierone
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pierone $(DESTDIR)$(LIBDIR)/libpierone.a \
 	    $(DESTDIR)$(BINDIR)/docker-credential-pierone \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/libpierone.pc \
 	    $(DESTDIR)$(INCDIR)/pierone.h $(DESTDIR)$(MANDIR)/man1/pierone.1 \
 	    $(DESTDIR)$(MANDIR)/man1/docker-credential-pierone.1 \
-	    $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5
+	    $(DESTDIR)$(MANDIR)/man3/libpierone.3 \
+	    $(DESTDIR)$(MANDIR)/man5/pierone.yaml.5 \
+	    $(DESTDIR)$(BASHCOMPDIR)/pierone $(DESTDIR)$(ZSHCOMPDIR)/_pierone
 
 clean:
 	rm -f lib/*.o lib/*.d cli/*.o cli/*.d tests/*.o tests/*.d \
-	    libpierone.a pierone docker-credential-pierone $(FAKE) $(CHECK)
+	    libpierone.a libpierone.pc pierone docker-credential-pierone \
+	    $(FAKE) $(CHECK)
 	rm -rf build
 
 -include $(wildcard $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

@@ -213,7 +213,8 @@ struct pierone_app_credentials {
  * missing (its fields stay NULL).  PIERONE_ENOTFOUND when CREDENTIALS_DIR
  * is unset or holds neither file; a file that is there but unreadable, not
  * JSON or without both of its strings is an error naming it.  Release *out
- * with pierone_app_credentials_clear(), which wipes the secrets.
+ * with pierone_app_credentials_clear(), which wipes the secrets; after a
+ * failure too, as part of it may have been read.
  */
 int pierone_app_credentials_load(struct pierone_app_credentials *out,
     struct pierone_err *err);
@@ -231,7 +232,8 @@ struct pierone_options {
 	const char *token;		/* OAuth2 access token, copied */
 	long connect_timeout_ms;	/* 0: 10000 */
 	long timeout_ms;		/* 0: 60000 per request */
-	const char *ca_file;		/* extra CA bundle file or NULL */
+	const char *ca_file;		/* CA bundle file used instead of
+					   libcurl's default one, or NULL */
 	const char *user_agent;		/* NULL: "pierone/VERSION" */
 	int retries;			/* -1: 2; further tries of a GET */
 	long max_response;		/* bytes; 0: 256 MiB */
@@ -260,6 +262,7 @@ struct pierone_options {
 int pierone_client_new(pierone_client **out, const struct pierone_options *opts,
     struct pierone_err *err);
 
+/* Release the client, its connections and its copy of the token. */
 void pierone_client_free(pierone_client *client);
 
 /* The registry URL the client talks to (normalised); owned by the client. */
@@ -292,6 +295,7 @@ struct pierone_strlist {
 	size_t count;
 };
 
+/* Release the list and its strings; NULL is a no-op. */
 void pierone_strlist_free(struct pierone_strlist *list);
 
 /* Sort in byte order (= Unicode code point order for UTF-8). */
@@ -328,6 +332,7 @@ struct pierone_tag_list {
 	size_t count;
 };
 
+/* Release the list and every tag's strings; NULL is a no-op. */
 void pierone_tag_list_free(struct pierone_tag_list *list);
 
 /*
@@ -353,6 +358,7 @@ int pierone_tags_list_many(struct pierone_tag_list ***out,
     pierone_client *client, const char *team, const char *const *artifacts,
     size_t n, unsigned int jobs);
 
+/* Release the n lists and the array; NULL is a no-op. */
 void pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n);
 
 /*
@@ -410,6 +416,7 @@ struct pierone_scm_source {
 int pierone_scm_sources(struct pierone_scm_source **out,
     pierone_client *client, const char *team, const char *artifact,
     const char *const *tags, size_t n, unsigned int jobs);
+/* Release the n records and the array; NULL is a no-op. */
 void pierone_scm_sources_free(struct pierone_scm_source *sources, size_t n);
 
 /* A tag found by image id: GET /tags/PREFIX. */
@@ -425,13 +432,15 @@ struct pierone_image_tags {
 };
 
 /*
- * The tags whose image id starts with `prefix`, in the registry's order.
- * PIERONE_ENOTFOUND when there is none; PIERONE_EAMBIGUOUS when the prefix
+ * The tags whose image id starts with `prefix`, in the registry's order
+ * (an empty list when the registry answers with one).  PIERONE_ENOTFOUND
+ * when the registry answers 404; PIERONE_EAMBIGUOUS when the prefix
  * matches more than one image (HTTP 412).  Release *out with
  * pierone_image_tags_free().
  */
 int pierone_image_find(struct pierone_image_tags **out, pierone_client *client,
     const char *prefix);
+/* Release the list and its strings; NULL is a no-op. */
 void pierone_image_tags_free(struct pierone_image_tags *tags);
 
 /* ---------------------------------------------------------------------
@@ -493,7 +502,8 @@ int pierone_registry_host(char **out, const char *registry,
 /*
  * Parse an ISO 8601 time as Pier One sends it: YYYY-MM-DDTHH:MM:SS, an
  * optional fraction (milliseconds kept, the rest truncated), and Z, an
- * offset +HH, +HHMM or +HH:MM, or nothing (UTC).
+ * offset +HH, +HHMM or +HH:MM, or nothing (UTC).  Returns 0, or
+ * PIERONE_EINVAL with *out zeroed (valid false).
  */
 int pierone_time_parse(struct pierone_time *out, const char *s);
 

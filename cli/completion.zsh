@@ -1,0 +1,138 @@
+#compdef pierone
+# zsh completion for pierone(1)
+# SPDX-License-Identifier: Apache-2.0
+#
+# Installed as share/zsh/site-functions/_pierone; compinit finds it on
+# $fpath.  Team, artifact and tag names are asked of the registry, with
+# the -c FILE and --url URL already on the command line, but only when a
+# token is at hand: the listing commands never prompt and fail at once
+# without one.  No password or token ever goes on a command line.
+
+# Offer the names in column $1 of 'pierone COMMAND -o tsv ARGS' ($4 and
+# on), the header line skipped, as matches of tag $2 described by $3.
+# One try of at most two seconds, standard input /dev/null.
+(( $+functions[_pierone_remote] )) ||
+_pierone_remote() {
+	local col=$1 tag=$2 descr=$3 url=${(Q)opt_args[--url]}
+	local -a names global expl
+	shift 3
+	[[ -n $cfg ]] && global=(-c "$cfg")
+	names=(${(f)"$(PIERONE_RETRIES=0 "$prog" $global $1 -o tsv \
+	    --timeout 2 ${url:+--url} ${url:+"$url"} "${@[2,-1]}" \
+	    </dev/null 2>/dev/null | tail -n +2 | cut -f $col)"})
+	_wanted $tag expl $descr compadd -a names
+}
+
+_pierone() {
+	local curcontext=$curcontext state state_descr line ret=1
+	local prog=${(Q)words[1]} cfg cmd c
+	local -a commands matches opts
+	local -A opt_args
+
+	_arguments -C -S \
+	    '(-c --config-file)'{-c+,--config-file=}'[read the configuration from FILE]:configuration file:_files' \
+	    '(- : *)'{-h,--help}'[list the commands]' \
+	    '(- : *)'{-V,--version}'[print the version]' \
+	    '1:command:->command' \
+	    '*::argument:->argument' && ret=0
+
+	[[ $prog == '~/'* ]] && prog=$HOME/${prog#'~/'}
+	cfg=${(Q)opt_args[-c]:-${(Q)opt_args[--config-file]}}
+	[[ $cfg == '~/'* ]] && cfg=$HOME/${cfg#'~/'}
+
+	commands=(
+	    'artifacts:list a team'\''s artifacts'
+	    'image:list the tags of the image whose id starts with PREFIX'
+	    'latest:print the latest tag of an artifact'
+	    'login:get a token and write Docker'\''s credentials'
+	    'scm-source:show the source each tag was built from'
+	    'tags:list the tags of a team'\''s artifacts'
+	    'teams:list all teams'
+	)
+	case $state in
+	command)
+		_describe -t commands 'pierone command' commands && ret=0
+		return ret
+		;;
+	argument)
+		;;
+	*)
+		return ret
+		;;
+	esac
+
+	# A unique prefix names a command, as for pierone itself.
+	matches=(${${(M)commands:#${words[1]}*}%%:*})
+	if (( ${matches[(Ie)${words[1]}]} )); then
+		cmd=${words[1]}
+	elif (( $#matches == 1 )); then
+		cmd=$matches[1]
+	else
+		_message "unknown command: ${words[1]}"
+		return 1
+	fi
+	curcontext=${curcontext%:*:*}:pierone-$cmd:
+
+	opts=(
+	    '(- : *)'{-h,--help}'[show the command'\''s options]'
+	    '--timeout=[seconds one request may take]:seconds'
+	    '--url=[registry URL, overriding the configuration]:registry URL'
+	)
+	case $cmd in
+	artifacts | image | latest | scm-source | tags | teams)
+		opts+=('(-o --output)'{-o+,--output=}'[output format]:format:(text json tsv)')
+		;|
+	scm-source | tags)
+		opts+=('(-j --jobs)'{-j+,--jobs=}'[requests sent at once]:number of requests')
+		;|
+	artifacts)
+		opts+=('1:team:->team')
+		;;
+	image)
+		opts+=('1:image id prefix: ')
+		;;
+	latest)
+		opts+=(
+		    '--digest[print REGISTRY/TEAM/ARTIFACT:TAG@DIGEST]'
+		    '--no-snapshot[leave out tags ending in -SNAPSHOT]'
+		    '1:team:->team' '2:artifact:->artifact'
+		)
+		;;
+	login)
+		opts=(${opts:#--url=*}
+		    '--url=[registry URL; saved in pierone.yaml]:registry URL'
+		    '--credential-helper[make docker ask docker-credential-pierone for tokens]'
+		    '--password-stdin[read the password from standard input]'
+		    '--refresh[get a new token even if one is cached]'
+		    '(-U --user)'{-U+,--user=}'[user name for the token service]:user:_users'
+		)
+		;;
+	scm-source)
+		opts+=('1:team:->team' '2:artifact:->artifact' '*:tag:->tag')
+		;;
+	tags)
+		opts+=(
+		    '(-l --limit)'{-l+,--limit=}'[show the last N tags per artifact, 0 all]:number of tags'
+		    '1:team:->team' '*:artifact:->artifact'
+		)
+		;;
+	esac
+
+	_arguments -C -S $opts && ret=0
+	case $state in
+	team)
+		_pierone_remote 1 teams team teams && ret=0
+		;;
+	artifact)
+		_pierone_remote 2 artifacts artifact artifacts \
+		    "${(Q)line[1]}" && ret=0
+		;;
+	tag)
+		_pierone_remote 3 tags tag tags -l 0 "${(Q)line[1]}" \
+		    "${(Q)line[2]}" && ret=0
+		;;
+	esac
+	return ret
+}
+
+_pierone "$@"
