@@ -247,6 +247,8 @@ pierone_config_load(struct pierone_config *out, const char *path,
 	rc = file_read(&text, out->path, PIERONE_MAX_FILE, err);
 	if (rc == PIERONE_ENOTFOUND && path == NULL)
 		rc = 0;		/* no file at the default place: defaults */
+	else if (rc == PIERONE_ENOTFOUND && err != NULL)
+		rc = err->code = PIERONE_ECONFIG;
 	else if (rc == PIERONE_ENOTFOUND)
 		rc = PIERONE_ECONFIG;
 	else if (rc == 0)

@@ -5,6 +5,7 @@
  */
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "curldl.h"
@@ -21,16 +22,19 @@ struct curl_api pierone_curl;
 static const struct {
 	const char *name;
 	size_t offset;
+	bool optional;		/* newer than the oldest libcurl we serve */
 } symbols[] = {
-#define SYM(f) { "curl_" #f, offsetof(struct curl_api, f) }
+#define SYM(f) { "curl_" #f, offsetof(struct curl_api, f), false }
+#define OPT(f) { "curl_" #f, offsetof(struct curl_api, f), true }
 	SYM(global_init), SYM(global_cleanup), SYM(easy_init),
 	SYM(easy_setopt), SYM(easy_perform), SYM(easy_getinfo),
 	SYM(easy_cleanup), SYM(easy_strerror), SYM(slist_append),
 	SYM(slist_free_all), SYM(multi_init), SYM(multi_setopt),
 	SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_perform),
 	SYM(multi_info_read), SYM(multi_poll), SYM(multi_cleanup),
-	SYM(easy_header),
+	OPT(easy_header),	/* 7.83: only latest --digest needs it */
 #undef SYM
+#undef OPT
 };
 
 int
@@ -46,7 +50,10 @@ curl_load(struct pierone_err *err)
 		return err_set(err, PIERONE_ENETWORK, "cannot load %s: %s",
 		    LIBCURL, dlerror());
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
-		if ((fn = dlsym(lib, symbols[i].name)) == NULL) {
+		if ((fn = dlsym(lib, symbols[i].name)) == NULL &&
+		    symbols[i].optional)
+			continue;
+		if (fn == NULL) {
 			err_set(err, PIERONE_ENETWORK, "%s has no %s: too old?",
 			    LIBCURL, symbols[i].name);
 			lib = NULL;

@@ -625,6 +625,9 @@ read_digest(pierone_client *c, struct xfer *x, char **out)
 {
 	struct curl_header *h;
 
+	if (pierone_curl.easy_header == NULL)
+		return err_set(&c->err, PIERONE_ENETWORK, "reading the digest "
+		    "needs libcurl 7.83 or later");
 	if (curl_easy_header(x->easy, "Docker-Content-Digest", 0,
 	    CURLH_HEADER, -1, &h) != CURLHE_OK)
 		return err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s: no "

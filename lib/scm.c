@@ -230,6 +230,8 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	int rc;
 
 	*out = NULL;
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
 	if ((rc = pierone_segment_validate("image", prefix, &c->err)) != 0)
 		return rc;
 	if ((enc = segment_encode(prefix)) == NULL ||
