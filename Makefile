@@ -49,7 +49,7 @@ SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer -Werror
 
 .PHONY: all deps check test check-asan check-valgrind check-install demo \
-        bench install uninstall clean lint-man FORCE
+        bench install uninstall clean lint-man fuzz FORCE
 
 all: $(LIBA) $(BIN) $(HELPER) $(PC)
 
@@ -133,6 +133,12 @@ check-valgrind: deps
 	    valgrind --quiet --error-exitcode=99 --leak-check=full \
 	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	    --track-fds=no build/valgrind/tests/check_pierone
+
+# libFuzzer targets (clang), each for FUZZ_SECONDS; see tests/fuzz/README.
+FUZZ_SECONDS ?= 60
+
+fuzz: deps
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Install into a temporary DESTDIR, check and use what was installed,
 # uninstall; see tests/install.sh.

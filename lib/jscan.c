@@ -425,8 +425,10 @@ tag_compare(struct jscan *s, size_t idx)
 	struct pierone_time t = { 0 };
 	struct buf swap;
 
+	/* The name as every reader sees it: up to an escaped NUL, if any. */
 	if ((s->flags & PIERONE_LATEST_NO_SNAPSHOT) &&
-	    is_snapshot(s->val[F_NAME].data, s->val[F_NAME].len))
+	    s->val[F_NAME].data != NULL &&
+	    is_snapshot(s->val[F_NAME].data, strlen(s->val[F_NAME].data)))
 		return;
 	if (s->type[F_CREATED] == J_STRING)
 		pierone_time_parse(&t, s->val[F_CREATED].data);

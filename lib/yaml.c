@@ -162,18 +162,25 @@ yaml_doc_get(const struct yaml_doc *d, const char *section, const char *key,
  */
 static int
 copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth,
-    size_t *budget)
+    size_t *budget, bool key)
 {
 	yaml_node_t *n = yaml_document_get_node(src, idx);
 	yaml_node_item_t *it;
 	yaml_node_pair_t *p;
 	int id, k, v;
 
-	if (n == NULL || depth > 64 || *budget == 0)
+	if (depth > 64)
+		*budget = 0;	/* refused like a flood of aliases */
+	if (n == NULL || *budget == 0)
 		return 0;
 	--*budget;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
+		/* A plain empty value is null; written "~" it stays null. */
+		if (!key && n->data.scalar.length == 0 &&
+		    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+			return yaml_document_add_scalar(dst, n->tag,
+			    (yaml_char_t *)"~", 1, YAML_PLAIN_SCALAR_STYLE);
 		return yaml_document_add_scalar(dst, n->tag,
 		    n->data.scalar.value, (int)n->data.scalar.length,
 		    n->data.scalar.style);
@@ -183,7 +190,7 @@ copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth,
 		for (it = n->data.sequence.items.start; id != 0 &&
 		    it < n->data.sequence.items.top; it++)
 			if ((v = copy_node(dst, src, *it, depth + 1,
-			    budget)) == 0 ||
+			    budget, false)) == 0 ||
 			    !yaml_document_append_sequence_item(dst, id, v))
 				id = 0;
 		return id;
@@ -193,9 +200,9 @@ copy_node(yaml_document_t *dst, yaml_document_t *src, int idx, int depth,
 		for (p = n->data.mapping.pairs.start; id != 0 &&
 		    p < n->data.mapping.pairs.top; p++)
 			if ((k = copy_node(dst, src, p->key, depth + 1,
-			    budget)) == 0 ||
+			    budget, true)) == 0 ||
 			    (v = copy_node(dst, src, p->value, depth + 1,
-			    budget)) == 0 ||
+			    budget, false)) == 0 ||
 			    !yaml_document_append_mapping_pair(dst, id, k, v))
 				id = 0;
 		return id;
@@ -250,9 +257,9 @@ build_doc(yaml_document_t *dst, struct yaml_doc *old, const char *key,
 			    key))
 				continue;
 			if ((k = copy_node(dst, &old->doc, p->key, 0,
-			    &budget)) == 0 ||
+			    &budget, true)) == 0 ||
 			    (v = copy_node(dst, &old->doc, p->value, 0,
-			    &budget)) == 0 ||
+			    &budget, false)) == 0 ||
 			    !yaml_document_append_mapping_pair(dst, id, k, v))
 				id = 0;
 		}
@@ -295,8 +302,8 @@ yaml_text_update(struct buf *out, const char *text, size_t len,
 		yaml_document_delete(&doc);
 		if (rc == 1)
 			return err_set(err, PIERONE_ECONFIG, "cannot update "
-			    "'%s': more than %d entries with aliases expanded",
-			    path, YAML_MAX_NODES);
+			    "'%s': nested too deeply or more than %d entries "
+			    "with aliases expanded", path, YAML_MAX_NODES);
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	}
 	if (!yaml_emitter_initialize(&em)) {

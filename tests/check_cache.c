@@ -593,6 +593,44 @@ START_TEST(alias_bomb_is_refused_not_expanded)
 }
 END_TEST
 
+START_TEST(empty_values_in_flow_mappings_stay_null)
+{
+	struct yaml_doc *doc;
+	char *text;
+	bool ok;
+
+	/* found by fuzz_config: they came back as '' */
+	write_cache("a: {b: , c: 1}\nd: [{e: }]\n");
+	store("tok-abc");
+	text = read_cache();
+	doc = doc_load(text);
+	ck_assert_ptr_null(yaml_doc_get(doc, "a", "b", &ok));
+	ck_assert(ok);
+	assert_value(doc, "a", "c", "1");
+	ck_assert_ptr_null(strstr(text, "''"));
+	yaml_doc_free(doc);
+	free(text);
+}
+END_TEST
+
+START_TEST(deeply_nested_cache_is_refused_as_corrupt)
+{
+	struct pierone_err err;
+	char deep[512] = "x: ";
+
+	for (int i = 0; i < 70; i++)
+		strlcat(deep, "[", sizeof(deep));
+	strlcat(deep, "a", sizeof(deep));
+	for (int i = 0; i < 70; i++)
+		strlcat(deep, "]", sizeof(deep));
+	strlcat(deep, "\n", sizeof(deep));
+	write_cache(deep);
+	ck_assert_int_eq(store_full("tok-abc", CREATED, 3600, NULL, NULL,
+	    &err), PIERONE_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(err.msg, "nested too deeply"));
+}
+END_TEST
+
 START_TEST(token_with_invalid_bytes_is_refused)
 {
 	struct pierone_err err;
@@ -833,6 +871,8 @@ cache_suite(void)
 	tcase_add_test(tc, empty_token_is_refused_and_nothing_written);
 	tcase_add_test(tc, alias_bomb_is_refused_not_expanded);
 	tcase_add_test(tc, token_with_invalid_bytes_is_refused);
+	tcase_add_test(tc, empty_values_in_flow_mappings_stay_null);
+	tcase_add_test(tc, deeply_nested_cache_is_refused_as_corrupt);
 	tcase_add_test(tc, existing_open_cache_is_made_private);
 	tcase_add_test(tc, long_chain_of_links_is_refused_not_replaced);
 	tcase_add_test(tc, symlinked_cache_stays_a_link_and_its_target_is_updated);

@@ -909,6 +909,24 @@ START_TEST(random_documents_match_cjson)
 }
 END_TEST
 
+START_TEST(no_snapshot_reads_the_name_up_to_an_escaped_nul)
+{
+	/* found by fuzz_tags: "b-SNAPSHOT\u0000x" reads as "b-SNAPSHOT" */
+	const char *json = "[{\"name\":\"b-SNAPSHOT\\u0000x\",\"created\":"
+	    "\"2020-01-01T00:00:00Z\"},{\"name\":\"c\",\"created\":"
+	    "\"2019-01-01T00:00:00Z\"}]";
+	struct pierone_err err = { 0 };
+	char *name;
+	long idx;
+
+	ck_assert_int_eq(tags_latest_from_json(&name, &idx, json, strlen(json),
+	    PIERONE_LATEST_NO_SNAPSHOT, &err), 0);
+	ck_assert_str_eq(name, "c");
+	ck_assert_int_eq(idx, 1);
+	free(name);
+}
+END_TEST
+
 Suite *
 jscan_suite(void)
 {
@@ -920,6 +938,7 @@ jscan_suite(void)
 
 	tcase_add_loop_test(str, escapes_are_decoded_in_every_string_member, 0,
 	    sizeof(escapes) / sizeof(escapes[0]));
+	tcase_add_test(str, no_snapshot_reads_the_name_up_to_an_escaped_nul);
 	tcase_add_test(str, escapes_are_decoded_in_member_names);
 	suite_add_tcase(s, str);
 

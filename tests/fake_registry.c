@@ -474,6 +474,134 @@ route_tags(struct reply *r, const char *team, const char *art, bool v2)
 	set_reply(r, MHD_HTTP_OK, &sb);
 }
 
+/* The tag object `name` of TEAM/ARTIFACT, parsed (caller deletes *doc). */
+static const cJSON *
+find_tag(cJSON **tagdoc, const char *team, const char *art, const char *name)
+{
+	const struct artifact	*a = find_artifact(find_team(team), art);
+	const cJSON		*tag, *n;
+
+	*tagdoc = NULL;
+	if (a == NULL || a->tags_json == NULL ||
+	    (*tagdoc = cJSON_Parse(a->tags_json)) == NULL)
+		return NULL;
+	cJSON_ArrayForEach(tag, *tagdoc) {
+		n = cJSON_GetObjectItemCaseSensitive(tag, "name");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+			return tag;
+	}
+	return NULL;
+}
+
+/* .../tags/TAG/scm-source: the tag's "scm_source" object, else 404. */
+static void
+route_scm(struct reply *r, const char *team, const char *art, const char *tag)
+{
+	cJSON		*tagdoc;
+	const cJSON	*t = find_tag(&tagdoc, team, art, tag), *scm;
+	char		*text;
+
+	scm = cJSON_GetObjectItemCaseSensitive(t, "scm_source");
+	if (scm == NULL || (text = cJSON_PrintUnformatted(scm)) == NULL)
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+	else {
+		reply_text(r, MHD_HTTP_OK, text);
+		free(text);
+	}
+	cJSON_Delete(tagdoc);
+}
+
+/*
+ * /v2/TEAM/ARTIFACT/manifests/TAG: a small manifest whose digest is the
+ * tag's "digest", else its "image" (a fake needs no real manifest).
+ */
+static void
+route_manifest(struct reply *r, const char *team, const char *art,
+    const char *tag)
+{
+	static __thread char digest[160];
+	cJSON		*tagdoc;
+	const cJSON	*t = find_tag(&tagdoc, team, art, tag), *d;
+
+	if ((d = cJSON_GetObjectItemCaseSensitive(t, "digest")) == NULL)
+		d = cJSON_GetObjectItemCaseSensitive(t, "image");
+	if (!cJSON_IsString(d) || strlen(d->valuestring) >= sizeof(digest)) {
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+	} else {
+		snprintf(digest, sizeof(digest), "%s", d->valuestring);
+		reply_text(r, MHD_HTTP_OK, "{\"schemaVersion\":2,\"mediaType\":"
+		    "\"application/vnd.docker.distribution.manifest.v2+json\"}");
+		r->hname = "Docker-Content-Digest";
+		r->hvalue = digest;
+	}
+	cJSON_Delete(tagdoc);
+}
+
+/* Does the image id start with the prefix (with or without "sha256:")? */
+static bool
+image_matches(const char *image, const char *prefix)
+{
+	size_t	 n = strlen(prefix);
+
+	if (strncmp(image, prefix, n) == 0)
+		return true;
+	return strncmp(image, "sha256:", 7) == 0 &&
+	    strncmp(image + 7, prefix, n) == 0;
+}
+
+/* /tags/PREFIX: the tags of the one image the prefix names. */
+static void
+route_image(struct reply *r, const char *prefix)
+{
+	struct sbuf	 sb = { 0 };
+	const char	*found = NULL;
+	bool		 many = false;
+	cJSON		*tagdoc;
+	const cJSON	*t, *img, *name;
+
+	sb_str(&sb, "[");
+	for (size_t i = 0; i < nteams; i++)
+		for (size_t j = 0; j < teams[i].narts; j++) {
+			if (teams[i].arts[j].tags_json == NULL ||
+			    (tagdoc = cJSON_Parse(teams[i].arts[j].tags_json))
+			    == NULL)
+				continue;
+			cJSON_ArrayForEach(t, tagdoc) {
+				img = cJSON_GetObjectItemCaseSensitive(t,
+				    "image");
+				name = cJSON_GetObjectItemCaseSensitive(t,
+				    "name");
+				if (!cJSON_IsString(img) || !cJSON_IsString(name) ||
+				    !image_matches(img->valuestring, prefix))
+					continue;
+				if (found != NULL && strcmp(found,
+				    img->valuestring) != 0)
+					many = true;
+				if (found == NULL)
+					found = xstrdup(img->valuestring);
+				sb_str(&sb, sb.len > 1 ? ",{\"team\":\"" :
+				    "{\"team\":\"");
+				sb_esc(&sb, teams[i].name);
+				sb_str(&sb, "\",\"artifact\":\"");
+				sb_esc(&sb, teams[i].arts[j].name);
+				sb_str(&sb, "\",\"name\":\"");
+				sb_esc(&sb, name->valuestring);
+				sb_str(&sb, "\"}");
+			}
+			cJSON_Delete(tagdoc);
+		}
+	sb_str(&sb, "]");
+	if (found == NULL)
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+	else if (many)
+		reply_msg(r, MHD_HTTP_PRECONDITION_FAILED, "Ambiguous prefix");
+	else
+		set_reply(r, MHD_HTTP_OK, &sb);
+	if (found == NULL || many)
+		free(sb.p);
+	free((char *)found);
+}
+
 static void
 route(struct reply *r, char **v, size_t n)
 {
@@ -495,6 +623,13 @@ route(struct reply *r, char **v, size_t n)
 	else if (v2 && n == 5 && strcmp(v[3], "tags") == 0 &&
 	    strcmp(v[4], "list") == 0)
 		route_tags(r, v[1], v[2], true);
+	else if (v2 && n == 5 && strcmp(v[3], "manifests") == 0)
+		route_manifest(r, v[1], v[2], v[4]);
+	else if (t && n == 7 && strcmp(v[2], "artifacts") == 0 &&
+	    strcmp(v[4], "tags") == 0 && strcmp(v[6], "scm-source") == 0)
+		route_scm(r, v[1], v[3], v[5]);
+	else if (n == 2 && strcmp(v[0], "tags") == 0)
+		route_image(r, v[1]);
 	else
 		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
 }
@@ -1133,7 +1268,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		route_access_token(&r, c, rq, method);
 	else if (rq->svc == S_OAUTH2)
 		route_oauth2(&r, c, rq, method);
-	else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+	else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		reply_msg(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
 	else if (forbidden(v, n))
 		reply_msg(&r, MHD_HTTP_FORBIDDEN, "Forbidden");

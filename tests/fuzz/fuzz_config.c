@@ -63,10 +63,12 @@ tmp_cleanup(void)
 static void
 tmp_init(void)
 {
-	const char *bases[] = { "/dev/shm", getenv("TMPDIR"), "/tmp" };
+	/* run.sh passes a directory it removes even after a crash */
+	const char *bases[] = { getenv("FUZZ_TMPDIR"), "/dev/shm",
+	    getenv("TMPDIR"), "/tmp" };
 	char tmpl[4096];
 
-	for (size_t i = 0; tmpdir == NULL && i < 3; i++) {
+	for (size_t i = 0; tmpdir == NULL && i < 4; i++) {
 		if (bases[i] == NULL || access(bases[i], W_OK) != 0)
 			continue;
 		snprintf(tmpl, sizeof(tmpl), "%s/pierone-fuzz-XXXXXX",
@@ -302,6 +304,16 @@ same_value(const struct yaml_doc *a, const struct yaml_doc *b,
 
 	va = yaml_doc_get(a, section, key, &ka);
 	vb = yaml_doc_get(b, section, key, &kb);
+	/*
+	 * Known (see README, finding F1): libyaml's emitter writes an empty
+	 * plain scalar inside a flow collection as '', so a null there
+	 * ("a: {b: , c: 1}", "a: {b}") comes back as an empty string.
+	 * Tolerated unless FUZZ_STRICT_YAML is set, so that the target can
+	 * look for other things.
+	 */
+	if (ka && kb && va == NULL && vb != NULL && *vb == '\0' &&
+	    getenv("FUZZ_STRICT_YAML") == NULL)
+		return;
 	if (ka != kb || !str_eq(va, vb)) {
 		fprintf(stderr, "fuzz_config: after the update [%s].%s reads "
 		    "'%s' (kind_ok %d), was '%s' (kind_ok %d)\n",

@@ -65,10 +65,12 @@ tmp_cleanup(void)
 static void
 tmp_init(void)
 {
-	const char *bases[] = { "/dev/shm", getenv("TMPDIR"), "/tmp" };
+	/* run.sh passes a directory it removes even after a crash */
+	const char *bases[] = { getenv("FUZZ_TMPDIR"), "/dev/shm",
+	    getenv("TMPDIR"), "/tmp" };
 	char tmpl[4096];
 
-	for (size_t i = 0; tmpdir == NULL && i < 3; i++) {
+	for (size_t i = 0; tmpdir == NULL && i < 4; i++) {
 		if (bases[i] == NULL || access(bases[i], W_OK) != 0)
 			continue;
 		snprintf(tmpl, sizeof(tmpl), "%s/pierone-fuzz-XXXXXX",

@@ -12,7 +12,9 @@
  *    the message;
  *  - tags_latest_from_json() returns what tags_from_json() returns (code
  *    and message), and on success the name and index of
- *    pierone_tags_latest_index() over the full list (differential);
+ *    pierone_tags_latest_index() over the full list (differential), also
+ *    with PIERONE_LATEST_NO_SNAPSHOT over the list without the tags whose
+ *    names end in "-SNAPSHOT";
  *  - reference: the cJSON mapping jscan.c replaced (kept below, as it was
  *    in lib/json.c) accepts everything jscan accepts, with the same tags,
  *    and refuses a syntactically valid text with the same message;
@@ -216,14 +218,76 @@ check_list(const struct pierone_tag_list *l)
 	}
 }
 
+/* A mutable tag (PIERONE_LATEST_NO_SNAPSHOT): the name ends in -SNAPSHOT. */
+static bool
+is_snapshot(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 9 && strcmp(name + n - 9, "-SNAPSHOT") == 0;
+}
+
+/*
+ * tags_latest_from_json() with `flags` returns what tags_from_json() did
+ * (code, message) and, on success, the tag pierone_tags_latest_index()
+ * picks from the full list, without the -SNAPSHOT tags when asked to.
+ */
+static void
+check_latest(const char *json, size_t len, int rc,
+    const struct pierone_err *e1, const struct pierone_tag_list *list,
+    unsigned int flags)
+{
+	struct pierone_tag_list sub = { 0 };
+	struct pierone_err e2 = { 0 };
+	size_t *pos = NULL;
+	char *name = (char *)1;
+	long idx = -7, want;
+	int rc_latest;
+
+	rc_latest = tags_latest_from_json(&name, &idx, json, len, flags, &e2);
+	CHECK(rc_latest == rc);
+	if (rc == PIERONE_EBADRESPONSE)
+		CHECK(strcmp(e1->msg, e2.msg) == 0);
+	if (rc_latest != 0) {
+		CHECK(name == NULL && idx == -1);
+		return;
+	}
+	/* the list the rule is applied to, and where its tags were */
+	sub.tags = calloc(list->count + 1, sizeof(*sub.tags));
+	pos = calloc(list->count + 1, sizeof(*pos));
+	CHECK(sub.tags != NULL && pos != NULL);
+	for (size_t i = 0; i < list->count; i++) {
+		if ((flags & PIERONE_LATEST_NO_SNAPSHOT) &&
+		    is_snapshot(list->tags[i].name))
+			continue;
+		pos[sub.count] = i;
+		sub.tags[sub.count++] = list->tags[i];
+	}
+	want = pierone_tags_latest_index(&sub);
+	if (want >= 0)
+		want = (long)pos[want];
+	if (idx != want) {
+		fprintf(stderr, "fuzz_tags: latest (flags %u): index %ld "
+		    "('%s'), the list says %ld ('%s')\n", flags, idx,
+		    name != NULL ? name : "(none)", want,
+		    want >= 0 ? list->tags[want].name : "(none)");
+		abort();
+	}
+	if (want < 0)
+		CHECK(name == NULL);
+	else
+		CHECK(name != NULL && strcmp(name, list->tags[want].name) == 0);
+	free(name);
+	free(sub.tags);
+	free(pos);
+}
+
 static void
 fuzz_tags(const char *json, size_t len)
 {
-	struct pierone_err e1 = { 0 }, e2 = { 0 }, e3 = { 0 };
+	struct pierone_err e1 = { 0 }, e3 = { 0 };
 	struct pierone_tag_list *list = NULL, *ref = NULL;
-	char *name = (char *)1;
-	long idx = -7, want;
-	int rc, rc_latest, rc_ref;
+	int rc, rc_ref;
 
 	rc = tags_from_json(&list, json, len, &e1);
 	if (rc == 0)
@@ -234,26 +298,8 @@ fuzz_tags(const char *json, size_t len)
 	}
 
 	/* the streaming "latest" scan agrees with the full list */
-	rc_latest = tags_latest_from_json(&name, &idx, json, len, &e2);
-	CHECK(rc_latest == rc);
-	if (rc == PIERONE_EBADRESPONSE)
-		CHECK(strcmp(e1.msg, e2.msg) == 0);
-	if (rc_latest != 0) {
-		CHECK(name == NULL && idx == -1);
-	} else if (rc == 0) {
-		want = pierone_tags_latest_index(list);
-		if (idx != want) {
-			fprintf(stderr, "fuzz_tags: latest index %ld, list "
-			    "says %ld\n", idx, want);
-			abort();
-		}
-		if (want < 0)
-			CHECK(name == NULL && list->count == 0);
-		else
-			CHECK(name != NULL &&
-			    strcmp(name, list->tags[want].name) == 0);
-	}
-	free(name);
+	check_latest(json, len, rc, &e1, list, 0);
+	check_latest(json, len, rc, &e1, list, PIERONE_LATEST_NO_SNAPSHOT);
 
 	/* reference: the cJSON mapping it replaced */
 	rc_ref = ref_tags_from_json(&ref, json, len, &e3);

@@ -7,7 +7,9 @@
 # the same sanitizers, a scratch copy of each seed corpus (the committed
 # one under tests/fuzz/corpus/ is never touched), the logs, and in
 # crashes/ the reproducer of anything that fails.  Saved reproducers in
-# tests/fuzz/crashes/TARGET-*.bin are replayed first, as regression tests.
+# tests/fuzz/crashes/TARGET-*.bin are replayed first (with
+# FUZZ_STRICT_YAML=1), as regression tests: a target whose reproducer
+# still fails counts as crashed.
 #
 # Environment: FUZZ_SECONDS, FUZZ_TARGETS (names, default all), FUZZ_MAX_LEN
 # (65536), CC (a clang; default clang, else clang-14), FUZZ_CFLAGS (added).
@@ -109,6 +111,16 @@ done
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
+# the targets' files (tmpfs when there is one); removed even after a crash
+SCRATCH=$(mktemp -d /dev/shm/pierone-fuzz-run.XXXXXX 2>/dev/null ||
+    mktemp -d "${TMPDIR:-/tmp}/pierone-fuzz-run.XXXXXX") || exit 2
+trap 'rm -rf "$SCRATCH"' EXIT
+trap 'exit 130' INT TERM
+export FUZZ_TMPDIR="$SCRATCH"
+
+# the first line saying what went wrong, for the summary
+FAILURE='ERROR: (Address|Leak)Sanitizer|runtime error:|invariant failed|^fuzz_[a-z]+: |deadly signal|ERROR: libFuzzer'
+
 status=0
 summary=
 for t in $TARGETS; do
@@ -116,18 +128,21 @@ for t in $TARGETS; do
 	: > "$log"
 	result=ok
 	crash=
+	crashlog=$log
 
 	# saved reproducers first: they must not fail any more
 	regs=$(ls tests/fuzz/crashes/"$t"-*.bin 2>/dev/null)
 	if [ -n "$regs" ]; then
 		# shellcheck disable=SC2086
-		if ! "$OUT/$t" -timeout=10 -rss_limit_mb=2048 $regs \
+		if ! FUZZ_STRICT_YAML=1 "$OUT/$t" -timeout=10 -rss_limit_mb=2048 $regs \
 		    >"$OUT/logs/$t.regress.log" 2>&1; then
 			result=CRASH
 			crash=$(sed -n 's/^Running: //p' \
 			    "$OUT/logs/$t.regress.log" | tail -n 1)
-			echo "$t: regression input fails: $crash" \
-			    "(log: build/fuzz/logs/$t.regress.log)" >&2
+			[ -f "$crash" ] && cp "$crash" "$OUT/crashes/" &&
+			    crash=$OUT/crashes/$(basename "$crash")
+			crashlog=$OUT/logs/$t.regress.log
+			echo "$t: a saved reproducer still fails: $crash"
 		fi
 	fi
 
@@ -144,13 +159,21 @@ for t in $TARGETS; do
 	    -artifact_prefix="$OUT/crashes/$t-" "$corpus" >"$log" 2>&1
 	rc=$?
 
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	[ -n "$execs" ] || execs=$(sed -n 's/^Done \([0-9]*\) runs in.*/\1/p' "$log" | tail -n 1)
-	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
-	[ -n "$speed" ] || speed=$(sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	# "Done N runs in S second(s)" at a normal end; the -print_final_stats
+	# lines also after a crash; "corp: K/..." in the status lines
+	done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n 1)
+	execs=$(echo "$done_line" | sed -n 's/^Done \([0-9]*\) runs.*/\1/p')
+	secs=$(echo "$done_line" | sed -n 's/.* runs in \([0-9]*\) second.*/\1/p')
+	[ -n "$execs" ] || execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	if [ -n "$secs" ] && [ "$secs" -gt 0 ]; then
+		speed=$((execs / secs))
+	else
+		speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+	fi
 	units=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' "$log" | tail -n 1)
 	if [ "$rc" -ne 0 ]; then
 		result=CRASH
+		crashlog=$log
 		crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
 		[ -n "$crash" ] || crash="(no reproducer written; see $log)"
 	fi
@@ -160,10 +183,9 @@ for t in $TARGETS; do
 "
 	if [ "$result" = CRASH ]; then
 		status=1
-		echo "  crash input: $crash" >&2
-		echo "  log: $log" >&2
-		grep -m 1 -E 'ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:|invariant failed|fuzz_[a-z]*: |deadly signal|timeout after|out-of-memory' \
-		    "$log" | sed 's/^/  /' >&2
+		echo "  crash input: $crash"
+		echo "  log: $crashlog"
+		grep -m 1 -E "$FAILURE" "$crashlog" | sed 's/^/  /'
 	fi
 done
 
