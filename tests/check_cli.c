@@ -544,6 +544,96 @@ START_TEST(latest_no_snapshot_passes_over_mutable_tags)
 }
 END_TEST
 
+START_TEST(latest_digest_is_an_immutable_reference)
+{
+	struct run r;
+	char want[256];
+
+	pierone(&r, "latest", "--digest", "myteam", "myapp");
+	test_fmt(want, sizeof(want), "%s/myteam/myapp:1.8.5@sha256:"
+	    "3333333333333333333333333333333333333333333333333333333333333333"
+	    "\n", fake.url + strlen("http://"));
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, want);
+	run_free(&r);
+	{
+		char *log = fake_log(&fake);
+
+		ck_assert_ptr_nonnull(strstr(log,
+		    "HEAD /v2/myteam/myapp/manifests/1.8.5 200"));
+		free(log);
+	}
+	/* a tag the registry has no manifest for */
+	pierone(&r, "latest", "--digest", "myteam", "other");
+	assert_failed(&r, 1, "no manifest for 'myteam/other:b'");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(scm_source_json_keeps_rows_without_data)
+{
+	struct run r;
+
+	pierone(&r, "scm-source", "myteam", "myapp", "1.8.5", "1.0", "nope",
+	    "-o", "json");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "[{\"author\": \"jdoe\", \"created_by\": "
+	    "\"jdoe\", \"created_time\": 1431013791.23, \"revision\": "
+	    "\"0123456789abcdef0123456789abcdef01234567\", \"status\": \"\", "
+	    "\"tag\": \"1.0\", \"url\": \"git:git@github.com:org/myapp.git\"}, "
+	    "{\"author\": null, \"created_by\": \"mmuster\", \"created_time\": "
+	    "1451721600.0, \"revision\": null, \"status\": null, \"tag\": "
+	    "\"1.8.5\", \"url\": null}, {\"author\": null, \"created_by\": "
+	    "\"\", \"created_time\": null, \"revision\": null, \"status\": "
+	    "null, \"tag\": \"nope\", \"url\": null}]\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(scm_source_text_cuts_long_revisions)
+{
+	struct run r;
+
+	pierone(&r, "scm-source", "myteam", "myapp", "1.0", "1.1");
+	ck_assert_int_eq(r.status, 0);
+	/* 40 characters become 8 and "..", the column 10 wide */
+	ck_assert_ptr_nonnull(strstr(r.out, " 01234567.. "));
+	ck_assert_ptr_nonnull(strstr(r.out, " short1     Locally modified "));
+	ck_assert_ptr_nonnull(strstr(r.out, "\u2502Revision  \u2502"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(scm_source_of_unknown_artifact_fails)
+{
+	struct run r;
+
+	pierone(&r, "scm-source", "myteam", "nope");
+	assert_failed(&r, 1, "artifact 'myteam/nope' not found");
+	run_free(&r);
+	pierone(&r, "scm-source", "myteam", "myapp", "../x");
+	assert_failed(&r, 2, "invalid tag name");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(image_lists_the_tags_of_an_image)
+{
+	struct run r;
+
+	pierone(&r, "image", "1111", "-o", "tsv");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "team\tartifact\tname\nmyteam\tmyapp\t1.0\n");
+	run_free(&r);
+	pierone(&r, "image", "ffff");
+	assert_failed(&r, 1, "Image ffff not found");
+	run_free(&r);
+	pierone(&r, "image", "sha256:");
+	assert_failed(&r, 1, "Prefix sha256: matches more than one image.");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(latest_of_artifact_without_tags_fails)
 {
 	struct run r;
@@ -837,6 +927,11 @@ cli_suite(void)
 	tcase_add_test(tc, tags_text_aligns_columns_like_the_python_client);
 	tcase_add_test(tc, latest_is_greatest_created_time_in_every_format);
 	tcase_add_test(tc, latest_of_artifact_without_tags_fails);
+	tcase_add_test(tc, latest_digest_is_an_immutable_reference);
+	tcase_add_test(tc, scm_source_json_keeps_rows_without_data);
+	tcase_add_test(tc, scm_source_text_cuts_long_revisions);
+	tcase_add_test(tc, scm_source_of_unknown_artifact_fails);
+	tcase_add_test(tc, image_lists_the_tags_of_an_image);
 	tcase_add_test(tc, latest_no_snapshot_passes_over_mutable_tags);
 	tcase_add_test(tc, unknown_artifact_fails_with_not_found);
 	tcase_add_test(tc, unknown_team_fails_with_not_found);

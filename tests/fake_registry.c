@@ -42,7 +42,7 @@
 #include <microhttpd.h>
 
 #define PROG		"fake-registry"
-#define MAXSEG		6		/* the longest route has 5 segments */
+#define MAXSEG		8		/* the longest route has 7 segments */
 #define GEN_EPOCH	1577836800	/* 2020-01-01T00:00:00Z, a midnight */
 #define HUGE_ITEM	65		/* "aaa…a", with quotes and comma */
 #define BODY_MAX	65536		/* largest token request body */
