@@ -76,17 +76,24 @@ static const struct cmd commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* One line on stderr, after whatever stdout holds. */
+static void
+vwarnx(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("pierone: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	putc('\n', stderr);
+}
+
 void
 cli_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("pierone: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	putc('\n', stderr);
 }
 
 static void
@@ -120,12 +127,9 @@ cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("pierone: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	putc('\n', stderr);
 	if (cmd != NULL)
 		cmd_usage(stderr, cmd);
 	else
