@@ -64,6 +64,9 @@ extern const struct option cli_common_opts[];
 int cmd_image(struct cli *, int, char **);
 int cmd_scm_source(struct cli *, int, char **);
 
+/* cmd_inspect.c */
+int cmd_inspect_contents(struct cli *, int, char **);
+
 /* cmd_login.c */
 int cmd_login(struct cli *, int, char **);
 
@@ -74,7 +77,8 @@ int cmd_tags(struct cli *, int, char **);
 int cmd_teams(struct cli *, int, char **);
 
 /* output.c: a table printed as text, json or tsv like stups-pierone 0.22 */
-enum col_kind { COL_STR, COL_TIME };
+/* COL_INT: a number written in `s`, unquoted in json. */
+enum col_kind { COL_STR, COL_TIME, COL_INT };
 
 struct column {
 	const char *key;	/* json and tsv name */
@@ -84,7 +88,7 @@ struct column {
 };
 
 struct cell {
-	const char *s;		/* COL_STR; NULL prints empty / null */
+	const char *s;		/* COL_STR, COL_INT; NULL prints empty / null */
 	struct pierone_time t;	/* COL_TIME */
 };
 

@@ -78,15 +78,17 @@ _pierone()
 			COMPREPLY=($(compgen -W "-c --config-file -h --help
 			    -V --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "artifacts image latest login
-			    scm-source tags teams" -- "$cur"))
+			COMPREPLY=($(compgen -W "artifacts image
+			    inspect-contents latest login scm-source tags
+			    teams" -- "$cur"))
 		fi
 		return
 	fi
 
 	# A unique prefix names a command, as for pierone itself.
 	ncmd=0
-	for c in artifacts image latest login scm-source tags teams; do
+	for c in artifacts image inspect-contents latest login scm-source \
+	    tags teams; do
 		if [[ $c == "$cmd" ]]; then
 			ncmd=1 w=$c
 			break
@@ -111,6 +113,10 @@ _pierone()
 		valopts="--timeout -U --user --url"
 		opts="--credential-helper -h --help --password-stdin --refresh
 		    --timeout -U --user --url"
+		;;
+	inspect-contents)
+		valopts="-l --limit -o --output --timeout --url"
+		opts="-h --help -l --limit -o --output --timeout --url"
 		;;
 	scm-source)
 		valopts="-j --jobs -o --output --timeout --url"
@@ -173,13 +179,13 @@ _pierone()
 	fi
 
 	case $cmd:${#args[@]} in
-	artifacts:0 | latest:0 | scm-source:0 | tags:0)
+	artifacts:0 | inspect-contents:0 | latest:0 | scm-source:0 | tags:0)
 		_pierone_remote 1 teams
 		;;
-	latest:1 | scm-source:1 | tags:*)
+	inspect-contents:1 | latest:1 | scm-source:1 | tags:*)
 		_pierone_remote 2 artifacts "${args[0]}"
 		;;
-	scm-source:*)
+	inspect-contents:* | scm-source:*)
 		_pierone_remote 3 tags -l 0 "${args[0]}" "${args[1]}"
 		;;
 	esac

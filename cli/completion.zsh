@@ -43,6 +43,7 @@ _pierone() {
 	commands=(
 	    'artifacts:list a team'\''s artifacts'
 	    'image:list the tags of the image whose id starts with PREFIX'
+	    'inspect-contents:list the files in the top layers of an image'
 	    'latest:print the latest tag of an artifact'
 	    'login:get a token and write Docker'\''s credentials'
 	    'scm-source:show the source each tag was built from'
@@ -79,7 +80,7 @@ _pierone() {
 	    '--url=[registry URL, overriding the configuration]:registry URL'
 	)
 	case $cmd in
-	artifacts | image | latest | scm-source | tags | teams)
+	artifacts | image | inspect-contents | latest | scm-source | tags | teams)
 		opts+=('(-o --output)'{-o+,--output=}'[output format]:format:(text json tsv)')
 		;|
 	scm-source | tags)
@@ -109,6 +110,12 @@ _pierone() {
 		;;
 	scm-source)
 		opts+=('1:team:->team' '2:artifact:->artifact' '*:tag:->tag')
+		;;
+	inspect-contents)
+		opts+=(
+		    '(-l --limit)'{-l+,--limit=}'[read down to the Nth layer with files, 0 all]:number of layers'
+		    '1:team:->team' '2:artifact:->artifact' '*:tag:->tag'
+		)
 		;;
 	tags)
 		opts+=(

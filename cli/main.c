@@ -32,6 +32,13 @@ static const struct cmd commands[] = {
 	{ "image", "[--timeout SECS] [--url URL] [-o FORMAT] PREFIX",
 	    "list the tags of the image whose id starts with PREFIX", LIST_OPTS,
 	    NEED_CONFIG | NEED_TOKEN, cmd_image },
+	{ "inspect-contents", "[--timeout SECS] [--url URL] [-o FORMAT] [-l N] "
+	    "TEAM ARTIFACT [TAG ...]",
+	    "list the files in the top layers of an image", OPT_HELP
+	    "  -l, --limit N        read down to the Nth layer that has files; "
+	    "0 reads\n                       all (default 1)\n"
+	    OPT_OUTPUT OPT_TIMEOUT OPT_URL,
+	    NEED_CONFIG | NEED_TOKEN | OPT_LIMIT, cmd_inspect_contents },
 	{ "latest", "[--digest] [--no-snapshot] [--timeout SECS] [--url URL] "
 	    "[-o FORMAT] TEAM ARTIFACT",
 	    "print the latest tag of an artifact",
@@ -102,7 +109,7 @@ usage(FILE *fp)
 	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
 	    fp);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-11s %s\n", commands[i].name,
+		fprintf(fp, "  %-16s %s\n", commands[i].name,
 		    commands[i].summary);
 	fputs("\nRun 'pierone COMMAND -h' for a command's options; "
 	    "see pierone(1).\n", fp);

@@ -93,7 +93,7 @@ static const char *
 cell_text(const struct column *col, const struct cell *c, double now,
     char *buf, size_t len)
 {
-	if (col->kind == COL_STR)
+	if (col->kind != COL_TIME)
 		return c->s != NULL ? c->s : "";
 	if (!c->t.valid)
 		return "";
@@ -326,6 +326,8 @@ print_json(FILE *fp, const struct table *t)
 				json_time(fp, &c->t);
 			else if (c->s == NULL)
 				fputs("null", fp);
+			else if (t->cols[order[k]].kind == COL_INT)
+				fputs(c->s, fp);
 			else
 				json_string(fp, c->s);
 		}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "curldl.h"
 #include "internal.h"
@@ -26,6 +27,10 @@ struct xfer {
 	bool too_large;
 	int tries;			/* made so far for this request */
 	long long wake_ms;		/* >= 0: waiting to be tried again */
+	int fd;				/* > 0: the body goes to this file */
+	bool write_failed;		/* writing to fd failed */
+	http_progress_fn *progress;	/* with fd: told how far it got */
+	void *progress_arg;
 };
 
 struct http {
@@ -44,6 +49,18 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
+	if (x->fd > 0) {
+		for (size_t off = 0; off < n; ) {
+			ssize_t w = write(x->fd, data + off, n - off);
+
+			if (w < 0) {
+				x->write_failed = true;
+				return 0;
+			}
+			off += (size_t)w;
+		}
+		return n;
+	}
 	if (x->body.len + n > x->max_body) {
 		x->too_large = true;
 		return 0;
@@ -252,6 +269,9 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 	    curl_easy_strerror(cc);
 	int code = PIERONE_ENETWORK;
 
+	if (x->write_failed)
+		return err_set(err, PIERONE_EIO, "GET %s: cannot write to a "
+		    "temporary file", x->url);
 	if (x->too_large)
 		return err_set(err, PIERONE_EBADRESPONSE,
 		    "GET %s: response larger than %zu bytes refused (see "
@@ -272,8 +292,13 @@ static int
 xfer_send(pierone_client *c, struct xfer *x)
 {
 	buf_free(&x->body);
+	/* A file being downloaded starts over on every try. */
+	if (x->fd > 0 && (ftruncate(x->fd, 0) != 0 ||
+	    lseek(x->fd, 0, SEEK_SET) != 0))
+		return PIERONE_EIO;
 	x->errbuf[0] = '\0';
 	x->too_large = false;
+	x->write_failed = false;
 	x->wake_ms = -1;
 	x->tries++;
 	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
@@ -375,7 +400,8 @@ xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
 	curl_multi_remove_handle(c->http->multi, x->easy);
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (transient(cc, status) && !x->too_large && x->tries <= c->retries) {
+	if (transient(cc, status) && !x->too_large && !x->write_failed &&
+	    x->tries <= c->retries) {
 		x->wake_ms = now_ms() + retry_delay(x);
 		return false;
 	}
@@ -584,19 +610,29 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 }
 
 /* What a registry may answer for a manifest, newest formats first. */
+static const char *const digest_accept[] = {
+	"Accept: application/vnd.oci.image.index.v1+json",
+	"Accept: application/vnd.oci.image.manifest.v1+json",
+	"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
+	"Accept: application/vnd.docker.distribution.manifest.v2+json",
+	NULL,
+};
+
+/* Manifests whose layers can be read: no index, no list. */
+static const char *const layers_accept[] = {
+	"Accept: application/vnd.oci.image.manifest.v1+json",
+	"Accept: application/vnd.docker.distribution.manifest.v2+json",
+	"Accept: application/vnd.docker.distribution.manifest.v1+prettyjws",
+	"Accept: application/vnd.docker.distribution.manifest.v1+json",
+	NULL,
+};
+
 static struct curl_slist *
-manifest_headers(const char *token)
+manifest_headers(const char *token, const char *const *accept)
 {
-	static const char *const accept[] = {
-		"Accept: application/vnd.oci.image.index.v1+json",
-		"Accept: application/vnd.oci.image.manifest.v1+json",
-		"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
-		"Accept: application/vnd.docker.distribution.manifest.v2+json",
-	};
 	struct curl_slist *l = headers_make(token), *more;
 
-	for (size_t i = 0; l != NULL && i < sizeof(accept) / sizeof(*accept);
-	    i++) {
+	for (size_t i = 0; l != NULL && accept[i] != NULL; i++) {
 		if ((more = curl_slist_append(l, accept[i])) == NULL)
 			headers_free(l);
 		l = more;
@@ -652,7 +688,7 @@ http_head_digest(pierone_client *c, const char *path, char **out)
 	if ((rc = http_ready(c, 1)) != 0)
 		return rc;
 	x = &c->http->slots[0];
-	if ((hdr = manifest_headers(c->token)) == NULL)
+	if ((hdr = manifest_headers(c->token, digest_accept)) == NULL)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
@@ -667,5 +703,69 @@ http_head_digest(pierone_client *c, const char *path, char **out)
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, c->http->headers);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 	headers_free(hdr);
+	return rc;
+}
+
+int
+http_get_manifest(pierone_client *c, const char *path, struct buf *body)
+{
+	struct curl_slist *hdr;
+	struct xfer *x;
+	int rc;
+
+	memset(body, 0, sizeof(*body));
+	if ((rc = http_ready(c, 1)) != 0)
+		return rc;
+	x = &c->http->slots[0];
+	if ((hdr = manifest_headers(c->token, layers_accept)) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, hdr);
+	rc = http_get(c, path, body);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, c->http->headers);
+	headers_free(hdr);
+	return rc;
+}
+
+static int
+xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = arg;
+
+	(void)ultotal, (void)ulnow;
+	x->progress(x->progress_arg, (int64_t)dlnow, (int64_t)dltotal);
+	return 0;
+}
+
+int
+http_get_file(pierone_client *c, const char *path, int fd,
+    http_progress_fn *progress, void *arg)
+{
+	struct http_result r;
+	struct xfer *x;
+	int rc;
+
+	if ((rc = http_ready(c, 1)) != 0)
+		return rc;
+	x = &c->http->slots[0];
+	x->fd = fd;
+	x->progress = progress;
+	x->progress_arg = arg;
+	if (progress != NULL) {
+		curl_easy_setopt(x->easy, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+		curl_easy_setopt(x->easy, CURLOPT_XFERINFODATA, x);
+		curl_easy_setopt(x->easy, CURLOPT_NOPROGRESS, 0L);
+	}
+	/* Layers are stored compressed: no Accept-Encoding on top. */
+	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
+	if ((rc = http_get_many(c, &path, 1, 1, &r)) == 0) {
+		if ((rc = r.rc) != 0)
+			c->err = r.err;
+		http_results_free(&r, 1);
+	}
+	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(x->easy, CURLOPT_NOPROGRESS, 1L);
+	x->fd = 0;
+	x->progress = NULL;
 	return rc;
 }

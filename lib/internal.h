@@ -190,6 +190,21 @@ void http_results_free(struct http_result *res, size_t n);
  */
 int http_head_digest(pierone_client *c, const char *path, char **out);
 
+/*
+ * GET url + path of an image manifest, accepting those that list layers
+ * (OCI, Docker schema 2 and schema 1), into `body`.
+ */
+int http_get_manifest(pierone_client *c, const char *path, struct buf *body);
+
+/*
+ * GET url + path into the file `fd` (> 0; truncated before every try),
+ * with no size limit; `progress` (may be NULL) is told the bytes received
+ * and the total (0 while unknown).
+ */
+typedef void http_progress_fn(void *arg, int64_t done, int64_t total);
+int http_get_file(pierone_client *c, const char *path, int fd,
+    http_progress_fn *progress, void *arg);
+
 /* One request to another service (the token service). */
 struct http_req {
 	const char *url;

@@ -419,6 +419,51 @@ int pierone_scm_sources(struct pierone_scm_source **out,
 /* Release the n records and the array; NULL is a no-op. */
 void pierone_scm_sources_free(struct pierone_scm_source *sources, size_t n);
 
+/* One file, directory or link in a layer of an image. */
+struct pierone_layer_file {
+	size_t layer_index;	/* the layer's place in the image, 0 = base */
+	const char *layer_id;	/* its digest ("sha256:..."), owned by the list */
+	char *name;		/* path in the layer, as the tar has it */
+	char mode[11];		/* "-rw-r--r--", "drwxr-xr-x", ... */
+	int64_t size;		/* bytes */
+	struct pierone_time mtime;	/* the entry's modification time */
+};
+
+struct pierone_layer_files {
+	struct pierone_layer_file *files;	/* top layer first */
+	size_t count;
+	char **layers;		/* every layer's digest, base first */
+	size_t nlayers;
+};
+
+/*
+ * Told how far the download of a layer is: it is the `layer`th of the
+ * `nlayers` layers of the image (1-based, counted from the top, in the
+ * order they are read), `done` of `total` bytes (total 0 while unknown).
+ */
+typedef void pierone_progress_fn(void *arg, size_t layer, size_t nlayers,
+    int64_t done, int64_t total);
+
+/*
+ * The files in the layers of TEAM/ARTIFACT:TAG.  The image manifest
+ * (GET /v2/TEAM/ARTIFACT/manifests/TAG: Docker schema 2, OCI, or schema 1
+ * whose fsLayers are listed top first) names the layers; they are read
+ * from the top down (GET /v2/TEAM/ARTIFACT/blobs/DIGEST, each a tar
+ * archive, gzip'ed or not) until `max_layers` layers with at least one
+ * entry have been read (0: all).  Each layer goes through a temporary
+ * file (unlinked at once, in $TMPDIR or /tmp) and is read as a stream: no
+ * layer is held in memory.  `progress` (may be NULL) is called with `arg`
+ * as each layer downloads.  PIERONE_ENOTFOUND when the artifact or tag is
+ * unknown; PIERONE_EBADRESPONSE naming the layer when one is not a valid
+ * archive.  Release *out with pierone_layer_files_free().
+ */
+int pierone_image_files(struct pierone_layer_files **out,
+    pierone_client *client, const char *team, const char *artifact,
+    const char *tag, long max_layers, pierone_progress_fn *progress,
+    void *arg);
+/* Release the list, its strings and digests; NULL is a no-op. */
+void pierone_layer_files_free(struct pierone_layer_files *files);
+
 /* A tag found by image id: GET /tags/PREFIX. */
 struct pierone_image_tag {
 	char *team;

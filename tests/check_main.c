@@ -25,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, dockercfg_suite());
 	srunner_add_suite(sr, http_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, inspect_suite());
 	srunner_add_suite(sr, login_suite());
 	srunner_add_suite(sr, cache_suite());
 	srunner_add_suite(sr, tty_suite());

@@ -6,6 +6,12 @@
  * token: GET /access_token (the Zalando token service's style) and
  * POST /oauth2/access_token (RFC 6749's password grant).
  *
+ * A tag of --data with "layers" (paths of layer files, relative to the
+ * directory of the data file) and "layer_digests" (their "sha256:" +
+ * sha256sum, in the same order) gets a Docker schema 2 manifest listing
+ * them (schema 1 with fsLayers, top first, when the tag has "schema": 1),
+ * and /v2/TEAM/ARTIFACT/blobs/DIGEST streams the file from disk.
+ *
  * With --tls-cert and --tls-key it serves HTTPS; the fault "redirect=URL"
  * answers 302, and the --log line of a request that carried an
  * Authorization header ends in " auth" (the value is never logged).
@@ -18,6 +24,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -113,6 +120,8 @@ struct reply {
 	enum fmode	 how;		/* F_TRUNC, F_SLOW, F_HUGE or F_NONE */
 	uint64_t	*huge;		/* size wanted, for F_HUGE */
 	const char	*hname, *hvalue; /* one optional extra header */
+	int		 fd;		/* > 0: send this file, of fsize bytes */
+	uint64_t	 fsize;
 };
 
 /* A body sent by callback: "truncated" stops halfway, "slow" drips. */
@@ -511,21 +520,55 @@ route_scm(struct reply *r, const char *team, const char *art, const char *tag)
 	cJSON_Delete(tagdoc);
 }
 
+/* A schema 2 (or 1) manifest of the tag's "layer_digests". */
+static bool
+layers_manifest(struct sbuf *sb, const cJSON *t)
+{
+	const cJSON	*d = cJSON_GetObjectItemCaseSensitive(t,
+	    "layer_digests"), *s = cJSON_GetObjectItemCaseSensitive(t,
+	    "schema");
+	bool		 v1 = cJSON_IsNumber(s) && s->valueint == 1;
+	int		 n = cJSON_GetArraySize(d);
+
+	if (!cJSON_IsArray(d))
+		return false;
+	sb_str(sb, v1 ? "{\"schemaVersion\":1,\"fsLayers\":[" :
+	    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker."
+	    "distribution.manifest.v2+json\",\"layers\":[");
+	for (int i = 0; i < n; i++) {
+		s = cJSON_GetArrayItem(d, v1 ? n - 1 - i : i);
+		if (!cJSON_IsString(s))
+			continue;
+		sb_str(sb, i > 0 ? "," : "");
+		sb_str(sb, v1 ? "{\"blobSum\":\"" : "{\"mediaType\":\"application"
+		    "/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"");
+		sb_esc(sb, s->valuestring);
+		sb_str(sb, "\"}");
+	}
+	sb_str(sb, "]}");
+	return true;
+}
+
 /*
  * /v2/TEAM/ARTIFACT/manifests/TAG: a small manifest whose digest is the
- * tag's "digest", else its "image" (a fake needs no real manifest).
+ * tag's "digest", else its "image" (a fake needs no real manifest); with
+ * "layer_digests", a manifest that lists them.
  */
 static void
 route_manifest(struct reply *r, const char *team, const char *art,
     const char *tag)
 {
 	static __thread char digest[160];
+	struct sbuf	 sb = { 0 };
 	cJSON		*tagdoc;
 	const cJSON	*t = find_tag(&tagdoc, team, art, tag), *d;
 
 	if ((d = cJSON_GetObjectItemCaseSensitive(t, "digest")) == NULL)
 		d = cJSON_GetObjectItemCaseSensitive(t, "image");
-	if (!cJSON_IsString(d) || strlen(d->valuestring) >= sizeof(digest)) {
+	if (layers_manifest(&sb, t)) {
+		set_reply(r, MHD_HTTP_OK, &sb);
+	} else if (!cJSON_IsString(d) ||
+	    strlen(d->valuestring) >= sizeof(digest)) {
 		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
 	} else {
 		snprintf(digest, sizeof(digest), "%s", d->valuestring);
@@ -535,6 +578,61 @@ route_manifest(struct reply *r, const char *team, const char *art,
 		r->hvalue = digest;
 	}
 	cJSON_Delete(tagdoc);
+}
+
+/* The file, relative to the data file's directory, of a layer digest. */
+static char *
+blob_file(const cJSON *tags, const char *digest)
+{
+	const cJSON	*tag, *d, *f;
+	const char	*slash = strrchr(opt.data, '/');
+	int		 dirlen = slash != NULL ? (int)(slash - opt.data) : 1;
+	char		*path;
+
+	cJSON_ArrayForEach(tag, tags) {
+		d = cJSON_GetObjectItemCaseSensitive(tag, "layer_digests");
+		for (int i = 0; i < cJSON_GetArraySize(d); i++) {
+			f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+			    tag, "layers"), i);
+			if (!cJSON_IsString(cJSON_GetArrayItem(d, i)) ||
+			    strcmp(cJSON_GetArrayItem(d, i)->valuestring,
+			    digest) != 0 || !cJSON_IsString(f))
+				continue;
+			if (asprintf(&path, "%.*s/%s", dirlen, slash != NULL ?
+			    opt.data : ".", f->valuestring) == -1)
+				fail("out of memory");
+			return path;
+		}
+	}
+	return NULL;
+}
+
+/* /v2/TEAM/ARTIFACT/blobs/DIGEST: a layer file of one of its tags. */
+static void
+route_blob(struct reply *r, const char *team, const char *art,
+    const char *digest)
+{
+	const struct artifact	*a = find_artifact(find_team(team), art);
+	cJSON			*tags = NULL;
+	char			*path = NULL;
+	struct stat		 st;
+	int			 fd = -1;
+
+	if (a != NULL && a->tags_json != NULL && opt.data != NULL &&
+	    (tags = cJSON_Parse(a->tags_json)) != NULL)
+		path = blob_file(tags, digest);
+	if (path != NULL && (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    fstat(fd, &st) == 0 && fd > 0) {
+		reply_text(r, MHD_HTTP_OK, "");
+		r->fd = fd;
+		r->fsize = (uint64_t)st.st_size;
+	} else {
+		if (fd != -1)
+			close(fd);
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+	}
+	free(path);
+	cJSON_Delete(tags);
 }
 
 /* Does the image id start with the prefix (with or without "sha256:")? */
@@ -625,6 +723,8 @@ route(struct reply *r, char **v, size_t n)
 		route_tags(r, v[1], v[2], true);
 	else if (v2 && n == 5 && strcmp(v[3], "manifests") == 0)
 		route_manifest(r, v[1], v[2], v[4]);
+	else if (v2 && n == 5 && strcmp(v[3], "blobs") == 0)
+		route_blob(r, v[1], v[2], v[4]);
 	else if (t && n == 7 && strcmp(v[2], "artifacts") == 0 &&
 	    strcmp(v[4], "tags") == 0 && strcmp(v[6], "scm-source") == 0)
 		route_scm(r, v[1], v[3], v[5]);
@@ -1154,6 +1254,10 @@ make_response(struct reply *r)
 {
 	struct stream	*st;
 
+	if (r->fd > 0) {	/* MHD closes the file when done with it */
+		free(r->body);
+		return MHD_create_response_from_fd(r->fsize, r->fd);
+	}
 	if (r->how == F_HUGE)
 		return MHD_create_response_from_callback(huge_size(*r->huge),
 		    65536, huge_read, r->huge, NULL);

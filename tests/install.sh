@@ -155,12 +155,12 @@ else
 	not_ok "pkg-config --modversion libpierone: '$pcversion'," \
 	    "expected '$hversion' as in pierone.h"
 fi
-flags=$(pkgconf --cflags --libs --static libpierone 2>"$tmp/pc.log")
+flags=$(pkgconf --cflags --libs libpierone 2>"$tmp/pc.log")
 case $flags in
 *"-I$P/include "*"-L$P/lib "*"-lpierone"*)
-	ok "pkg-config --cflags --libs --static libpierone: $flags" ;;
+	ok "pkg-config --cflags --libs libpierone: $flags" ;;
 *)
-	not_ok "pkg-config --cflags --libs --static libpierone: '$flags'" \
+	not_ok "pkg-config --cflags --libs libpierone: '$flags'" \
 	    "lacks -I$P/include, -L$P/lib or -lpierone"
 	show "$tmp/pc.log" ;;
 esac

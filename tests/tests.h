@@ -21,6 +21,7 @@ Suite *token_suite(void);	/* check_token.c */
 Suite *http_suite(void);	/* check_http.c */
 Suite *output_suite(void);	/* check_output.c */
 Suite *cli_suite(void);		/* check_cli.c */
+Suite *inspect_suite(void);	/* check_inspect.c */
 Suite *login_suite(void);	/* check_login.c */
 Suite *dockercfg_suite(void);	/* check_dockercfg.c */
 Suite *tty_suite(void);		/* check_tty.c */

@@ -1,0 +1,318 @@
+/*
+ * The files in an image's layers: the manifest names the layers, each
+ * layer (a tar archive, usually gzip'ed) is downloaded to a temporary
+ * file and read as a stream by libarchive, so that no layer is ever held
+ * in memory, whatever its size.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cjson/cJSON.h>
+
+#include "internal.h"
+
+/* What one call needs while it reads the layers. */
+struct job {
+	pierone_client *c;
+	const char *team, *artifact, *tag;
+	char *enc_artifact;		/* percent-encoded */
+	struct pierone_layer_files *out;
+	size_t cap;			/* of out->files */
+	pierone_progress_fn *progress;
+	void *arg;
+	size_t ordinal;			/* layers downloaded so far */
+};
+
+void
+pierone_layer_files_free(struct pierone_layer_files *f)
+{
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < f->count; i++)
+		free(f->files[i].name);
+	for (size_t i = 0; i < f->nlayers; i++)
+		free(f->layers[i]);
+	free(f->files);
+	free(f->layers);
+	free(f);
+}
+
+/* "algorithm:hex": also safe as a path segment. */
+static bool
+layer_digest_valid(const char *d)
+{
+	size_t alg = strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789+._-");
+
+	return alg > 0 && d[alg] == ':' && d[alg + 1] != '\0' &&
+	    d[alg + 1 + strspn(d + alg + 1, "0123456789abcdefABCDEF")] == '\0';
+}
+
+/* Append the digest found at `item`[key] to the list of layers. */
+static int
+add_layer(struct pierone_layer_files *f, const cJSON *item, const char *key,
+    struct pierone_err *err)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(item, key);
+
+	if (!cJSON_IsString(d) || !layer_digest_valid(d->valuestring))
+		return err_set(err, PIERONE_EBADRESPONSE, "a layer has no "
+		    "valid \"%s\"", key);
+	if ((f->layers[f->nlayers] = strdup(d->valuestring)) == NULL)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	f->nlayers++;
+	return 0;
+}
+
+/*
+ * The layers of a manifest, base first: schema 2 and OCI list them so in
+ * "layers"; schema 1 lists them top first in "fsLayers".
+ */
+static int
+layers_from_manifest(struct pierone_layer_files *f, const char *json,
+    size_t len, struct pierone_err *err)
+{
+	cJSON *doc = cJSON_ParseWithLength(json, len);
+	const cJSON *list, *item;
+	bool v1 = false;
+	int n, rc = 0;
+
+	if (doc == NULL || !cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		return err_set(err, PIERONE_EBADRESPONSE, "manifest is not a "
+		    "JSON object");
+	}
+	if ((list = cJSON_GetObjectItemCaseSensitive(doc, "layers")) == NULL) {
+		list = cJSON_GetObjectItemCaseSensitive(doc, "fsLayers");
+		v1 = true;
+	}
+	if (!cJSON_IsArray(list)) {
+		cJSON_Delete(doc);
+		return err_set(err, PIERONE_EBADRESPONSE, "manifest lists no "
+		    "layers (a manifest list or index is not supported)");
+	}
+	n = cJSON_GetArraySize(list);
+	if ((f->layers = calloc((size_t)n + 1, sizeof(char *))) == NULL) {
+		cJSON_Delete(doc);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		item = cJSON_GetArrayItem(list, v1 ? n - 1 - i : i);
+		rc = add_layer(f, item, v1 ? "blobSum" : "digest", err);
+	}
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static int
+get_manifest(struct job *j)
+{
+	struct buf path = { 0 }, body = { 0 };
+	char *t = NULL;
+	int rc;
+
+	if ((t = segment_encode(j->tag)) == NULL ||
+	    buf_printf(&path, "/v2/%s/%s/manifests/%s", j->team,
+	    j->enc_artifact, t) != 0)
+		rc = err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	else if ((rc = http_get_manifest(j->c, path.data, &body)) ==
+	    PIERONE_ENOTFOUND)
+		err_set(&j->c->err, rc, "no manifest for '%s/%s:%s' at %s",
+		    j->team, j->artifact, j->tag, j->c->url);
+	else if (rc == 0 && (rc = layers_from_manifest(j->out, body.data,
+	    body.len, &j->c->err)) != 0)
+		err_prefix(&j->c->err, "GET %s%s", j->c->url, path.data);
+	if (rc != 0 && rc != PIERONE_ENOTFOUND)
+		err_prefix(&j->c->err, "cannot read the manifest of '%s/%s:%s'",
+		    j->team, j->artifact, j->tag);
+	free(t);
+	buf_free(&path);
+	buf_free(&body);
+	return rc;
+}
+
+/* A temporary file that is gone from the directory as soon as made. */
+static int
+temp_file(pierone_client *c)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	if (asprintf(&path, "%s/pierone-layer.XXXXXX", dir) == -1)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	if ((fd = mkstemp(path)) == -1) {
+		fd = err_set(&c->err, PIERONE_EIO, "cannot create a temporary "
+		    "file in '%s': %s", dir, strerror(errno));
+		free(path);
+		return fd;
+	}
+	unlink(path);
+	free(path);
+	return fd;
+}
+
+static void
+layer_progress(void *arg, int64_t done, int64_t total)
+{
+	struct job *j = arg;
+
+	j->progress(j->arg, j->ordinal, j->out->nlayers, done, total);
+}
+
+static int
+download_layer(struct job *j, const char *digest, int fd)
+{
+	struct buf path = { 0 };
+	int rc;
+
+	if (buf_printf(&path, "/v2/%s/%s/blobs/%s", j->team, j->enc_artifact,
+	    digest) != 0)
+		return err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	j->ordinal++;
+	rc = http_get_file(j->c, path.data, fd, j->progress != NULL ?
+	    layer_progress : NULL, j);
+	if (rc != 0)
+		err_prefix(&j->c->err, "cannot download layer %s", digest);
+	buf_free(&path);
+	return rc;
+}
+
+static struct pierone_layer_file *
+add_file(struct job *j)
+{
+	struct pierone_layer_files *f = j->out;
+	struct pierone_layer_file *files;
+	size_t cap;
+
+	if (f->count == j->cap) {
+		cap = j->cap ? j->cap * 2 : 64;
+		if ((files = reallocarray(f->files, cap, sizeof(*files))) ==
+		    NULL)
+			return NULL;
+		f->files = files;
+		j->cap = cap;
+	}
+	files = &f->files[f->count++];
+	memset(files, 0, sizeof(*files));
+	return files;
+}
+
+static int
+add_entry(struct job *j, size_t idx, struct archive_entry *e)
+{
+	struct pierone_layer_file *file;
+	const char *name = archive_entry_pathname(e);
+
+	if ((file = add_file(j)) == NULL ||
+	    (file->name = strdup(name != NULL ? name : "")) == NULL)
+		return err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	file->layer_index = idx;
+	file->layer_id = j->out->layers[idx];
+	/* strmode's 11th character is a space or '+' (ACLs): left out. */
+	memcpy(file->mode, archive_entry_strmode(e), 10);
+	file->mode[10] = '\0';
+	file->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+	if (archive_entry_mtime_is_set(e)) {
+		file->mtime.sec = archive_entry_mtime(e);
+		file->mtime.ms = (int)(archive_entry_mtime_nsec(e) / 1000000);
+		file->mtime.valid = true;
+	}
+	return 0;
+}
+
+/* Read the downloaded layer in `fd`; *nfiles says how many entries. */
+static int
+read_layer(struct job *j, size_t idx, int fd, size_t *nfiles)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	int r = ARCHIVE_OK, rc = 0;
+
+	*nfiles = 0;
+	if (lseek(fd, 0, SEEK_SET) != 0 || (a = archive_read_new()) == NULL)
+		return err_set(&j->c->err, PIERONE_EIO, "cannot read layer %s",
+		    j->out->layers[idx]);
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_empty(a);
+	if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+		r = ARCHIVE_FATAL;
+	/* ARCHIVE_EOF is 1, ARCHIVE_OK 0, ARCHIVE_WARN -20: go on with those. */
+	while (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		r = archive_read_next_header(a, &e);
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			break;
+		if ((rc = add_entry(j, idx, e)) != 0)
+			break;
+		(*nfiles)++;
+		r = archive_read_data_skip(a);
+	}
+	if (rc == 0 && r != ARCHIVE_EOF)
+		rc = err_set(&j->c->err, PIERONE_EBADRESPONSE, "layer %s of "
+		    "'%s/%s:%s' is not a valid archive: %s",
+		    j->out->layers[idx], j->team, j->artifact, j->tag,
+		    archive_error_string(a) != NULL ? archive_error_string(a) :
+		    "unreadable");
+	archive_read_free(a);
+	return rc;
+}
+
+/* From the top layer down, until `max` layers with files were read. */
+static int
+read_layers(struct job *j, long max)
+{
+	size_t nfiles, found = 0;
+	int fd, rc = 0;
+
+	for (size_t i = j->out->nlayers; i-- > 0 && rc == 0;) {
+		if ((fd = temp_file(j->c)) < 0)
+			return fd;
+		if ((rc = download_layer(j, j->out->layers[i], fd)) == 0 &&
+		    (rc = read_layer(j, i, fd, &nfiles)) == 0 && nfiles > 0)
+			found++;
+		close(fd);
+		if (max > 0 && found >= (size_t)max)
+			break;
+	}
+	return rc;
+}
+
+int
+pierone_image_files(struct pierone_layer_files **out, pierone_client *c,
+    const char *team, const char *artifact, const char *tag,
+    long max_layers, pierone_progress_fn *progress, void *arg)
+{
+	struct job j = { .c = c, .team = team, .artifact = artifact,
+	    .tag = tag, .progress = progress, .arg = arg };
+	int rc;
+
+	*out = NULL;
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
+	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
+	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) ||
+	    (rc = pierone_segment_validate("tag", tag, &c->err)) != 0)
+		return rc;
+	if ((j.out = calloc(1, sizeof(*j.out))) == NULL ||
+	    (j.enc_artifact = segment_encode(artifact)) == NULL) {
+		free(j.out);
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	}
+	if ((rc = get_manifest(&j)) == 0)
+		rc = read_layers(&j, max_layers);
+	free(j.enc_artifact);
+	if (rc != 0) {
+		pierone_layer_files_free(j.out);
+		return rc;
+	}
+	*out = j.out;
+	return 0;
+}
