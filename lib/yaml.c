@@ -123,9 +123,12 @@ is_null(const yaml_node_t *n)
 {
 	const char *v = (const char *)n->data.scalar.value;
 
-	/* Quoted scalars are strings even when they read "null". */
-	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+	/*
+	 * Only plain scalars can be null: quoted ones are strings even when
+	 * they read "null", and an empty block scalar ("a: >") is "".
+	 */
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+	    n->data.scalar.style != YAML_ANY_SCALAR_STYLE)
 		return false;
 	return n->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
 	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||

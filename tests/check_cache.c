@@ -613,6 +613,24 @@ START_TEST(empty_values_in_flow_mappings_stay_null)
 }
 END_TEST
 
+START_TEST(empty_block_scalar_is_an_empty_string_not_null)
+{
+	struct yaml_doc *doc;
+	const char *v;
+	bool ok;
+
+	/* found by fuzz_tokencache: "a: >" read as null, written as '' */
+	doc = doc_load("a: >\nb: |\nc:\n");
+	ck_assert_ptr_nonnull(v = yaml_doc_get(doc, NULL, "a", &ok));
+	ck_assert_str_eq(v, "");
+	ck_assert_ptr_nonnull(v = yaml_doc_get(doc, NULL, "b", &ok));
+	ck_assert_str_eq(v, "");
+	ck_assert_ptr_null(yaml_doc_get(doc, NULL, "c", &ok));
+	ck_assert(ok);
+	yaml_doc_free(doc);
+}
+END_TEST
+
 START_TEST(deeply_nested_cache_is_refused_as_corrupt)
 {
 	struct pierone_err err;
@@ -873,6 +891,7 @@ cache_suite(void)
 	tcase_add_test(tc, token_with_invalid_bytes_is_refused);
 	tcase_add_test(tc, empty_values_in_flow_mappings_stay_null);
 	tcase_add_test(tc, deeply_nested_cache_is_refused_as_corrupt);
+	tcase_add_test(tc, empty_block_scalar_is_an_empty_string_not_null);
 	tcase_add_test(tc, existing_open_cache_is_made_private);
 	tcase_add_test(tc, long_chain_of_links_is_refused_not_replaced);
 	tcase_add_test(tc, symlinked_cache_stays_a_link_and_its_target_is_updated);

@@ -11,7 +11,8 @@
 # FUZZ_STRICT_YAML=1), as regression tests: a target whose reproducer
 # still fails counts as crashed.
 #
-# Environment: FUZZ_SECONDS, FUZZ_TARGETS (names, default all), FUZZ_MAX_LEN
+# Environment: FUZZ_SECONDS, FUZZ_RUNS (a fixed number of runs from seed
+# FUZZ_SEED, default 1, instead of a time), FUZZ_TARGETS (names, default all), FUZZ_MAX_LEN
 # (65536), CC (a clang; default clang, else clang-14), FUZZ_CFLAGS (added).
 # Exit status: 0 when every target ran clean, 1 when one crashed, 2 when
 # the build failed.
@@ -154,7 +155,15 @@ for t in $TARGETS; do
 		cp tests/fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null
 	fi
 
-	"$OUT/$t" -max_total_time="$SECONDS_EACH" -max_len="$MAX_LEN" \
+	# FUZZ_RUNS: a fixed number of inputs from a fixed seed, the same
+	# every time (CI's smoke run); else SECONDS_EACH of fresh fuzzing.
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		budget="-runs=$FUZZ_RUNS -seed=${FUZZ_SEED:-1}"
+	else
+		budget="-max_total_time=$SECONDS_EACH"
+	fi
+	# shellcheck disable=SC2086
+	"$OUT/$t" $budget -max_len="$MAX_LEN" \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$OUT/crashes/$t-" "$corpus" >"$log" 2>&1
 	rc=$?
