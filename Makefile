@@ -21,9 +21,10 @@ WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-nonliteral
 # '=' not ':=': evaluated when used, after install-deps may have run.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-# libcurl is opened with dlopen(3) on the first request (lib/curldl.h),
-# so it is not linked: start-up stays small.  -ldl for older C libraries.
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS))) -ldl
+# libcurl and libarchive are opened with dlopen(3) when first needed
+# (lib/curldl.h, lib/archivedl.h), so they are not linked: start-up stays
+# small.  -ldl for older C libraries.
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libcurl libarchive,$(PKGS))) -ldl
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) libcjson)
 TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) libcjson)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
