@@ -620,6 +620,35 @@ START_TEST(table_header_is_coloured_on_a_terminal)
 }
 END_TEST
 
+START_TEST(layer_download_progress_shows_on_a_terminal_and_is_cleared)
+{
+	const char *args[] = { "--data", test_data("layers.json"),
+	    "--token", ISSUED, NULL };
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=" ISSUED, env_url,
+	    NULL };
+
+	/* a registry with image layers instead of the default one */
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	test_fmt(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	tty_start(env, "inspect-contents", "-l", "0", "myteam", "img", "1.0",
+	    NULL);
+	ck_assert_msg(tty_wait() == 0, "inspect failed: %s", transcript());
+	ck_assert_msg(strstr(tty.out, "\rlayer 1/") != NULL,
+	    "no progress: %s", transcript());
+	ck_assert_msg(strstr(tty.out, "./etc/passwd") != NULL,
+	    "no listing: %s", transcript());
+	/* the progress line is blanked ("\r   \r") before the table starts */
+	{
+		const char *hdr = strstr(tty.out, HEADER_ON "Idx");
+
+		ck_assert_msg(hdr != NULL && hdr - tty.out >= 2 &&
+		    hdr[-1] == '\r' && hdr[-2] == ' ', "not cleared: %s",
+		    transcript());
+	}
+}
+END_TEST
+
 START_TEST(no_color_turns_the_colours_off)
 {
 	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=" ISSUED,
@@ -665,6 +694,8 @@ tty_suite(void)
 	tcase_add_test(tc, empty_answer_to_the_url_prompt_fails);
 	tcase_add_test(tc, table_header_is_coloured_on_a_terminal);
 	tcase_add_test(tc, no_color_turns_the_colours_off);
+	tcase_add_test(tc,
+	    layer_download_progress_shows_on_a_terminal_and_is_cleared);
 	tcase_add_test(tc, dumb_terminal_gets_no_colours);
 	suite_add_tcase(s, tc);
 	return s;
