@@ -79,19 +79,6 @@ pierone_client_url(const pierone_client *c)
 	return c->url;
 }
 
-/* GET a path built from encoded segments and hand the body to `parse`. */
-static int
-get_json(pierone_client *c, const char *path, struct buf *body)
-{
-	int rc;
-
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
-	if ((rc = http_get(c, path, body)) != 0)
-		return rc;
-	return 0;
-}
-
 int
 pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
 {
@@ -99,7 +86,8 @@ pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
 	int rc;
 
 	*out = NULL;
-	if ((rc = get_json(c, "/teams", &body)) == 0) {
+	client_err_clear(c);
+	if ((rc = http_get(c, "/teams", &body)) == 0) {
 		rc = strlist_from_json(out, body.data, body.len, &c->err);
 		if (rc != 0)
 			err_prefix(&c->err, "GET %s/teams", c->url);
@@ -122,7 +110,8 @@ pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
 		return rc;
 	if (buf_printf(&path, "/teams/%s/artifacts", team) != 0)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	if ((rc = get_json(c, path.data, &body)) == 0) {
+	client_err_clear(c);
+	if ((rc = http_get(c, path.data, &body)) == 0) {
 		rc = strlist_from_json(out, body.data, body.len, &c->err);
 		if (rc != 0)
 			err_prefix(&c->err, "GET %s%s", c->url, path.data);
@@ -238,8 +227,7 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 	int rc;
 
 	*out = NULL;
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
+	client_err_clear(c);
 	if ((rc = tags_paths(&paths, c, team, artifacts, n)) != 0)
 		return rc;
 	if ((lists = calloc(n + 1, sizeof(*lists))) == NULL ||
@@ -329,8 +317,7 @@ pierone_latest(char **out, pierone_client *c, const char *team,
 	int rc;
 
 	*out = NULL;
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
+	client_err_clear(c);
 	if ((rc = tags_path(&path, c, team, artifact)) != 0) {
 		buf_free(&path);
 		return rc;
@@ -367,8 +354,7 @@ pierone_manifest_digest(char **out, pierone_client *c, const char *team,
 	int rc;
 
 	*out = NULL;
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
+	client_err_clear(c);
 	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
 	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) ||
 	    (rc = pierone_segment_validate("tag", tag, &c->err)) != 0)

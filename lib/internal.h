@@ -152,6 +152,14 @@ struct pierone_client {
 	struct pierone_err err;
 };
 
+/* A call on the client starts with no message from the one before. */
+static inline void
+client_err_clear(pierone_client *c)
+{
+	c->err.code = 0;
+	c->err.msg[0] = '\0';
+}
+
 /*
  * GET url + path with the bearer token.  On success `body` holds the
  * response of a 2xx answer.  Otherwise c->err says what failed, starting

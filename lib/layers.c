@@ -296,8 +296,7 @@ pierone_image_files(struct pierone_layer_files **out, pierone_client *c,
 	int rc;
 
 	*out = NULL;
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
+	client_err_clear(c);
 	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
 	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) ||
 	    (rc = pierone_segment_validate("tag", tag, &c->err)) != 0)

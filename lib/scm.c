@@ -145,8 +145,7 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 	int rc;
 
 	*out = NULL;
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
+	client_err_clear(c);
 	if ((rc = scm_paths(&paths, c, team, artifact, tags, n)) != 0)
 		return rc;
 	if ((s = calloc(n + 1, sizeof(*s))) == NULL ||
@@ -230,8 +229,7 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	int rc;
 
 	*out = NULL;
-	c->err.code = 0;
-	c->err.msg[0] = '\0';
+	client_err_clear(c);
 	if ((rc = pierone_segment_validate("image", prefix, &c->err)) != 0)
 		return rc;
 	if ((enc = segment_encode(prefix)) == NULL ||
