@@ -543,6 +543,23 @@ http_results_free(struct http_result *res, size_t n)
 		buf_free(&res[i].body);
 }
 
+/*
+ * One request, on slot 0 (which keeps the answer's headers afterwards):
+ * its outcome in *r, which the caller frees with http_results_free(r, 1)
+ * whatever is returned; on failure c->err says why.
+ */
+static int
+get_one(pierone_client *c, const char *path, struct http_result *r)
+{
+	int rc;
+
+	if ((rc = http_get_many(c, &path, 1, 1, r)) != 0)
+		return rc;
+	if ((rc = r->rc) != 0)
+		c->err = r->err;
+	return rc;
+}
+
 int
 http_get(pierone_client *c, const char *path, struct buf *body)
 {
@@ -550,14 +567,12 @@ http_get(pierone_client *c, const char *path, struct buf *body)
 	int rc;
 
 	memset(body, 0, sizeof(*body));
-	if ((rc = http_get_many(c, &path, 1, 1, &r)) != 0)
-		return rc;
-	if (r.rc != 0) {
-		c->err = r.err;
-		return r.rc;
+	if ((rc = get_one(c, path, &r)) == 0) {
+		*body = r.body;		/* handed over */
+		memset(&r.body, 0, sizeof(r.body));
 	}
-	*body = r.body;
-	return 0;
+	http_results_free(&r, 1);
+	return rc;
 }
 
 /* The token service: one transfer, no redirects, never retried. */
@@ -640,22 +655,6 @@ manifest_headers(const char *token, const char *const *accept)
 	return l;
 }
 
-/* "algorithm:hex", as digests are written (sha256:0123...). */
-static bool
-digest_valid(const char *d)
-{
-	const char *colon = strchr(d, ':');
-	size_t hex;
-
-	if (colon == NULL || colon == d)
-		return false;
-	for (const char *p = d; p < colon; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
-			return false;
-	hex = strspn(colon + 1, "0123456789abcdef");
-	return hex >= 32 && colon[1 + hex] == '\0';
-}
-
 static int
 read_digest(pierone_client *c, struct xfer *x, char **out)
 {
@@ -676,53 +675,61 @@ read_digest(pierone_client *c, struct xfer *x, char **out)
 	return 0;
 }
 
-int
-http_head_digest(pierone_client *c, const char *path, char **out)
+/*
+ * get_one() asking for a manifest in one of the `accept` formats (a HEAD
+ * when `head`); slot 0 gets the client's usual headers back afterwards.
+ */
+static int
+get_manifest(pierone_client *c, const char *path, const char *const *accept,
+    bool head, struct http_result *r)
 {
 	struct curl_slist *hdr;
-	struct http_result r;
 	struct xfer *x;
 	int rc;
 
-	*out = NULL;
+	memset(r, 0, sizeof(*r));
 	if ((rc = http_ready(c, 1)) != 0)
 		return rc;
 	x = &c->http->slots[0];
-	if ((hdr = manifest_headers(c->token, digest_accept)) == NULL)
+	if ((hdr = manifest_headers(c->token, accept)) == NULL)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
-	/* One request, one slot: slot 0 still holds the answer afterwards. */
-	if ((rc = http_get_many(c, &path, 1, 1, &r)) == 0) {
-		if ((rc = r.rc) != 0)
-			c->err = r.err;
-		else
-			rc = read_digest(c, x, out);
-		http_results_free(&r, 1);
-	}
+	if (head)
+		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
+	rc = get_one(c, path, r);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, c->http->headers);
-	curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
+	if (head)
+		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 	headers_free(hdr);
+	return rc;
+}
+
+int
+http_head_digest(pierone_client *c, const char *path, char **out)
+{
+	struct http_result r;
+	int rc;
+
+	*out = NULL;
+	/* The answer's headers stay with slot 0 until its next transfer. */
+	if ((rc = get_manifest(c, path, digest_accept, true, &r)) == 0)
+		rc = read_digest(c, &c->http->slots[0], out);
+	http_results_free(&r, 1);
 	return rc;
 }
 
 int
 http_get_manifest(pierone_client *c, const char *path, struct buf *body)
 {
-	struct curl_slist *hdr;
-	struct xfer *x;
+	struct http_result r;
 	int rc;
 
 	memset(body, 0, sizeof(*body));
-	if ((rc = http_ready(c, 1)) != 0)
-		return rc;
-	x = &c->http->slots[0];
-	if ((hdr = manifest_headers(c->token, layers_accept)) == NULL)
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, hdr);
-	rc = http_get(c, path, body);
-	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, c->http->headers);
-	headers_free(hdr);
+	if ((rc = get_manifest(c, path, layers_accept, false, &r)) == 0) {
+		*body = r.body;		/* handed over */
+		memset(&r.body, 0, sizeof(r.body));
+	}
+	http_results_free(&r, 1);
 	return rc;
 }
 
@@ -758,11 +765,8 @@ http_get_file(pierone_client *c, const char *path, int fd,
 	}
 	/* Layers are stored compressed: no Accept-Encoding on top. */
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
-	if ((rc = http_get_many(c, &path, 1, 1, &r)) == 0) {
-		if ((rc = r.rc) != 0)
-			c->err = r.err;
-		http_results_free(&r, 1);
-	}
+	rc = get_one(c, path, &r);
+	http_results_free(&r, 1);
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(x->easy, CURLOPT_NOPROGRESS, 1L);
 	x->fd = 0;

@@ -54,6 +54,9 @@ char *xdg_config_home(void);
 /* "a/b" (one slash); caller frees; NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 
+/* "algorithm:encoded" as OCI digests are written (sha256:0123...). */
+bool digest_valid(const char *d);
+
 /* Percent-encode everything but RFC 3986 unreserved characters. */
 char *segment_encode(const char *s);
 

@@ -42,16 +42,6 @@ pierone_layer_files_free(struct pierone_layer_files *f)
 	free(f);
 }
 
-/* "algorithm:hex": also safe as a path segment. */
-static bool
-layer_digest_valid(const char *d)
-{
-	size_t alg = strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789+._-");
-
-	return alg > 0 && d[alg] == ':' && d[alg + 1] != '\0' &&
-	    d[alg + 1 + strspn(d + alg + 1, "0123456789abcdefABCDEF")] == '\0';
-}
-
 /* Append the digest found at `item`[key] to the list of layers. */
 static int
 add_layer(struct pierone_layer_files *f, const cJSON *item, const char *key,
@@ -59,7 +49,7 @@ add_layer(struct pierone_layer_files *f, const cJSON *item, const char *key,
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(item, key);
 
-	if (!cJSON_IsString(d) || !layer_digest_valid(d->valuestring))
+	if (!cJSON_IsString(d) || !digest_valid(d->valuestring))
 		return err_set(err, PIERONE_EBADRESPONSE, "a layer has no "
 		    "valid \"%s\"", key);
 	if ((f->layers[f->nlayers] = strdup(d->valuestring)) == NULL)

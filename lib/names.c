@@ -62,6 +62,23 @@ pierone_segment_validate(const char *what, const char *name,
 	return 0;
 }
 
+/*
+ * A content digest as the OCI image spec writes it, "algorithm:encoded"
+ * (sha256:0123...): safe to put in a path and to print.
+ */
+bool
+digest_valid(const char *d)
+{
+	size_t alg = strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789+._-");
+	size_t enc;
+
+	if (alg == 0 || d[alg] != ':' || strchr("+._-", d[0]) != NULL)
+		return false;
+	enc = strspn(d + alg + 1, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-");
+	return enc > 0 && d[alg + 1 + enc] == '\0';
+}
+
 static int
 is_unreserved(unsigned char c)
 {

@@ -374,6 +374,24 @@ START_TEST(segment_encode_double_encodes_encoded_dots)
 }
 END_TEST
 
+START_TEST(digest_valid_accepts_oci_digests_only)
+{
+	ck_assert(digest_valid("sha256:"
+	    "3333333333333333333333333333333333333333333333333333333333333333"));
+	ck_assert(digest_valid("sha512:abcDEF0189"));
+	ck_assert(digest_valid("multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3Tdb"));
+	ck_assert(!digest_valid(""));
+	ck_assert(!digest_valid("sha256"));
+	ck_assert(!digest_valid("sha256:"));
+	ck_assert(!digest_valid(":abc"));
+	ck_assert(!digest_valid("+sha:abc"));
+	ck_assert(!digest_valid("SHA256:abc"));
+	ck_assert(!digest_valid("sha256:ab/../c"));
+	ck_assert(!digest_valid("sha256:abc?x"));
+	ck_assert(!digest_valid("sha256:abc def"));
+}
+END_TEST
+
 Suite *
 names_suite(void)
 {
@@ -382,6 +400,7 @@ names_suite(void)
 	TCase *seg = tcase_create("segment");
 	TCase *enc = tcase_create("encode");
 
+	tcase_add_test(team, digest_valid_accepts_oci_digests_only);
 	tcase_add_test(team, team_validate_accepts_lowercase_name);
 	tcase_add_test(team, team_validate_accepts_two_characters);
 	tcase_add_test(team, team_validate_accepts_underscore_and_dash);
