@@ -125,25 +125,6 @@ pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
 	return rc;
 }
 
-static int
-tags_path(struct buf *path, pierone_client *c, const char *team,
-    const char *artifact)
-{
-	char *enc;
-	int rc;
-
-	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
-	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) != 0)
-		return rc;
-	if ((enc = segment_encode(artifact)) == NULL ||
-	    buf_printf(path, "/teams/%s/artifacts/%s/tags", team, enc) != 0) {
-		free(enc);
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	}
-	free(enc);
-	return 0;
-}
-
 /*
  * The outcome of one artifact's request, with a message naming it: the
  * list in *out, or when `latest` is not NULL only the latest tag's name.
@@ -197,17 +178,14 @@ static int
 tags_paths(char ***out, pierone_client *c, const char *team,
     const char *const *artifacts, size_t n)
 {
-	struct buf path;
 	char **paths;
 	int rc = 0;
 
 	if ((paths = calloc(n + 1, sizeof(char *))) == NULL)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		memset(&path, 0, sizeof(path));
-		if ((rc = tags_path(&path, c, team, artifacts[i])) == 0)
-			paths[i] = path.data;
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = repo_path(&paths[i], REPO_TAGS, team, artifacts[i], NULL,
+		    &c->err);
 	if (rc != 0) {
 		paths_free(paths, n);
 		return rc;
@@ -311,25 +289,21 @@ int
 pierone_latest(char **out, pierone_client *c, const char *team,
     const char *artifact, unsigned int flags)
 {
-	struct buf path = { 0 };
 	struct http_result r;
-	const char *p;
+	char *p;
 	int rc;
 
 	*out = NULL;
 	client_err_clear(c);
-	if ((rc = tags_path(&path, c, team, artifact)) != 0) {
-		buf_free(&path);
+	if ((rc = repo_path(&p, REPO_TAGS, team, artifact, NULL, &c->err)))
 		return rc;
-	}
-	p = path.data;
-	if ((rc = http_get_many(c, &p, 1, 1, &r)) == 0) {
+	if ((rc = http_get_many(c, (const char *const *)&p, 1, 1, &r)) == 0) {
 		if ((rc = tags_result(NULL, out, flags, c, team, artifact, p,
 		    &r)) != 0)
 			c->err = r.err;
 		http_results_free(&r, 1);
 	}
-	buf_free(&path);
+	free(p);
 	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
 		    "latest tag not found: artifact '%s/%s' has no tags%s",
@@ -349,28 +323,20 @@ int
 pierone_manifest_digest(char **out, pierone_client *c, const char *team,
     const char *artifact, const char *tag)
 {
-	struct buf path = { 0 };
-	char *a = NULL, *t = NULL;
+	char *path;
 	int rc;
 
 	*out = NULL;
 	client_err_clear(c);
-	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
-	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) ||
-	    (rc = pierone_segment_validate("tag", tag, &c->err)) != 0)
+	if ((rc = repo_path(&path, REPO_MANIFEST, team, artifact, tag,
+	    &c->err)) != 0)
 		return rc;
-	if ((a = segment_encode(artifact)) == NULL ||
-	    (t = segment_encode(tag)) == NULL ||
-	    buf_printf(&path, "/v2/%s/%s/manifests/%s", team, a, t) != 0)
-		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	else if ((rc = http_head_digest(c, path.data, out)) == PIERONE_ENOTFOUND)
+	if ((rc = http_head_digest(c, path, out)) == PIERONE_ENOTFOUND)
 		err_set(&c->err, rc, "no manifest for '%s/%s:%s' at %s", team,
 		    artifact, tag, c->url);
 	else if (rc != 0)
 		err_prefix(&c->err, "cannot get the digest of '%s/%s:%s'", team,
 		    artifact, tag);
-	free(a);
-	free(t);
-	buf_free(&path);
+	free(path);
 	return rc;
 }

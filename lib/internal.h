@@ -60,6 +60,12 @@ bool digest_valid(const char *d);
 /* Percent-encode everything but RFC 3986 unreserved characters. */
 char *segment_encode(const char *s);
 
+enum repo_path { REPO_TAGS, REPO_SCM_SOURCE, REPO_MANIFEST, REPO_BLOB };
+int repo_path(char **out, enum repo_path kind, const char *team,
+    const char *artifact, const char *ref, struct pierone_err *err);
+
+
+
 /* JSON mapping, from a response body (kept separate to test it alone). */
 int strlist_from_json(struct pierone_strlist **out, const char *json,
     size_t len, struct pierone_err *err);

@@ -20,7 +20,6 @@
 struct job {
 	pierone_client *c;
 	const char *team, *artifact, *tag;
-	char *enc_artifact;		/* percent-encoded */
 	struct pierone_layer_files *out;
 	size_t cap;			/* of out->files */
 	pierone_progress_fn *progress;
@@ -101,26 +100,23 @@ layers_from_manifest(struct pierone_layer_files *f, const char *json,
 static int
 get_manifest(struct job *j)
 {
-	struct buf path = { 0 }, body = { 0 };
-	char *t = NULL;
+	struct buf body = { 0 };
+	char *path;
 	int rc;
 
-	if ((t = segment_encode(j->tag)) == NULL ||
-	    buf_printf(&path, "/v2/%s/%s/manifests/%s", j->team,
-	    j->enc_artifact, t) != 0)
-		rc = err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
-	else if ((rc = http_get_manifest(j->c, path.data, &body)) ==
-	    PIERONE_ENOTFOUND)
+	if ((rc = repo_path(&path, REPO_MANIFEST, j->team, j->artifact, j->tag,
+	    &j->c->err)) != 0)
+		return rc;
+	if ((rc = http_get_manifest(j->c, path, &body)) == PIERONE_ENOTFOUND)
 		err_set(&j->c->err, rc, "no manifest for '%s/%s:%s' at %s",
 		    j->team, j->artifact, j->tag, j->c->url);
 	else if (rc == 0 && (rc = layers_from_manifest(j->out, body.data,
 	    body.len, &j->c->err)) != 0)
-		err_prefix(&j->c->err, "GET %s%s", j->c->url, path.data);
+		err_prefix(&j->c->err, "GET %s%s", j->c->url, path);
 	if (rc != 0 && rc != PIERONE_ENOTFOUND)
 		err_prefix(&j->c->err, "cannot read the manifest of '%s/%s:%s'",
 		    j->team, j->artifact, j->tag);
-	free(t);
-	buf_free(&path);
+	free(path);
 	buf_free(&body);
 	return rc;
 }
@@ -159,18 +155,18 @@ layer_progress(void *arg, int64_t done, int64_t total)
 static int
 download_layer(struct job *j, const char *digest, int fd)
 {
-	struct buf path = { 0 };
+	char *path;
 	int rc;
 
-	if (buf_printf(&path, "/v2/%s/%s/blobs/%s", j->team, j->enc_artifact,
-	    digest) != 0)
-		return err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	if ((rc = repo_path(&path, REPO_BLOB, j->team, j->artifact, digest,
+	    &j->c->err)) != 0)
+		return rc;
 	j->ordinal++;
-	rc = http_get_file(j->c, path.data, fd, j->progress != NULL ?
+	rc = http_get_file(j->c, path, fd, j->progress != NULL ?
 	    layer_progress : NULL, j);
 	if (rc != 0)
 		err_prefix(&j->c->err, "cannot download layer %s", digest);
-	buf_free(&path);
+	free(path);
 	return rc;
 }
 
@@ -287,18 +283,11 @@ pierone_image_files(struct pierone_layer_files **out, pierone_client *c,
 
 	*out = NULL;
 	client_err_clear(c);
-	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
-	    (rc = pierone_segment_validate("artifact", artifact, &c->err)) ||
-	    (rc = pierone_segment_validate("tag", tag, &c->err)) != 0)
-		return rc;
-	if ((j.out = calloc(1, sizeof(*j.out))) == NULL ||
-	    (j.enc_artifact = segment_encode(artifact)) == NULL) {
-		free(j.out);
+	/* get_manifest() checks the names before any request. */
+	if ((j.out = calloc(1, sizeof(*j.out))) == NULL)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	}
 	if ((rc = get_manifest(&j)) == 0)
 		rc = read_layers(&j, max_layers);
-	free(j.enc_artifact);
 	if (rc != 0) {
 		pierone_layer_files_free(j.out);
 		return rc;

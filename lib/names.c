@@ -108,3 +108,51 @@ segment_encode(const char *s)
 	*q = '\0';
 	return out;
 }
+
+/*
+ * The request path for TEAM/ARTIFACT (and `ref`: a tag, or a digest for
+ * REPO_BLOB), every name checked first and percent-encoded.  *out is the
+ * caller's.
+ */
+int
+repo_path(char **out, enum repo_path kind, const char *team,
+    const char *artifact, const char *ref, struct pierone_err *err)
+{
+	char *a = NULL, *r = NULL;
+	int n = -1, rc;
+
+	*out = NULL;
+	if ((rc = pierone_team_validate(team, err)) != 0 ||
+	    (rc = pierone_segment_validate("artifact", artifact, err)) != 0 ||
+	    ((kind == REPO_SCM_SOURCE || kind == REPO_MANIFEST) &&
+	    (rc = pierone_segment_validate("tag", ref, err)) != 0))
+		return rc;
+	/* A digest goes as it is: ':' is fine in a path, as registries expect. */
+	if (kind == REPO_BLOB && (ref == NULL || !digest_valid(ref)))
+		return err_set(err, PIERONE_EINVAL, "invalid digest");
+	if ((a = segment_encode(artifact)) != NULL && (kind == REPO_TAGS ||
+	    (r = kind == REPO_BLOB ? strdup(ref) : segment_encode(ref)))) {
+		switch (kind) {
+		case REPO_TAGS:
+			n = asprintf(out, "/teams/%s/artifacts/%s/tags", team, a);
+			break;
+		case REPO_SCM_SOURCE:
+			n = asprintf(out, "/teams/%s/artifacts/%s/tags/%s/"
+			    "scm-source", team, a, r);
+			break;
+		case REPO_MANIFEST:
+			n = asprintf(out, "/v2/%s/%s/manifests/%s", team, a, r);
+			break;
+		case REPO_BLOB:
+			n = asprintf(out, "/v2/%s/%s/blobs/%s", team, a, r);
+			break;
+		}
+	}
+	free(a);
+	free(r);
+	if (n < 0) {
+		*out = NULL;
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	return 0;
+}

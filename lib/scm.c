@@ -83,27 +83,14 @@ static int
 scm_paths(char ***out, pierone_client *c, const char *team,
     const char *artifact, const char *const *tags, size_t n)
 {
-	char *a, *t, **paths;
+	char **paths;
 	int rc = 0;
 
-	if ((rc = pierone_team_validate(team, &c->err)) != 0 ||
-	    (rc = pierone_segment_validate("artifact", artifact, &c->err)))
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		if ((rc = pierone_segment_validate("tag", tags[i], &c->err)))
-			return rc;
-	if ((paths = calloc(n + 1, sizeof(*paths))) == NULL ||
-	    (a = segment_encode(artifact)) == NULL) {
-		free(paths);
+	if ((paths = calloc(n + 1, sizeof(*paths))) == NULL)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if ((t = segment_encode(tags[i])) == NULL || asprintf(&paths[i],
-		    "/teams/%s/artifacts/%s/tags/%s/scm-source", team, a, t) < 0)
-			rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-		free(t);
-	}
-	free(a);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = repo_path(&paths[i], REPO_SCM_SOURCE, team, artifact,
+		    tags[i], &c->err);
 	if (rc != 0)
 		strings_free(paths, n);
 	else

@@ -392,6 +392,38 @@ START_TEST(digest_valid_accepts_oci_digests_only)
 }
 END_TEST
 
+START_TEST(repo_path_encodes_every_kind_and_checks_names_first)
+{
+	struct pierone_err err = { 0 };
+	char *p;
+
+	ck_assert_int_eq(repo_path(&p, REPO_TAGS, "t1", "a b", NULL, &err), 0);
+	ck_assert_str_eq(p, "/teams/t1/artifacts/a%20b/tags");
+	free(p);
+	ck_assert_int_eq(repo_path(&p, REPO_SCM_SOURCE, "t1", "a", "1.0+x",
+	    &err), 0);
+	ck_assert_str_eq(p, "/teams/t1/artifacts/a/tags/1.0%2Bx/scm-source");
+	free(p);
+	ck_assert_int_eq(repo_path(&p, REPO_MANIFEST, "t1", "a", "v1", &err),
+	    0);
+	ck_assert_str_eq(p, "/v2/t1/a/manifests/v1");
+	free(p);
+	ck_assert_int_eq(repo_path(&p, REPO_BLOB, "t1", "a", "sha256:ab",
+	    &err), 0);
+	ck_assert_str_eq(p, "/v2/t1/a/blobs/sha256:ab");
+	free(p);
+	ck_assert_int_eq(repo_path(&p, REPO_BLOB, "t1", "a", "sha256:a/b",
+	    &err), PIERONE_EINVAL);
+	ck_assert_int_eq(repo_path(&p, REPO_TAGS, "T1", "a", NULL, &err),
+	    PIERONE_EINVAL);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(repo_path(&p, REPO_MANIFEST, "t1", "a", "../x", &err),
+	    PIERONE_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "tag"));
+	ck_assert_ptr_null(p);
+}
+END_TEST
+
 Suite *
 names_suite(void)
 {
@@ -400,6 +432,8 @@ names_suite(void)
 	TCase *seg = tcase_create("segment");
 	TCase *enc = tcase_create("encode");
 
+	tcase_add_test(team,
+	    repo_path_encodes_every_kind_and_checks_names_first);
 	tcase_add_test(team, digest_valid_accepts_oci_digests_only);
 	tcase_add_test(team, team_validate_accepts_lowercase_name);
 	tcase_add_test(team, team_validate_accepts_two_characters);
