@@ -67,5 +67,6 @@ int
 cli_lib_fail(struct cli *cli, int rc)
 {
 	cli_warnx("%s", pierone_errmsg(cli->client));
-	return cli_fail(cli, rc);
+	/* Bad arguments are usage errors, whoever noticed them. */
+	return rc == PIERONE_EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 }

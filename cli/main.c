@@ -267,14 +267,6 @@ cli_parse_options(struct cli *cli, int argc, char **argv)
 	return -1;
 }
 
-/* Exit status for a library error: bad arguments are usage errors. */
-int
-cli_fail(struct cli *cli, int rc)
-{
-	(void)cli;
-	return rc == PIERONE_EINVAL ? EXIT_USAGE : EXIT_FAILURE;
-}
-
 static int
 connect_client(struct cli *cli, struct pierone_token *tok)
 {

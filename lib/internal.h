@@ -73,6 +73,13 @@ int strlist_from_json(struct pierone_strlist **out, const char *json,
  * Tag lists are streamed (jscan.c): one pass over the text and no tree,
  * so 100 000 tags cost the body and the list only.  Strict RFC 8259.
  */
+/*
+ * Copy string member `key` of `obj` into *dst (caller frees): absent or
+ * null leaves NULL; another type is PIERONE_EBADRESPONSE.
+ */
+struct cJSON;
+int json_string_member(char **dst, const struct cJSON *obj, const char *key,
+    struct pierone_err *err);
 int tags_from_json(struct pierone_tag_list **out, const char *json,
     size_t len, struct pierone_err *err);
 /*

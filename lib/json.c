@@ -65,6 +65,23 @@ json_parse(const char *text, size_t len, struct pierone_err *err)
 }
 
 int
+json_string_member(char **dst, const cJSON *obj, const char *key,
+    struct pierone_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*dst = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return err_set(err, PIERONE_EBADRESPONSE, "'%s' is %s, expected "
+		    "a string", key, json_type_name(v));
+	if ((*dst = strdup(v->valuestring)) == NULL)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	return 0;
+}
+
+int
 strlist_from_json(struct pierone_strlist **out, const char *json, size_t len,
     struct pierone_err *err)
 {

@@ -16,14 +16,6 @@
 
 #define SCOPE "uid"
 
-static char *
-xstrdup_opt(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
-}
-
 /* Percent-encode for application/x-www-form-urlencoded; caller frees. */
 static int
 form_add(struct buf *form, const char *name, const char *value)
@@ -85,8 +77,9 @@ response_parse(struct pierone_token *t, const struct buf *body,
 	t->expires_in = cJSON_IsNumber(v) && v->valuedouble > 0 &&
 	    v->valuedouble < 1e9 ? (long)v->valuedouble :
 	    PIERONE_DEFAULT_EXPIRES_IN;
-	t->token_type = xstrdup_opt(root, "token_type");
-	t->scope = xstrdup_opt(root, "scope");
+	/* Informative only: a value of another type is left out. */
+	(void)json_string_member(&t->token_type, root, "token_type", NULL);
+	(void)json_string_member(&t->scope, root, "scope", NULL);
 	cJSON_Delete(root);
 	if (t->access_token == NULL || (t->origin = strdup(url)) == NULL)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");

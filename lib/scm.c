@@ -11,23 +11,6 @@
 
 #include "internal.h"
 
-/* Copy a string member; absent or null leaves NULL, another type fails. */
-static int
-member(char **dst, const cJSON *obj, const char *key, struct pierone_err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	*dst = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsString(v))
-		return err_set(err, PIERONE_EBADRESPONSE, "'%s' is not a "
-		    "string", key);
-	if ((*dst = strdup(v->valuestring)) == NULL)
-		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	return 0;
-}
-
 static int
 scm_from_json(struct pierone_scm_source *s, const struct buf *body,
     struct pierone_err *err)
@@ -42,11 +25,11 @@ scm_from_json(struct pierone_scm_source *s, const struct buf *body,
 		return err_set(err, PIERONE_EBADRESPONSE, "%s",
 		    root == NULL ? "invalid JSON" : "expected a JSON object");
 	}
-	if ((rc = member(&s->url, root, "url", err)) == 0 &&
-	    (rc = member(&s->revision, root, "revision", err)) == 0 &&
-	    (rc = member(&s->author, root, "author", err)) == 0 &&
-	    (rc = member(&s->status, root, "status", err)) == 0 &&
-	    (rc = member(&created, root, "created", err)) == 0) {
+	if ((rc = json_string_member(&s->url, root, "url", err)) == 0 &&
+	    (rc = json_string_member(&s->revision, root, "revision", err)) == 0 &&
+	    (rc = json_string_member(&s->author, root, "author", err)) == 0 &&
+	    (rc = json_string_member(&s->status, root, "status", err)) == 0 &&
+	    (rc = json_string_member(&created, root, "created", err)) == 0) {
 		if (created != NULL)
 			pierone_time_parse(&s->created, created);
 		s->found = true;
@@ -193,9 +176,9 @@ image_tags_from_json(struct pierone_image_tags **out, const struct buf *body,
 		if (!cJSON_IsObject(it))
 			rc = err_set(err, PIERONE_EBADRESPONSE, "expected "
 			    "objects of team, artifact and name");
-		if (rc == 0 && (rc = member(&t->team, it, "team", err)) == 0 &&
-		    (rc = member(&t->artifact, it, "artifact", err)) == 0)
-			rc = member(&t->name, it, "name", err);
+		if (rc == 0 && (rc = json_string_member(&t->team, it, "team", err)) == 0 &&
+		    (rc = json_string_member(&t->artifact, it, "artifact", err)) == 0)
+			rc = json_string_member(&t->name, it, "name", err);
 		if (rc != 0)
 			break;
 	}
