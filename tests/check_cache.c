@@ -32,7 +32,6 @@ static const char *const env_vars[] = {
 };
 #define NVARS (sizeof(env_vars) / sizeof(env_vars[0]))
 
-static char *saved[NVARS];
 static mode_t saved_umask;
 static char *dir;		/* temporary directory of the test */
 static char home[1024];		/* $HOME, inside it */
@@ -40,12 +39,7 @@ static char home[1024];		/* $HOME, inside it */
 static void
 setup(void)
 {
-	for (size_t i = 0; i < NVARS; i++) {
-		const char *v = getenv(env_vars[i]);
-
-		saved[i] = v != NULL ? strdup(v) : NULL;
-		unsetenv(env_vars[i]);
-	}
+	test_env_isolate(env_vars, NVARS);
 	saved_umask = umask(022);
 	dir = test_tmpdir();
 	test_fmt(home, sizeof(home), "%s/home", dir);
@@ -56,14 +50,7 @@ setup(void)
 static void
 teardown(void)
 {
-	for (size_t i = 0; i < NVARS; i++) {
-		if (saved[i] != NULL)
-			setenv(env_vars[i], saved[i], 1);
-		else
-			unsetenv(env_vars[i]);
-		free(saved[i]);
-		saved[i] = NULL;
-	}
+	test_env_restore();
 	umask(saved_umask);
 	test_rmtree(dir);
 	free(dir);

@@ -26,7 +26,6 @@ static const char *const env_vars[] = {
 };
 #define NVARS (sizeof(env_vars) / sizeof(env_vars[0]))
 
-static char *saved[NVARS];
 static char *dir;	/* temporary directory of the test */
 
 static void
@@ -34,12 +33,7 @@ setup(void)
 {
 	char home[1024];
 
-	for (size_t i = 0; i < NVARS; i++) {
-		const char *v = getenv(env_vars[i]);
-
-		saved[i] = v != NULL ? strdup(v) : NULL;
-		unsetenv(env_vars[i]);
-	}
+	test_env_isolate(env_vars, NVARS);
 	dir = test_tmpdir();
 	test_fmt(home, sizeof(home), "%s/home", dir);
 	ck_assert_int_eq(mkdir(home, 0700), 0);
@@ -49,14 +43,7 @@ setup(void)
 static void
 teardown(void)
 {
-	for (size_t i = 0; i < NVARS; i++) {
-		if (saved[i] != NULL)
-			setenv(env_vars[i], saved[i], 1);
-		else
-			unsetenv(env_vars[i]);
-		free(saved[i]);
-		saved[i] = NULL;
-	}
+	test_env_restore();
 	test_rmtree(dir);
 	free(dir);
 	dir = NULL;

@@ -408,3 +408,38 @@ run_free(struct run *r)
 	free(r->err);
 	r->out = r->err = NULL;
 }
+
+/* Saved by test_env_isolate(), put back by test_env_restore(). */
+static struct {
+	const char *name;
+	char *value;
+} env_saved[32];
+static size_t env_nsaved;
+
+void
+test_env_isolate(const char *const *names, size_t n)
+{
+	ck_assert_uint_le(n, sizeof(env_saved) / sizeof(env_saved[0]));
+	for (size_t i = 0; i < n; i++) {
+		const char *v = getenv(names[i]);
+
+		env_saved[i].name = names[i];
+		env_saved[i].value = v != NULL ? strdup(v) : NULL;
+		unsetenv(names[i]);
+	}
+	env_nsaved = n;
+}
+
+void
+test_env_restore(void)
+{
+	for (size_t i = 0; i < env_nsaved; i++) {
+		if (env_saved[i].value != NULL)
+			setenv(env_saved[i].name, env_saved[i].value, 1);
+		else
+			unsetenv(env_saved[i].name);
+		free(env_saved[i].value);
+		env_saved[i].value = NULL;
+	}
+	env_nsaved = 0;
+}

@@ -53,6 +53,14 @@ void test_write_file(const char *path, const char *content);
 extern bool test_stdout_may_hold_secret;
 void test_assert_no_secrets(const char *dir);
 
+/*
+ * Remember and unset the variables `names` for a library-level test, so
+ * that the user's environment cannot leak in (also with CK_FORK=no);
+ * test_env_restore() puts them back.
+ */
+void test_env_isolate(const char *const *names, size_t n);
+void test_env_restore(void);
+
 /* A fresh temporary directory (mkdtemp); removed by test_rmtree(). */
 char *test_tmpdir(void);
 void test_rmtree(const char *dir);
