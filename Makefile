@@ -147,6 +147,13 @@ check-install: deps
 	@sh tests/install-deps zsh
 	@MAKE='$(MAKE)' sh tests/install.sh $(O)
 
+# pierone login, skopeo and the listing commands against the real registry
+# (Debian's docker-registry on 127.0.0.1); see tests/integration.sh.
+.PHONY: check-integration
+check-integration: deps
+	@$(MAKE) --no-print-directory $(BIN) $(FAKE)
+	@sh tests/integration.sh $(BIN) $(FAKE)
+
 lint-man:
 	@if command -v mandoc >/dev/null 2>&1; then \
 	    mandoc -Tlint -W warning $(MANPAGES) && echo "man pages: mandoc -Tlint clean"; \

@@ -28,6 +28,8 @@ client_copy(pierone_client *c, const struct pierone_options *o)
 	c->retries = o->retries >= 0 ? o->retries : PIERONE_DEFAULT_RETRIES;
 	c->max_response = o->max_response > 0 ? (size_t)o->max_response :
 	    PIERONE_MAX_BODY;
+	if (o->version >= 2)
+		c->api = o->api;
 	return 0;
 }
 
@@ -39,7 +41,8 @@ pierone_client_new(pierone_client **out, const struct pierone_options *opts,
 	int rc;
 
 	*out = NULL;
-	if (opts == NULL || opts->version != PIERONE_OPTIONS_VERSION)
+	if (opts == NULL || opts->version < 1 ||
+	    opts->version > PIERONE_OPTIONS_VERSION)
 		return err_set(err, PIERONE_EINVAL,
 		    "unsupported pierone_options version");
 	if (opts->url == NULL || opts->url[0] == '\0')
@@ -65,6 +68,7 @@ pierone_client_free(pierone_client *c)
 	if (c == NULL)
 		return;
 	http_free(c->http);
+	auth_free(c->auth);
 	if (c->token != NULL)
 		freezero(c->token, strlen(c->token));
 	free(c->url);
@@ -79,20 +83,66 @@ pierone_client_url(const pierone_client *c)
 	return c->url;
 }
 
+enum pierone_api
+pierone_client_api(const pierone_client *c)
+{
+	return c->api;
+}
+
+/*
+ * Detect the API after a Pier One call ended with `rc` (once per client):
+ * true when the registry has no /teams, so that the call is to be made
+ * over v2 instead.  `probed`: the call was GET /teams itself.
+ */
+bool
+api_fallback(pierone_client *c, int rc, bool probed)
+{
+	struct pierone_err saved;
+	struct http_result r;
+
+	if (c->api != PIERONE_API_AUTO)
+		return false;
+	if (rc == 0) {
+		c->api = PIERONE_API_PIERONE;
+		return false;
+	}
+	if (rc != PIERONE_ENOTFOUND)
+		return false;
+	if (!probed) {
+		saved = c->err;
+		rc = http_get_one(c, "/teams", 0, &r);
+		http_results_free(&r, 1);
+		c->err = saved;
+		if (rc != PIERONE_ENOTFOUND) {
+			if (rc == 0)
+				c->api = PIERONE_API_PIERONE;
+			return false;
+		}
+	}
+	c->api = PIERONE_API_V2;
+	client_err_clear(c);
+	return true;
+}
+
 int
 pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
 {
-	struct buf body;
-	int rc;
+	struct buf body = { 0 };
+	int rc = 0;
 
 	*out = NULL;
 	client_err_clear(c);
-	if ((rc = http_get(c, "/teams", &body)) == 0) {
-		rc = strlist_from_json(out, body.data, body.len, &c->err);
-		if (rc != 0)
-			err_prefix(&c->err, "GET %s/teams", c->url);
+	if (c->api != PIERONE_API_V2) {
+		if ((rc = http_get(c, "/teams", &body)) == 0) {
+			rc = strlist_from_json(out, body.data, body.len,
+			    &c->err);
+			if (rc != 0)
+				err_prefix(&c->err, "GET %s/teams", c->url);
+		}
+		buf_free(&body);
 	}
-	buf_free(&body);
+	if (c->api == PIERONE_API_V2 || api_fallback(c, rc, true))
+		rc = v2_teams(out, c);
 	if (rc != 0)
 		err_prefix(&c->err, "cannot list teams");
 	return rc;
@@ -111,12 +161,19 @@ pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
 	if (buf_printf(&path, "/teams/%s/artifacts", team) != 0)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	client_err_clear(c);
-	if ((rc = http_get(c, path.data, &body)) == 0) {
+	if (c->api == PIERONE_API_V2) {
+		rc = PIERONE_ENOTFOUND;
+	} else if ((rc = http_get(c, path.data, &body)) == 0) {
 		rc = strlist_from_json(out, body.data, body.len, &c->err);
 		if (rc != 0)
 			err_prefix(&c->err, "GET %s%s", c->url, path.data);
 	}
-	if (rc == PIERONE_ENOTFOUND)
+	if (c->api == PIERONE_API_V2 || api_fallback(c, rc, false)) {
+		if ((rc = v2_artifacts(out, c, team)) != 0 &&
+		    rc != PIERONE_ENOTFOUND)
+			err_prefix(&c->err, "cannot list artifacts of team "
+			    "'%s'", team);
+	} else if (rc == PIERONE_ENOTFOUND)
 		err_set(&c->err, rc, "team '%s' not found at %s", team, c->url);
 	else if (rc != 0)
 		err_prefix(&c->err, "cannot list artifacts of team '%s'", team);
@@ -208,6 +265,11 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 	client_err_clear(c);
 	if ((rc = tags_paths(&paths, c, team, artifacts, n)) != 0)
 		return rc;
+	if (c->api == PIERONE_API_V2) {
+		paths_free(paths, n);
+		return v2_tags_many(out, c, team, artifacts, n,
+		    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
+	}
 	if ((lists = calloc(n + 1, sizeof(*lists))) == NULL ||
 	    (res = calloc(n + 1, sizeof(*res))) == NULL) {
 		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
@@ -223,12 +285,14 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 	}
 	free(res);
 	paths_free(paths, n);
-	if (rc != 0) {
+	if (rc != 0)
 		pierone_tag_lists_free(lists, n);
-		return rc;
-	}
-	*out = lists;
-	return 0;
+	if (api_fallback(c, rc, false))
+		return v2_tags_many(out, c, team, artifacts, n,
+		    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
+	if (rc == 0)
+		*out = lists;
+	return rc;
 }
 
 int
@@ -297,13 +361,16 @@ pierone_latest(char **out, pierone_client *c, const char *team,
 	client_err_clear(c);
 	if ((rc = repo_path(&p, REPO_TAGS, team, artifact, NULL, &c->err)))
 		return rc;
-	if ((rc = http_get_many(c, (const char *const *)&p, 1, 1, &r)) == 0) {
+	if (c->api != PIERONE_API_V2 && (rc = http_get_many(c,
+	    (const char *const *)&p, 1, 1, &r)) == 0) {
 		if ((rc = tags_result(NULL, out, flags, c, team, artifact, p,
 		    &r)) != 0)
 			c->err = r.err;
 		http_results_free(&r, 1);
 	}
 	free(p);
+	if (c->api == PIERONE_API_V2 || api_fallback(c, rc, false))
+		rc = v2_latest(out, c, team, artifact, flags);
 	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
 		    "latest tag not found: artifact '%s/%s' has no tags%s",

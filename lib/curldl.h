@@ -36,8 +36,6 @@ struct curl_api {
 	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int,
 	    int, int *);
 	CURLMcode (*multi_cleanup)(CURLM *);
-	CURLHcode (*easy_header)(CURL *, const char *, size_t, unsigned int,
-	    int, struct curl_header **);
 };
 
 extern struct curl_api pierone_curl;
@@ -69,6 +67,5 @@ int curl_load(struct pierone_err *err);
 #define curl_multi_info_read	(*pierone_curl.multi_info_read)
 #define curl_multi_poll		(*pierone_curl.multi_poll)
 #define curl_multi_cleanup	(*pierone_curl.multi_cleanup)
-#define curl_easy_header	(*pierone_curl.easy_header)
 
 #endif /* PIERONE_CURLDL_H */

@@ -32,16 +32,13 @@ struct sym {
 
 static const struct sym curl_syms[] = {
 #define SYM(f) { "curl_" #f, offsetof(struct curl_api, f), false }
-#define OPT(f) { "curl_" #f, offsetof(struct curl_api, f), true }
 	SYM(global_init), SYM(global_cleanup), SYM(easy_init),
 	SYM(easy_setopt), SYM(easy_perform), SYM(easy_getinfo),
 	SYM(easy_cleanup), SYM(easy_strerror), SYM(slist_append),
 	SYM(slist_free_all), SYM(multi_init), SYM(multi_setopt),
 	SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_perform),
 	SYM(multi_info_read), SYM(multi_poll), SYM(multi_cleanup),
-	OPT(easy_header),	/* 7.83: only latest --digest needs it */
 #undef SYM
-#undef OPT
 };
 
 static const struct sym archive_syms[] = {

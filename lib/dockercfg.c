@@ -105,7 +105,7 @@ pierone_registry_host(char **out, const char *registry,
 }
 
 /* Standard alphabet, padded, one line: what Docker decodes. */
-static char *
+char *
 base64_encode(const unsigned char *in, size_t len)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -287,7 +287,7 @@ doc_parse(struct doc *d, struct pierone_err *err)
  * Wipe the string values of `item` and what it holds (not its siblings):
  * other registries' credentials live there.
  */
-static void
+void
 json_wipe(cJSON *item)
 {
 	if (item == NULL)

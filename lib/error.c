@@ -23,6 +23,7 @@ pierone_strerror(int code)
 	case PIERONE_ENOTOKEN:		return "no token";
 	case PIERONE_EIO:		return "input/output error";
 	case PIERONE_EAMBIGUOUS:	return "ambiguous";
+	case PIERONE_EUNSUPPORTED:	return "not supported by the registry";
 	default:			return "unknown error";
 	}
 }

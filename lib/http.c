@@ -31,13 +31,23 @@ struct xfer {
 	bool write_failed;		/* writing to fd failed */
 	http_progress_fn *progress;	/* with fd: told how far it got */
 	void *progress_arg;
+	/* Authentication (regauth.c decides what is sent). */
+	struct curl_slist *hdrs;	/* this try's headers: wiped, freed */
+	char *auth_line;		/* the Authorization line sent, or NULL */
+	int auth_tries;			/* answers to 401s so far */
+	struct auth_tok *tok;		/* the token fetched or waited for */
+	bool fetching;			/* this try asks the realm for tok */
+	bool parked;			/* waiting for tok's token */
+	char *fetch_url;
+	/* Headers of the answer, as far as we need them. */
+	char *h_link, *h_auth, *h_digest;
 };
 
 struct http {
 	CURLM *multi;
-	struct curl_slist *headers;	/* holds the token: wiped on free */
 	struct xfer *slots;
 	size_t nslots;
+	unsigned int flags;		/* the batch's HTTP_* flags */
 };
 
 /* libcurl's global state is set up on the first request, not at start-up. */
@@ -49,7 +59,7 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
-	if (x->fd > 0) {
+	if (x->fd > 0 && !x->fetching) {
 		for (size_t off = 0; off < n; ) {
 			ssize_t w = write(x->fd, data + off, n - off);
 
@@ -93,33 +103,110 @@ global_release(void)
 		curl_global_cleanup();
 }
 
-static struct curl_slist *
-headers_make(const char *token)
-{
-	struct curl_slist *l, *more;
-	struct buf auth = { 0 };
-
-	if ((l = curl_slist_append(NULL, "Accept: application/json")) == NULL)
-		return NULL;
-	if (token == NULL)
-		return l;
-	if (buf_printf(&auth, "Authorization: Bearer %s", token) != 0) {
-		curl_slist_free_all(l);
-		return NULL;
-	}
-	more = curl_slist_append(l, auth.data);
-	buf_freezero(&auth);
-	if (more == NULL)
-		curl_slist_free_all(l);
-	return more;
-}
-
 static void
 headers_free(struct curl_slist *l)
 {
 	for (struct curl_slist *p = l; p != NULL; p = p->next)
 		explicit_bzero(p->data, strlen(p->data));
 	curl_slist_free_all(l);
+}
+
+/* What a registry may answer for a manifest, newest formats first. */
+static const char *const index_accept[] = {
+	"Accept: application/vnd.oci.image.index.v1+json",
+	"Accept: application/vnd.oci.image.manifest.v1+json",
+	"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
+	"Accept: application/vnd.docker.distribution.manifest.v2+json",
+	NULL,
+};
+
+/* Manifests whose layers can be read: no index, no list. */
+static const char *const layers_accept[] = {
+	"Accept: application/vnd.oci.image.manifest.v1+json",
+	"Accept: application/vnd.docker.distribution.manifest.v2+json",
+	"Accept: application/vnd.docker.distribution.manifest.v1+prettyjws",
+	"Accept: application/vnd.docker.distribution.manifest.v1+json",
+	NULL,
+};
+
+static const char *const json_accept[] = {
+	"Accept: application/json",
+	NULL,
+};
+
+/* The Accept lines of a batch (`flags`) and the Authorization line. */
+static struct curl_slist *
+request_headers(unsigned int flags, const char *auth_line)
+{
+	const char *const *accept = (flags & HTTP_MANIFEST_ANY) ? index_accept :
+	    (flags & HTTP_MANIFEST) ? layers_accept : json_accept;
+	struct curl_slist *l = NULL, *more;
+
+	for (size_t i = 0; accept[i] != NULL; i++) {
+		if ((more = curl_slist_append(l, accept[i])) == NULL) {
+			headers_free(l);
+			return NULL;
+		}
+		l = more;
+	}
+	if (auth_line != NULL &&
+	    (more = curl_slist_append(l, auth_line)) == NULL) {
+		headers_free(l);
+		return NULL;
+	}
+	return auth_line != NULL ? more : l;
+}
+
+/* A header of the answer we keep: repeats are joined as HTTP lists are. */
+static void
+keep_header(char **dst, const char *name, const char *line, size_t n)
+{
+	size_t len = strlen(name);
+	char *v, *joined;
+
+	if (n <= len || strncasecmp(line, name, len) != 0 || line[len] != ':')
+		return;
+	for (line += len + 1, n -= len + 1; n > 0 && (*line == ' ' ||
+	    *line == '\t'); line++, n--)
+		continue;
+	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n' ||
+	    line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	if (n > 8192 || (v = strndup(line, n)) == NULL)
+		return;
+	if (*dst == NULL) {
+		*dst = v;
+	} else if (asprintf(&joined, "%s, %s", *dst, v) != -1) {
+		free(*dst);
+		*dst = joined;
+		free(v);
+	} else {
+		free(v);
+	}
+}
+
+static void
+answer_headers_clear(struct xfer *x)
+{
+	free(x->h_link);
+	free(x->h_auth);
+	free(x->h_digest);
+	x->h_link = x->h_auth = x->h_digest = NULL;
+}
+
+static size_t
+header_cb(char *data, size_t size, size_t nitems, void *arg)
+{
+	struct xfer *x = arg;
+	size_t n = size * nitems;
+
+	/* A new status line: a redirect or 100 before the real answer. */
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		answer_headers_clear(x);
+	keep_header(&x->h_link, "Link", data, n);
+	keep_header(&x->h_auth, "WWW-Authenticate", data, n);
+	keep_header(&x->h_digest, "Docker-Content-Digest", data, n);
+	return n;
 }
 
 /* Options every transfer shares, the registry's and the token service's. */
@@ -144,14 +231,15 @@ easy_common(CURL *e, struct xfer *x, const char *user_agent,
 }
 
 static int
-slot_init(struct xfer *x, const struct http *h, const pierone_client *c)
+slot_init(struct xfer *x, const pierone_client *c)
 {
 	x->wake_ms = -1;
 	if ((x->easy = curl_easy_init()) == NULL)
 		return PIERONE_ENOMEM;
 	easy_common(x->easy, x, c->user_agent, c->ca_file,
 	    c->connect_timeout_ms, c->timeout_ms);
-	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, h->headers);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	/* Wait for a connection to multiplex on rather than open another. */
 	curl_easy_setopt(x->easy, CURLOPT_PIPEWAIT, 1L);
@@ -177,8 +265,7 @@ http_ready(pierone_client *c, size_t n)
 			global_release();
 			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 		}
-		if ((h->multi = curl_multi_init()) == NULL ||
-		    (h->headers = headers_make(c->token)) == NULL)
+		if ((h->multi = curl_multi_init()) == NULL)
 			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	}
 	if (n <= h->nslots)
@@ -188,18 +275,36 @@ http_ready(pierone_client *c, size_t n)
 	h->slots = slots;
 	memset(slots + h->nslots, 0, (n - h->nslots) * sizeof(*slots));
 	for (; h->nslots < n; h->nslots++)
-		if (slot_init(&slots[h->nslots], h, c) != 0)
+		if (slot_init(&slots[h->nslots], c) != 0)
 			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	/* WRITEDATA and PRIVATE point into the array, which may have moved. */
 	for (size_t i = 0; i < h->nslots; i++) {
 		curl_easy_setopt(slots[i].easy, CURLOPT_WRITEDATA, &slots[i]);
 		curl_easy_setopt(slots[i].easy, CURLOPT_PRIVATE, &slots[i]);
+		curl_easy_setopt(slots[i].easy, CURLOPT_HEADERDATA, &slots[i]);
 		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER,
 		    slots[i].errbuf);
 	}
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)n);
 	return 0;
+}
+
+/* Forget the request's authentication state and answer headers. */
+static void
+slot_reset(struct xfer *x)
+{
+	headers_free(x->hdrs);
+	x->hdrs = NULL;
+	if (x->auth_line != NULL)
+		freezero(x->auth_line, strlen(x->auth_line) + 1);
+	x->auth_line = NULL;
+	free(x->fetch_url);
+	x->fetch_url = NULL;
+	x->fetching = false;
+	x->tok = NULL;
+	x->auth_tries = 0;
+	answer_headers_clear(x);
 }
 
 void
@@ -210,13 +315,13 @@ http_free(struct http *h)
 	for (size_t i = 0; i < h->nslots; i++) {
 		if (h->slots[i].easy != NULL)
 			curl_easy_cleanup(h->slots[i].easy);
+		slot_reset(&h->slots[i]);
 		buf_free(&h->slots[i].body);
 		free(h->slots[i].url);
 	}
 	free(h->slots);
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
-	headers_free(h->headers);
 	free(h);
 	global_release();
 }
@@ -287,13 +392,45 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 	return err_set(err, code, "GET %s: %s", x->url, why);
 }
 
-/* Send the slot's request (again). */
+/* The requests of one http_get_many_ex() call, as they run. */
+struct run {
+	const char *const *paths;
+	size_t n, next;			/* next: the first not yet started */
+	size_t running;			/* in the multi handle */
+	size_t waiting;			/* for a retry, or for a token */
+	unsigned int flags;
+	bool failed;			/* start no more */
+	struct http_result *res;
+};
+
+static void
+str_freezero(char *s)
+{
+	if (s != NULL)
+		freezero(s, strlen(s) + 1);
+}
+
+/*
+ * The headers of the slot's next try: the batch's Accept lines (a token
+ * request's are JSON) and the Authorization `line`, taken over.
+ */
+static int
+set_auth(pierone_client *c, struct xfer *x, char *line)
+{
+	headers_free(x->hdrs);
+	str_freezero(x->auth_line);
+	x->auth_line = line;
+	x->hdrs = request_headers(x->fetching ? 0 : c->http->flags, line);
+	return x->hdrs != NULL ? 0 : PIERONE_ENOMEM;
+}
+
+/* Send the slot's current try: the request, or the token request. */
 static int
 xfer_send(pierone_client *c, struct xfer *x)
 {
 	buf_free(&x->body);
 	/* A file being downloaded starts over on every try. */
-	if (x->fd > 0 && (ftruncate(x->fd, 0) != 0 ||
+	if (x->fd > 0 && !x->fetching && (ftruncate(x->fd, 0) != 0 ||
 	    lseek(x->fd, 0, SEEK_SET) != 0))
 		return PIERONE_EIO;
 	x->errbuf[0] = '\0';
@@ -301,6 +438,16 @@ xfer_send(pierone_client *c, struct xfer *x)
 	x->write_failed = false;
 	x->wake_ms = -1;
 	x->tries++;
+	/* A token answer is a few KiB. */
+	x->max_body = x->fetching ? 1024 * 1024 : c->max_response;
+	answer_headers_clear(x);
+	curl_easy_setopt(x->easy, CURLOPT_URL, x->fetching ? x->fetch_url :
+	    x->url);
+	if ((c->http->flags & HTTP_HEAD) && !x->fetching)
+		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
+	else
+		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
 	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
 		return PIERONE_ENOMEM;
 	return 0;
@@ -355,22 +502,6 @@ retry_delay(const struct xfer *x)
 	return base / 2 + arc4random_uniform((uint32_t)(base / 2) + 1);
 }
 
-/* Start request `idx` on a free slot. */
-static int
-xfer_start(pierone_client *c, struct xfer *x, const char *path, size_t idx)
-{
-	free(x->url);
-	if (asprintf(&x->url, "%s%s", c->url, path) == -1) {
-		x->url = NULL;
-		return PIERONE_ENOMEM;
-	}
-	x->idx = idx;
-	x->tries = 0;
-	x->max_body = c->max_response;
-	curl_easy_setopt(x->easy, CURLOPT_URL, x->url);
-	return xfer_send(c, x);
-}
-
 /*
  * The URL that gave the answer: after a redirect it is not the one asked
  * for, and a 401 from another host says nothing about our token.
@@ -386,25 +517,128 @@ answered_by(const struct xfer *x)
 	return eff;
 }
 
-/*
- * A transfer is done: its result goes to res[x->idx], or false is
- * returned when it is to be tried again (x->wake_ms set).
- */
-static bool
-xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
-    struct http_result *res)
-{
-	struct http_result *r = &res[x->idx];
-	long status = 0;
+static int launch(pierone_client *, struct run *, struct xfer *, size_t);
 
-	curl_multi_remove_handle(c->http->multi, x->easy);
-	if (cc == CURLE_OK)
-		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (transient(cc, status) && !x->too_large && !x->write_failed &&
-	    x->tries <= c->retries) {
-		x->wake_ms = now_ms() + retry_delay(x);
-		return false;
+/*
+ * The slot's request has its result: start the next request on the slot,
+ * unless a failure means no more are wanted.
+ */
+static int
+finish(pierone_client *c, struct run *rn, struct xfer *x)
+{
+	const struct http_result *r = &rn->res[x->idx];
+
+	slot_reset(x);
+	buf_free(&x->body);
+	/* After a failure the answer is known: start no more. */
+	rn->failed = rn->failed || (r->rc != 0 && !((rn->flags & HTTP_404_OK) &&
+	    r->rc == PIERONE_ENOTFOUND));
+	if (rn->failed || rn->next >= rn->n)
+		return 0;
+	return launch(c, rn, x, rn->next++);
+}
+
+/* The request fails without (another) answer: `err` says why. */
+static int
+fail_request(pierone_client *c, struct run *rn, struct xfer *x,
+    const struct pierone_err *err)
+{
+	struct http_result *r = &rn->res[x->idx];
+
+	r->started = true;
+	r->rc = err->code;
+	r->err = *err;
+	return finish(c, rn, x);
+}
+
+/* Do what regauth.c decided for the slot's request. */
+static int
+apply(pierone_client *c, struct run *rn, struct xfer *x, enum auth_step step,
+    char *line)
+{
+	struct pierone_err e = { 0 };
+	int rc;
+
+	x->tries = 0;
+	switch (step) {
+	case AUTH_SEND:
+		x->fetching = false;
+		x->tok = NULL;
+		break;
+	case AUTH_FETCH:
+		x->fetching = true;
+		free(x->fetch_url);
+		if (auth_fetch_request(c, x->tok, &x->fetch_url, &line) != 0)
+			return PIERONE_ENOMEM;
+		break;
+	case AUTH_WAIT:
+		x->parked = true;
+		rn->waiting++;
+		return 0;
+	case AUTH_FAIL:
+		return fail_request(c, rn, x, auth_tok_err(x->tok));
+	case AUTH_NO_CREDS:
+		err_set(&e, PIERONE_EAUTH, "GET %s: HTTP 401 Unauthorized: %s",
+		    x->url, auth_no_creds_reason(c));
+		return fail_request(c, rn, x, &e);
+	case AUTH_GIVE_UP:
+	case AUTH_NOMEM:
+		str_freezero(line);
+		return PIERONE_ENOMEM;
 	}
+	if ((rc = set_auth(c, x, line)) != 0 || (rc = xfer_send(c, x)) != 0)
+		return rc;
+	rn->running++;
+	return 0;
+}
+
+/* Start request `idx` on the free slot `x`. */
+static int
+launch(pierone_client *c, struct run *rn, struct xfer *x, size_t idx)
+{
+	enum auth_step step;
+	char *line;
+
+	free(x->url);
+	if (asprintf(&x->url, "%s%s", c->url, rn->paths[idx]) == -1) {
+		x->url = NULL;
+		return PIERONE_ENOMEM;
+	}
+	x->idx = idx;
+	x->auth_tries = 0;
+	step = auth_for_path(c, rn->paths[idx], &line, &x->tok);
+	return apply(c, rn, x, step, line);
+}
+
+/* The realm answered the slot's token request. */
+static int
+fetch_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc,
+    long status)
+{
+	struct pierone_err e = { 0 };
+	enum auth_step step;
+	char *line, *url = x->url;
+
+	if (cc != CURLE_OK) {
+		x->url = x->fetch_url;	/* the message names the realm */
+		curl_error(&e, x, cc);
+		x->url = url;
+		auth_fetch_failed(x->tok, &e);
+	} else {
+		auth_fetch_done(c, x->tok, status, &x->body, x->fetch_url);
+	}
+	buf_freezero(&x->body);
+	x->fetching = false;
+	step = auth_resume(x->tok, &line);
+	return apply(c, rn, x, step, line);
+}
+
+/* The answer of a 2xx or error, into the request's result. */
+static void
+take_answer(struct xfer *x, CURLcode cc, long status, struct http_result *r)
+{
+	char *ct = NULL;
+
 	r->started = true;
 	r->status = status;
 	if (cc != CURLE_OK)
@@ -413,27 +647,77 @@ xfer_done(pierone_client *c, struct xfer *x, CURLcode cc,
 		r->rc = status_error(&r->err, answered_by(x), status);
 	else if (x->body.data == NULL && buf_append(&x->body, "", 0) != 0)
 		r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
-	if (r->rc == 0) {
-		r->body = x->body;	/* the result takes the buffer over */
-		memset(&x->body, 0, sizeof(x->body));
-	}
-	buf_free(&x->body);
-	return true;
+	if (r->rc != 0)
+		return;
+	r->body = x->body;	/* the result takes the buffer over */
+	memset(&x->body, 0, sizeof(x->body));
+	r->link = x->h_link;
+	r->digest = x->h_digest;
+	x->h_link = x->h_digest = NULL;
+	if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+	    CURLE_OK && ct != NULL)
+		r->content_type = strdup(ct);
 }
 
 /*
- * Send again the requests whose wait is over; *wait_ms is how long until
- * the next one is due (or unchanged).  The number sent, or -1.
+ * A transfer is done: try it again later, answer a 401, fetch a token,
+ * or give the request its result and start the next one.
  */
 static int
-wake_retries(pierone_client *c, int *wait_ms)
+xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
+{
+	enum auth_step step;
+	long status = 0;
+	char *line;
+
+	curl_multi_remove_handle(c->http->multi, x->easy);
+	rn->running--;
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (transient(cc, status) && !x->too_large && !x->write_failed &&
+	    x->tries <= c->retries) {
+		x->wake_ms = now_ms() + retry_delay(x);
+		rn->waiting++;
+		return 0;
+	}
+	if (x->fetching)
+		return fetch_done(c, rn, x, cc, status);
+	/* Twice at most: a Basic challenge, then a realm's token. */
+	if (cc == CURLE_OK && status == 401 && x->auth_tries < 2) {
+		x->auth_tries++;
+		step = auth_on_401(c, x->h_auth, x->auth_line, &line, &x->tok);
+		if (step != AUTH_GIVE_UP)
+			return apply(c, rn, x, step, line);
+	}
+	take_answer(x, cc, status, &rn->res[x->idx]);
+	return finish(c, rn, x);
+}
+
+/*
+ * Resume the slots whose wait is over: a retry that is due, or a token
+ * that has come (or failed).  *wait_ms is how long until the next retry
+ * is due (or unchanged).  The number resumed, or a PIERONE_E* code.
+ */
+static int
+wake(pierone_client *c, struct run *rn, int *wait_ms)
 {
 	long long now = now_ms(), left;
-	int sent = 0;
+	enum auth_step step;
+	int woke = 0, rc;
+	char *line;
 
 	for (size_t i = 0; i < c->http->nslots; i++) {
 		struct xfer *x = &c->http->slots[i];
 
+		if (x->parked && auth_tok_state(x->tok) != TOK_PENDING) {
+			x->parked = false;
+			rn->waiting--;
+			woke++;
+			step = auth_resume(x->tok, &line);
+			if ((rc = apply(c, rn, x, step, line)) != 0)
+				return rc;
+			continue;
+		}
 		if (x->wake_ms < 0)
 			continue;
 		if ((left = x->wake_ms - now) > 0) {
@@ -441,61 +725,64 @@ wake_retries(pierone_client *c, int *wait_ms)
 				*wait_ms = (int)left;
 			continue;
 		}
-		if (xfer_send(c, x) != 0)
-			return -1;
-		sent++;
+		if ((rc = xfer_send(c, x)) != 0)
+			return rc;
+		rn->waiting--;
+		rn->running++;
+		woke++;
 	}
-	return sent;
+	return woke;
 }
 
-/* Run the multi handle until every started transfer is done. */
+/* Run the multi handle until every request has its result. */
 static int
-run_all(pierone_client *c, const char *const *paths, size_t n, size_t next,
-    size_t running, unsigned int flags, struct http_result *res)
+run_all(pierone_client *c, struct run *rn)
 {
 	CURLM *multi = c->http->multi;
-	size_t waiting = 0;
-	bool failed = false;
 	struct xfer *x;
 	CURLMsg *m;
-	int still, queued, wait_ms, woke;
+	int still, queued, wait_ms, woke, rc;
 
-	while (running > 0 || waiting > 0) {
+	while (rn->running > 0 || rn->waiting > 0) {
 		if (curl_multi_perform(multi, &still) != CURLM_OK)
 			return PIERONE_ENOMEM;
 		while ((m = curl_multi_info_read(multi, &queued)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &x);
-			running--;
-			if (!xfer_done(c, x, m->data.result, res)) {
-				waiting++;
-				continue;
-			}
-			/* After a failure the answer is known: start no more. */
-			failed = failed || (res[x->idx].rc != 0 &&
-			    !((flags & HTTP_404_OK) &&
-			    res[x->idx].rc == PIERONE_ENOTFOUND));
-			if (failed || next >= n)
-				continue;
-			if (xfer_start(c, x, paths[next], next) != 0)
-				return PIERONE_ENOMEM;
-			next++;
-			running++;
+			if ((rc = xfer_done(c, rn, x, m->data.result)) != 0)
+				return rc;
 		}
 		wait_ms = 1000;
-		if (waiting > 0 && (woke = wake_retries(c, &wait_ms)) != 0) {
+		if (rn->waiting > 0 && (woke = wake(c, rn, &wait_ms)) != 0) {
 			if (woke < 0)
-				return PIERONE_ENOMEM;
-			waiting -= (size_t)woke;
-			running += (size_t)woke;
+				return woke;
 			continue;
 		}
-		if ((running > 0 || waiting > 0) &&
+		if ((rn->running > 0 || rn->waiting > 0) &&
 		    curl_multi_poll(multi, NULL, 0, wait_ms, NULL) != CURLM_OK)
 			return PIERONE_ENOMEM;
 	}
 	return 0;
+}
+
+/* After a failure of the machinery: leave nothing in flight or waiting. */
+static void
+run_abort(pierone_client *c)
+{
+	struct pierone_err e = { PIERONE_ENOMEM, "out of memory" };
+
+	for (size_t k = 0; k < c->http->nslots; k++) {
+		struct xfer *x = &c->http->slots[k];
+
+		curl_multi_remove_handle(c->http->multi, x->easy);
+		/* Nobody will fetch it now: later waiters must not hang. */
+		if (x->fetching && x->tok != NULL)
+			auth_fetch_failed(x->tok, &e);
+		x->parked = false;
+		x->wake_ms = -1;
+		slot_reset(x);
+	}
 }
 
 int
@@ -509,8 +796,9 @@ int
 http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, unsigned int flags, struct http_result *res)
 {
-	size_t nslots = jobs == 0 ? 1 : jobs, i;
-	int rc;
+	struct run rn = { .paths = paths, .n = n, .flags = flags, .res = res };
+	size_t nslots = jobs == 0 ? 1 : jobs;
+	int rc = 0;
 
 	memset(res, 0, n * sizeof(*res));
 	if (n == 0)
@@ -519,19 +807,17 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 		nslots = n;
 	if ((rc = http_ready(c, nslots)) != 0)
 		return rc;
-	for (i = 0; i < nslots; i++)
-		if (xfer_start(c, &c->http->slots[i], paths[i], i) != 0)
-			break;
-	rc = run_all(c, paths, n, i, i, flags, res);
-	if (rc == 0 && i < nslots)
-		rc = PIERONE_ENOMEM;
+	c->http->flags = flags;
+	for (size_t i = 0; i < nslots && rc == 0; i++)
+		if (!rn.failed && rn.next < n)
+			rc = launch(c, &rn, &c->http->slots[i], rn.next++);
+	if (rc == 0)
+		rc = run_all(c, &rn);
 	if (rc != 0) {
-		/* leave no transfer behind in the multi handle */
-		for (size_t k = 0; k < c->http->nslots; k++)
-			curl_multi_remove_handle(c->http->multi,
-			    c->http->slots[k].easy);
+		run_abort(c);
 		http_results_free(res, n);
-		return err_set(&c->err, rc, "out of memory");
+		return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write "
+		    "to a temporary file" : "out of memory");
 	}
 	return 0;
 }
@@ -539,25 +825,38 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 void
 http_results_free(struct http_result *res, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		buf_free(&res[i].body);
+		free(res[i].link);
+		free(res[i].content_type);
+		free(res[i].digest);
+		res[i].link = res[i].content_type = res[i].digest = NULL;
+	}
 }
 
 /*
- * One request, on slot 0 (which keeps the answer's headers afterwards):
- * its outcome in *r, which the caller frees with http_results_free(r, 1)
- * whatever is returned; on failure c->err says why.
+ * One request, on slot 0, with the batch `flags`: its outcome in *r, which
+ * the caller frees with http_results_free(r, 1) whatever is returned; on
+ * failure c->err says why.
  */
 static int
-get_one(pierone_client *c, const char *path, struct http_result *r)
+get_one(pierone_client *c, const char *path, unsigned int flags,
+    struct http_result *r)
 {
 	int rc;
 
-	if ((rc = http_get_many(c, &path, 1, 1, r)) != 0)
+	if ((rc = http_get_many_ex(c, &path, 1, 1, flags, r)) != 0)
 		return rc;
 	if ((rc = r->rc) != 0)
 		c->err = r->err;
 	return rc;
+}
+
+int
+http_get_one(pierone_client *c, const char *path, unsigned int flags,
+    struct http_result *r)
+{
+	return get_one(c, path, flags, r);
 }
 
 int
@@ -567,7 +866,7 @@ http_get(pierone_client *c, const char *path, struct buf *body)
 	int rc;
 
 	memset(body, 0, sizeof(*body));
-	if ((rc = get_one(c, path, &r)) == 0) {
+	if ((rc = get_one(c, path, 0, &r)) == 0) {
 		*body = r.body;		/* handed over */
 		memset(&r.body, 0, sizeof(r.body));
 	}
@@ -624,86 +923,6 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 	return rc;
 }
 
-/* What a registry may answer for a manifest, newest formats first. */
-static const char *const digest_accept[] = {
-	"Accept: application/vnd.oci.image.index.v1+json",
-	"Accept: application/vnd.oci.image.manifest.v1+json",
-	"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
-	"Accept: application/vnd.docker.distribution.manifest.v2+json",
-	NULL,
-};
-
-/* Manifests whose layers can be read: no index, no list. */
-static const char *const layers_accept[] = {
-	"Accept: application/vnd.oci.image.manifest.v1+json",
-	"Accept: application/vnd.docker.distribution.manifest.v2+json",
-	"Accept: application/vnd.docker.distribution.manifest.v1+prettyjws",
-	"Accept: application/vnd.docker.distribution.manifest.v1+json",
-	NULL,
-};
-
-static struct curl_slist *
-manifest_headers(const char *token, const char *const *accept)
-{
-	struct curl_slist *l = headers_make(token), *more;
-
-	for (size_t i = 0; l != NULL && accept[i] != NULL; i++) {
-		if ((more = curl_slist_append(l, accept[i])) == NULL)
-			headers_free(l);
-		l = more;
-	}
-	return l;
-}
-
-static int
-read_digest(pierone_client *c, struct xfer *x, char **out)
-{
-	struct curl_header *h;
-
-	if (pierone_curl.easy_header == NULL)
-		return err_set(&c->err, PIERONE_ENETWORK, "reading the digest "
-		    "needs libcurl 7.83 or later");
-	if (curl_easy_header(x->easy, "Docker-Content-Digest", 0,
-	    CURLH_HEADER, -1, &h) != CURLHE_OK)
-		return err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s: no "
-		    "Docker-Content-Digest header", x->url);
-	if (!digest_valid(h->value))
-		return err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s: "
-		    "invalid Docker-Content-Digest '%.80s'", x->url, h->value);
-	if ((*out = strdup(h->value)) == NULL)
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	return 0;
-}
-
-/*
- * get_one() asking for a manifest in one of the `accept` formats (a HEAD
- * when `head`); slot 0 gets the client's usual headers back afterwards.
- */
-static int
-get_manifest(pierone_client *c, const char *path, const char *const *accept,
-    bool head, struct http_result *r)
-{
-	struct curl_slist *hdr;
-	struct xfer *x;
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	if ((rc = http_ready(c, 1)) != 0)
-		return rc;
-	x = &c->http->slots[0];
-	if ((hdr = manifest_headers(c->token, accept)) == NULL)
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, hdr);
-	if (head)
-		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
-	rc = get_one(c, path, r);
-	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, c->http->headers);
-	if (head)
-		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
-	headers_free(hdr);
-	return rc;
-}
-
 int
 http_head_digest(pierone_client *c, const char *path, char **out)
 {
@@ -711,9 +930,19 @@ http_head_digest(pierone_client *c, const char *path, char **out)
 	int rc;
 
 	*out = NULL;
-	/* The answer's headers stay with slot 0 until its next transfer. */
-	if ((rc = get_manifest(c, path, digest_accept, true, &r)) == 0)
-		rc = read_digest(c, &c->http->slots[0], out);
+	if ((rc = get_one(c, path, HTTP_MANIFEST_ANY | HTTP_HEAD, &r)) != 0)
+		;
+	else if (r.digest == NULL)
+		rc = err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s%s: no "
+		    "Docker-Content-Digest header", c->url, path);
+	else if (!digest_valid(r.digest))
+		rc = err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s%s: "
+		    "invalid Docker-Content-Digest '%.80s'", c->url, path,
+		    r.digest);
+	else
+		*out = r.digest;	/* handed over */
+	if (*out != NULL)
+		r.digest = NULL;
 	http_results_free(&r, 1);
 	return rc;
 }
@@ -725,7 +954,7 @@ http_get_manifest(pierone_client *c, const char *path, struct buf *body)
 	int rc;
 
 	memset(body, 0, sizeof(*body));
-	if ((rc = get_manifest(c, path, layers_accept, false, &r)) == 0) {
+	if ((rc = get_one(c, path, HTTP_MANIFEST, &r)) == 0) {
 		*body = r.body;		/* handed over */
 		memset(&r.body, 0, sizeof(r.body));
 	}
@@ -765,7 +994,7 @@ http_get_file(pierone_client *c, const char *path, int fd,
 	}
 	/* Layers are stored compressed: no Accept-Encoding on top. */
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
-	rc = get_one(c, path, &r);
+	rc = get_one(c, path, 0, &r);
 	http_results_free(&r, 1);
 	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(x->easy, CURLOPT_NOPROGRESS, 1L);

@@ -60,7 +60,15 @@ bool digest_valid(const char *d);
 /* Percent-encode everything but RFC 3986 unreserved characters. */
 char *segment_encode(const char *s);
 
-enum repo_path { REPO_TAGS, REPO_SCM_SOURCE, REPO_MANIFEST, REPO_BLOB };
+/*
+ * The request path of a repository's resource, every name validated and
+ * encoded: Pier One's tag list, scm-source; v2's first page of the tag
+ * list, a manifest (by tag or digest), a blob (by digest).
+ */
+enum repo_path { REPO_TAGS, REPO_SCM_SOURCE, REPO_TAGS_LIST, REPO_MANIFEST,
+	REPO_BLOB };
+/* The page size asked of v2 lists: what registries serve at most. */
+#define V2_PAGE_MAX	1000
 int repo_path(char **out, enum repo_path kind, const char *team,
     const char *artifact, const char *ref, struct pierone_err *err);
 
@@ -153,11 +161,113 @@ typedef int file_update_fn(struct buf *out, const struct buf *old,
 int file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
     struct pierone_err *err);
 
+/* dockercfg.c: base64 as Docker writes "auth"; caller frees. */
+char *base64_encode(const unsigned char *in, size_t len);
+/* Wipe every string value in `item` (it held credentials). */
+void json_wipe(struct cJSON *item);
+
+/*
+ * The Docker credentials for a registry host[:port], as the docker client
+ * finds them: config.json credHelpers[HOST], auths[HOST], credsStore, then
+ * ~/.dockercfg.  *basic is base64("user:secret") (caller wipes and frees)
+ * or NULL when there are none; non-zero only when a file is corrupt or a
+ * helper cannot be run.
+ */
+int docker_credentials(char **basic, const char *host,
+    struct pierone_err *err);
+
+/* regauth.c: a registry's WWW-Authenticate challenge, parsed. */
+enum challenge_scheme { CH_NONE, CH_BASIC, CH_BEARER, CH_OTHER };
+struct challenge {
+	enum challenge_scheme scheme;	/* CH_NONE: nothing to answer */
+	char *realm, *service, *scope;	/* as sent, or NULL */
+};
+int challenge_parse(struct challenge *out, const char *hdr);
+void challenge_clear(struct challenge *ch);
+/* "repository:NAME:pull" for /v2/NAME/..., or NULL; caller frees. */
+char *scope_of_path(const char *path);
+
+/*
+ * What a request carries (regauth.c decides, http.c does):
+ * AUTH_SEND    send with *line (may be NULL: no Authorization);
+ * AUTH_FETCH   first fetch the token of *tok (auth_fetch_request);
+ * AUTH_WAIT    another request is fetching *tok's token: wait;
+ * AUTH_FAIL    fetching *tok's token failed (auth_tok_err);
+ * AUTH_NO_CREDS   the registry wants Basic and there are no credentials;
+ * AUTH_GIVE_UP    nothing more to try: the 401 stands;
+ * AUTH_NOMEM   out of memory.
+ */
+enum auth_step { AUTH_SEND, AUTH_FETCH, AUTH_WAIT, AUTH_FAIL, AUTH_NO_CREDS,
+	AUTH_GIVE_UP, AUTH_NOMEM };
+enum auth_tok_state { TOK_NEW, TOK_PENDING, TOK_READY, TOK_FAILED };
+struct auth;
+struct auth_tok;
+struct pierone_client;
+enum auth_step auth_for_path(struct pierone_client *c, const char *path,
+    char **line, struct auth_tok **tok);
+/* After a 401 to a request that carried `sent` (or NULL). */
+enum auth_step auth_on_401(struct pierone_client *c, const char *www_auth,
+    const char *sent, char **line, struct auth_tok **tok);
+enum auth_tok_state auth_tok_state(const struct auth_tok *t);
+/* Carry on with the token: SEND (*line), FETCH, WAIT or FAIL. */
+enum auth_step auth_resume(struct auth_tok *t, char **line);
+const struct pierone_err *auth_tok_err(const struct auth_tok *t);
+/* The realm URL with service and scopes, and the Authorization line. */
+int auth_fetch_request(struct pierone_client *c, const struct auth_tok *t,
+    char **url, char **line);
+/* The realm answered: the token is READY, or FAILED with a message. */
+int auth_fetch_done(struct pierone_client *c, struct auth_tok *t,
+    long status, const struct buf *body, const char *url);
+void auth_fetch_failed(struct auth_tok *t, const struct pierone_err *err);
+const char *auth_no_creds_reason(const struct pierone_client *c);
+void auth_free(struct auth *a);
+
+/*
+ * client.c: after a Pier One call ended with `rc`, detect the API once:
+ * true when the registry lacks /teams (404; `probed`: the call was GET
+ * /teams) and the call is to be made over v2.
+ */
+bool api_fallback(struct pierone_client *c, int rc, bool probed);
+
+/* v2.c: the Docker Registry HTTP API v2, for registries without /teams. */
+int v2_teams(struct pierone_strlist **out, struct pierone_client *c);
+int v2_artifacts(struct pierone_strlist **out, struct pierone_client *c,
+    const char *team);
+int v2_tags_many(struct pierone_tag_list ***out, struct pierone_client *c,
+    const char *team, const char *const *artifacts, size_t n,
+    unsigned int jobs);
+int v2_latest(char **out, struct pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags);
+/*
+ * The path, relative to `base` (the client's URL), of the page a Link
+ * header's rel="next" names after page `cur`; *next NULL when none.
+ * PIERONE_EBADRESPONSE for a link off the registry (another scheme, host,
+ * port or base path).
+ */
+int v2_link_next(char **next, const char *base, const char *cur,
+    const char *link, struct pierone_err *err);
+
+enum v2_manifest_kind { MANIFEST_NONE, MANIFEST_IMAGE, MANIFEST_INDEX,
+	MANIFEST_V1, MANIFEST_GONE };
+struct v2_manifest {
+	enum v2_manifest_kind kind;
+	char *digest;		/* IMAGE: its config; INDEX: the platform's */
+	struct pierone_time created;	/* V1: from its history */
+};
+/* A manifest by its mediaType, else `content_type` (may be NULL). */
+int v2_manifest_parse(struct v2_manifest *out, const char *json, size_t len,
+    const char *content_type, struct pierone_err *err);
+/* An image config's "created" (valid false when absent or null). */
+int v2_config_created(struct pierone_time *out, const char *json, size_t len,
+    struct pierone_err *err);
+
 /* The client, visible to the library's files. */
 struct http;
 struct pierone_client {
 	char *url;
 	char *token;
+	struct auth *auth;		/* answers to 401s, made on the first */
+	enum pierone_api api;		/* AUTO until detected */
 	char *user_agent;
 	char *ca_file;
 	long connect_timeout_ms;
@@ -190,6 +300,9 @@ struct http_result {
 	bool started;		/* false: not sent, because another failed */
 	long status;		/* HTTP status, 0 when there was no answer */
 	struct buf body;	/* a 2xx answer's body */
+	char *link;		/* a 2xx answer's Link header, or NULL */
+	char *content_type;	/* its Content-Type, or NULL */
+	char *digest;		/* its Docker-Content-Digest, or NULL */
 	struct pierone_err err;
 };
 
@@ -201,11 +314,26 @@ struct http_result {
  */
 int http_get_many(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, struct http_result *res);
-/* The same; with HTTP_404_OK a 404 does not stop the other requests. */
-#define HTTP_404_OK	0x1
+/*
+ * The same with `flags`: HTTP_404_OK, a 404 does not stop the other
+ * requests; HTTP_MANIFEST_ANY, accept OCI and Docker image manifests and
+ * indexes (lists); HTTP_MANIFEST, accept the image manifests whose layers
+ * can be read (OCI, Docker schema 2 and 1); HTTP_HEAD, send HEAD.
+ * Otherwise the requests accept application/json.
+ */
+#define HTTP_404_OK		0x1
+#define HTTP_MANIFEST_ANY	0x2
+#define HTTP_MANIFEST		0x4
+#define HTTP_HEAD		0x8
 int http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, unsigned int flags, struct http_result *res);
 void http_results_free(struct http_result *res, size_t n);
+/*
+ * One request with `flags`: *r is its outcome (c->err set on failure);
+ * free it with http_results_free(r, 1) whatever is returned.
+ */
+int http_get_one(pierone_client *c, const char *path, unsigned int flags,
+    struct http_result *r);
 
 /*
  * HEAD url + path of a manifest (accepting OCI and Docker schema 2

@@ -131,10 +131,15 @@ repo_path(char **out, enum repo_path kind, const char *team,
 	if (kind == REPO_BLOB && (ref == NULL || !digest_valid(ref)))
 		return err_set(err, PIERONE_EINVAL, "invalid digest");
 	if ((a = segment_encode(artifact)) != NULL && (kind == REPO_TAGS ||
-	    (r = kind == REPO_BLOB ? strdup(ref) : segment_encode(ref)))) {
+	    kind == REPO_TAGS_LIST || (r = kind == REPO_BLOB ||
+	    digest_valid(ref) ? strdup(ref) : segment_encode(ref)))) {
 		switch (kind) {
 		case REPO_TAGS:
 			n = asprintf(out, "/teams/%s/artifacts/%s/tags", team, a);
+			break;
+		case REPO_TAGS_LIST:
+			n = asprintf(out, "/v2/%s/%s/tags/list?n=%d", team, a,
+			    V2_PAGE_MAX);
 			break;
 		case REPO_SCM_SOURCE:
 			n = asprintf(out, "/teams/%s/artifacts/%s/tags/%s/"

@@ -45,6 +45,7 @@ enum pierone_error {
 	PIERONE_ENOTOKEN = -11,		/* no usable OAuth2 token found */
 	PIERONE_EIO = -12,		/* reading or writing a local file failed */
 	PIERONE_EAMBIGUOUS = -13,	/* HTTP 412: a prefix matches several */
+	PIERONE_EUNSUPPORTED = -14,	/* the registry lacks Pier One's API */
 };
 
 /* Static English description of an error code ("not found", ...). */
@@ -60,6 +61,18 @@ struct pierone_err {
 /* ---------------------------------------------------------------------
  * Configuration (pierone.yaml)
  */
+
+/*
+ * Which API the registry is spoken to with.  AUTO starts with Pier One's
+ * (/teams/...) and, the first time a call finds it missing (404 on
+ * /teams too), uses the Docker Registry HTTP API v2 for the rest of the
+ * client's life, as any OCI registry offers it.
+ */
+enum pierone_api {
+	PIERONE_API_AUTO = 0,
+	PIERONE_API_PIERONE,		/* /teams/...: never the v2 fallback */
+	PIERONE_API_V2,			/* /v2/_catalog, /v2/NAME/tags/list */
+};
 
 enum pierone_token_flow {
 	PIERONE_FLOW_SERVICE = 0,	/* GET TOKEN_URL?json=true&scope=uid, Basic */
@@ -79,6 +92,7 @@ struct pierone_config {
 	long jobs;		/* concurrent requests; 0 = library default */
 	long retries;		/* further tries of a GET; -1 = default */
 	long max_response_mib;	/* largest answer accepted; 0 = default */
+	enum pierone_api api;	/* "api: auto|pierone|v2"; default AUTO */
 	char *path;		/* file the configuration was read from, or NULL */
 };
 
@@ -237,11 +251,14 @@ struct pierone_options {
 	const char *user_agent;		/* NULL: "pierone/VERSION" */
 	int retries;			/* -1: 2; further tries of a GET */
 	long max_response;		/* bytes; 0: 256 MiB */
+	/* Since version 2: */
+	enum pierone_api api;		/* PIERONE_API_AUTO: detect */
 };
 
-#define PIERONE_OPTIONS_VERSION 1
+/* Version 1 (without `api`) is still accepted: its clients detect. */
+#define PIERONE_OPTIONS_VERSION 2
 #define PIERONE_OPTIONS_INIT { PIERONE_OPTIONS_VERSION, NULL, NULL, 0, 0, \
-	NULL, NULL, -1, 0 }
+	NULL, NULL, -1, 0, PIERONE_API_AUTO }
 
 /*
  * A GET that fails on the way (connection refused or reset, timeout,
@@ -267,6 +284,12 @@ void pierone_client_free(pierone_client *client);
 
 /* The registry URL the client talks to (normalised); owned by the client. */
 const char *pierone_client_url(const pierone_client *client);
+
+/*
+ * The API the client speaks: PIERONE_API_AUTO until a call has found out
+ * (or the options forced one).
+ */
+enum pierone_api pierone_client_api(const pierone_client *client);
 
 /* Detail message of the client's last failed call; never NULL. */
 const char *pierone_errmsg(const pierone_client *client);

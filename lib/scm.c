@@ -104,6 +104,24 @@ scm_collect(struct pierone_scm_source *s, pierone_client *c, const char *team,
 	return 0;
 }
 
+/* The registry speaks only v2: Pier One's extras are not there. */
+static int
+unsupported(pierone_client *c, const char *what)
+{
+	return err_set(&c->err, PIERONE_EUNSUPPORTED, "%s needs Pier One's "
+	    "API, and %s offers only the Docker Registry API v2", what,
+	    c->url);
+}
+
+static bool
+all_missing(const struct http_result *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (res[i].started && res[i].rc != PIERONE_ENOTFOUND)
+			return false;
+	return n > 0;
+}
+
 int
 pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
     const char *team, const char *artifact, const char *const *tags,
@@ -118,12 +136,20 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 	client_err_clear(c);
 	if ((rc = scm_paths(&paths, c, team, artifact, tags, n)) != 0)
 		return rc;
+	if (c->api == PIERONE_API_V2) {
+		strings_free(paths, n);
+		return unsupported(c, "scm-source");
+	}
 	if ((s = calloc(n + 1, sizeof(*s))) == NULL ||
 	    (res = calloc(n + 1, sizeof(*res))) == NULL)
 		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	else if ((rc = http_get_many_ex(c, (const char *const *)paths, n,
 	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS, HTTP_404_OK, res)) == 0) {
 		rc = scm_collect(s, c, team, artifact, tags, res, n);
+		/* Nothing found at all: maybe there is no Pier One API. */
+		if (rc == 0 && all_missing(res, n) &&
+		    api_fallback(c, PIERONE_ENOTFOUND, false))
+			rc = unsupported(c, "scm-source");
 		http_results_free(res, n);
 	}
 	free(res);
@@ -208,6 +234,10 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	}
 	free(enc);
+	if (c->api == PIERONE_API_V2) {
+		free(path);
+		return unsupported(c, "image");
+	}
 	if ((rc = http_get_many(c, (const char *const *)&path, 1, 1, &r)) != 0) {
 		free(path);
 		return rc;
@@ -217,7 +247,9 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	else if ((rc = image_tags_from_json(out, &r.body, &c->err)) != 0)
 		err_prefix(&c->err, "GET %s%s", c->url, path);
 	/* The old client's words, which scripts may look for. */
-	if (rc == PIERONE_ENOTFOUND)
+	if (rc == PIERONE_ENOTFOUND && api_fallback(c, rc, false))
+		rc = unsupported(c, "image");
+	else if (rc == PIERONE_ENOTFOUND)
 		err_set(&c->err, rc, "Image %s not found", prefix);
 	else if (r.status == 412)
 		err_set(&c->err, rc = PIERONE_EAMBIGUOUS, "Prefix %s matches "

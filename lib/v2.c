@@ -1,0 +1,918 @@
+/*
+ * The read calls over the Docker Registry HTTP API v2, for registries
+ * without Pier One's /teams API (the reference registry, Harbor, GHCR,
+ * ECR, ...):
+ *
+ *   teams, artifacts   GET /v2/_catalog: repositories "team/artifact";
+ *   tags               GET /v2/TEAM/ARTIFACT/tags/list;
+ *   created            each tag's manifest (an index or list: the
+ *                      linux/amd64 image, else the first real one), then
+ *                      its config blob's "created".
+ *
+ * Lists are paginated: n=1000 is asked for and the Link rel="next" header
+ * followed (same registry only) until there is none; a short page proves
+ * nothing.  Every stage runs its requests in parallel over the client's
+ * connections, and a config shared by several tags is fetched once.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "internal.h"
+
+#define PAGES_MAX	100000		/* a Link loop ends here at the latest */
+
+/* ------------------------------------------------------------------
+ * Link: <...>; rel="next" (RFC 8288)
+ */
+
+/* "scheme://host[:port]" of a URL: its length, 0 when it has none. */
+static size_t
+origin_len(const char *url)
+{
+	const char *h = strstr(url, "://");
+
+	if (h == NULL || h == url)
+		return 0;
+	return (size_t)(h + 3 - url) + strcspn(h + 3, "/?#");
+}
+
+/* Does the link-param list starting at p (after '>') say rel=next? */
+static bool
+rel_next(const char *p, const char *end)
+{
+	const char *v;
+	size_t len;
+
+	for (; p < end; p++) {
+		if (strncasecmp(p, "rel", 3) != 0 || (p[3] != '=' &&
+		    p[3] != ' '))
+			continue;
+		for (v = p + 3; v < end && (*v == ' ' || *v == '='); v++)
+			continue;
+		if (v < end && *v == '"')
+			v++;
+		/* rel may list several relation types. */
+		while (v < end && *v != '"' && *v != ';' && *v != ',') {
+			len = strcspn(v, " \";,");
+			if (len == 4 && strncasecmp(v, "next", 4) == 0)
+				return true;
+			v += len;
+			v += strspn(v, " ");
+		}
+	}
+	return false;
+}
+
+/* The target of the first link with rel=next, or NULL; caller frees. */
+static char *
+link_next_target(const char *hdr)
+{
+	const char *p = hdr, *lt, *gt, *end;
+
+	while ((lt = strchr(p, '<')) != NULL) {
+		if ((gt = strchr(lt, '>')) == NULL)
+			return NULL;
+		/* The parameters run to the next link: "," outside quotes. */
+		for (end = gt + 1; *end != '\0' && *end != '<'; end++)
+			continue;
+		if (rel_next(gt + 1, end))
+			return strndup(lt + 1, (size_t)(gt - lt - 1));
+		p = end;
+	}
+	return NULL;
+}
+
+/*
+ * The request path (relative to the client's URL) of the next page after
+ * `cur`, from its Link header; *next NULL when there is none.  A link to
+ * another scheme, host or port, or out of the client's base path, is
+ * refused: a registry cannot send us, with our credentials, elsewhere.
+ */
+int
+v2_link_next(char **next, const char *base, const char *cur,
+    const char *link, struct pierone_err *err)
+{
+	size_t olen = origin_len(base), blen = strlen(base), dlen;
+	char *t, *joined = NULL;
+	const char *path;
+	int rc = 0;
+
+	*next = NULL;
+	if (link == NULL || (t = link_next_target(link)) == NULL)
+		return 0;
+	if (t[strcspn(t, " \t\r\n\"")] != '\0' || *t == '\0')
+		rc = err_set(err, PIERONE_EBADRESPONSE, "invalid Link "
+		    "'%.200s'", t);
+	else if (t[0] == '?') {		/* same path, another query */
+		dlen = strcspn(cur, "?");
+		if (asprintf(&joined, "%.*s%s", (int)dlen, cur, t) == -1)
+			rc = PIERONE_ENOMEM;
+	} else if (t[0] == '/' && t[1] != '/') {
+		if (asprintf(&joined, "%.*s%s", (int)olen, base, t) == -1)
+			rc = PIERONE_ENOMEM;
+	} else if (t[0] == '/') {	/* "//host/...": our scheme */
+		dlen = (size_t)(strstr(base, "://") - base) + 1;
+		if (asprintf(&joined, "%.*s%s", (int)dlen, base, t) == -1)
+			rc = PIERONE_ENOMEM;
+	} else if (origin_len(t) > 0) {
+		joined = strdup(t);
+		rc = joined == NULL ? PIERONE_ENOMEM : 0;
+	} else {			/* relative to the current directory */
+		dlen = strcspn(cur, "?");
+		while (dlen > 0 && cur[dlen - 1] != '/')
+			dlen--;
+		if (asprintf(&joined, "%.*s%.*s%s", (int)blen, base,
+		    (int)dlen, cur, t) == -1)
+			rc = PIERONE_ENOMEM;
+	}
+	if (rc == 0 && joined != NULL) {
+		/* Same origin and under the base path, compared exactly. */
+		if (strncasecmp(joined, base, olen) != 0 ||
+		    origin_len(joined) != olen ||
+		    strncmp(joined, base, blen) != 0 ||
+		    (joined[blen] != '/' && joined[blen] != '?')) {
+			rc = err_set(err, PIERONE_EBADRESPONSE, "refusing to "
+			    "follow Link to another registry '%.200s'", t);
+		} else {
+			path = joined + blen;
+			if ((*next = strdup(path)) == NULL)
+				rc = PIERONE_ENOMEM;
+		}
+	}
+	if (rc == PIERONE_ENOMEM)
+		err_set(err, rc, "out of memory");
+	free(joined);
+	free(t);
+	return rc;
+}
+
+/* ------------------------------------------------------------------
+ * Pages of names
+ */
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+names_free(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+names_add(struct names *l, const char *s, size_t len)
+{
+	char **v;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		if ((v = reallocarray(l->v, cap, sizeof(*v))) == NULL)
+			return PIERONE_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	if ((l->v[l->n] = strndup(s, len)) == NULL)
+		return PIERONE_ENOMEM;
+	l->n++;
+	return 0;
+}
+
+/* The strings of array `key` (null: none) of a page into `l`. */
+static int
+page_names(struct names *l, const char *json, size_t len,
+    const char *key, struct pierone_err *err)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, key), *it;
+	int rc = 0;
+
+	if (!cJSON_IsObject(root))
+		rc = err_set(err, PIERONE_EBADRESPONSE, "expected a JSON "
+		    "object with '%s'", key);
+	else if (a != NULL && !cJSON_IsNull(a) && !cJSON_IsArray(a))
+		rc = err_set(err, PIERONE_EBADRESPONSE, "'%s' is not an "
+		    "array", key);
+	if (rc != 0)
+		a = NULL;
+	cJSON_ArrayForEach(it, a) {
+		if (!cJSON_IsString(it)) {
+			rc = err_set(err, PIERONE_EBADRESPONSE, "'%s' holds "
+			    "a non-string", key);
+			break;
+		}
+		if (names_add(l, it->valuestring, strlen(it->valuestring))) {
+			rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+/*
+ * The rest of a list whose first page was `r` (for `path`): every next
+ * page in turn, its `key` names added to `l`.  Messages name the page.
+ */
+static int
+v2_rest(pierone_client *c, const char *path, struct http_result *first,
+    const char *key, struct names *l)
+{
+	struct http_result r = *first;
+	char *cur = NULL, *next = NULL;
+	size_t pages = 0;
+	int rc;
+
+	memset(first, 0, sizeof(*first));
+	for (;;) {
+		if ((rc = page_names(l, r.body.data, r.body.len, key,
+		    &c->err)) != 0 ||
+		    (rc = v2_link_next(&next, c->url, cur ? cur : path,
+		    r.link, &c->err)) != 0) {
+			err_prefix(&c->err, "GET %s%s", c->url,
+			    cur ? cur : path);
+			break;
+		}
+		http_results_free(&r, 1);
+		if (next == NULL)
+			break;
+		if (++pages >= PAGES_MAX || strcmp(next, cur ? cur : path) ==
+		    0) {
+			rc = err_set(&c->err, PIERONE_EBADRESPONSE, "GET %s%s: "
+			    "the Link headers go round in a loop", c->url, next);
+			break;
+		}
+		free(cur);
+		cur = next;
+		next = NULL;
+		if ((rc = http_get_one(c, cur, 0, &r)) != 0)
+			break;
+	}
+	http_results_free(&r, 1);
+	free(cur);
+	free(next);
+	return rc;
+}
+
+static int
+catalog(pierone_client *c, struct names *repos)
+{
+	static const char path[] = "/v2/_catalog?n=1000";
+	struct http_result r;
+	int rc;
+
+	if ((rc = http_get_one(c, path, 0, &r)) == 0)
+		rc = v2_rest(c, path, &r, "repositories", repos);
+	http_results_free(&r, 1);
+	return rc;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, without repeats, as a list for the caller. */
+static int
+to_strlist(struct pierone_strlist **out, struct names *l,
+    struct pierone_err *err)
+{
+	size_t k = 0;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_name);
+	for (size_t i = 0; i < l->n; i++) {
+		if (k > 0 && strcmp(l->v[k - 1], l->v[i]) == 0)
+			free(l->v[i]);
+		else
+			l->v[k++] = l->v[i];
+	}
+	l->n = k;
+	if ((*out = calloc(1, sizeof(**out))) == NULL) {
+		names_free(l);
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	if (k == 0) {
+		free(l->v);
+		l->v = NULL;
+	}
+	(*out)->items = l->v;
+	(*out)->count = k;
+	memset(l, 0, sizeof(*l));
+	return 0;
+}
+
+int
+v2_teams(struct pierone_strlist **out, pierone_client *c)
+{
+	struct names repos = { 0 }, teams = { 0 };
+	size_t len;
+	int rc;
+
+	if ((rc = catalog(c, &repos)) != 0)
+		return rc;
+	/* "team/..." where the team is a valid name; others are not ours. */
+	for (size_t i = 0; i < repos.n && rc == 0; i++) {
+		char *slash = strchr(repos.v[i], '/');
+
+		if (slash == NULL)
+			continue;
+		len = (size_t)(slash - repos.v[i]);
+		*slash = '\0';
+		if (pierone_team_validate(repos.v[i], NULL) == 0)
+			rc = names_add(&teams, repos.v[i], len);
+	}
+	names_free(&repos);
+	if (rc != 0) {
+		names_free(&teams);
+		return err_set(&c->err, rc, "out of memory");
+	}
+	return to_strlist(out, &teams, &c->err);
+}
+
+int
+v2_artifacts(struct pierone_strlist **out, pierone_client *c,
+    const char *team)
+{
+	struct names repos = { 0 }, arts = { 0 };
+	size_t tl = strlen(team);
+	const char *a;
+	int rc;
+
+	if ((rc = catalog(c, &repos)) != 0)
+		return rc;
+	/* Exactly "team/artifact": deeper names are no artifact of ours. */
+	for (size_t i = 0; i < repos.n && rc == 0; i++) {
+		a = repos.v[i] + tl + 1;
+		if (strncmp(repos.v[i], team, tl) == 0 && repos.v[i][tl] ==
+		    '/' && *a != '\0' && strchr(a, '/') == NULL)
+			rc = names_add(&arts, a, strlen(a));
+	}
+	names_free(&repos);
+	if (rc != 0) {
+		names_free(&arts);
+		return err_set(&c->err, rc, "out of memory");
+	}
+	if (arts.n == 0)
+		return err_set(&c->err, PIERONE_ENOTFOUND, "team '%s' not "
+		    "found at %s", team, c->url);
+	return to_strlist(out, &arts, &c->err);
+}
+
+/* ------------------------------------------------------------------
+ * Manifests and configs
+ */
+
+static const char *
+media_type(const cJSON *root, const char *content_type, char *buf,
+    size_t size)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "mediaType");
+
+	if (cJSON_IsString(m))
+		return m->valuestring;
+	if (content_type == NULL)
+		return "";
+	snprintf(buf, size, "%.*s", (int)strcspn(content_type, "; "),
+	    content_type);
+	return buf;
+}
+
+static bool
+is_index(const char *mt, const cJSON *root)
+{
+	return strcmp(mt, "application/vnd.oci.image.index.v1+json") == 0 ||
+	    strcmp(mt, "application/vnd.docker.distribution.manifest.list."
+	    "v2+json") == 0 || (*mt == '\0' &&
+	    cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "manifests")));
+}
+
+static const char *
+str_member(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * The index entry that stands for the image: linux/amd64, else the first
+ * that is an image for some platform (buildx adds attestations as
+ * "unknown/unknown" entries; they are no image).
+ */
+static const char *
+index_pick(const cJSON *root)
+{
+	const cJSON *e, *p, *ann;
+	const char *first = NULL, *d, *os, *arch, *ref;
+
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(root,
+	    "manifests")) {
+		d = str_member(e, "digest");
+		p = cJSON_GetObjectItemCaseSensitive(e, "platform");
+		ann = cJSON_GetObjectItemCaseSensitive(e, "annotations");
+		os = str_member(p, "os");
+		arch = str_member(p, "architecture");
+		ref = str_member(ann, "vnd.docker.reference.type");
+		if (d == NULL || !digest_valid(d) || (ref != NULL &&
+		    strcmp(ref, "attestation-manifest") == 0) ||
+		    (os != NULL && strcmp(os, "unknown") == 0))
+			continue;
+		if (os != NULL && arch != NULL && strcmp(os, "linux") == 0 &&
+		    strcmp(arch, "amd64") == 0)
+			return d;
+		if (first == NULL)
+			first = d;
+	}
+	return first;
+}
+
+/* Schema 1: the top history entry's v1Compatibility has "created". */
+static void
+v1_created(const cJSON *root, struct pierone_time *created)
+{
+	const cJSON *h = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+	    root, "history"), 0);
+	const char *compat = str_member(h, "v1Compatibility"), *t;
+	cJSON *inner;
+
+	if (compat == NULL || (inner = cJSON_Parse(compat)) == NULL)
+		return;
+	if ((t = str_member(inner, "created")) != NULL)
+		pierone_time_parse(created, t);
+	cJSON_Delete(inner);
+}
+
+int
+v2_manifest_parse(struct v2_manifest *out, const char *json, size_t len,
+    const char *content_type, struct pierone_err *err)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(root,
+	    "schemaVersion");
+	const char *mt, *d;
+	char buf[128];
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return err_set(err, PIERONE_EBADRESPONSE, "the manifest is "
+		    "not a JSON object");
+	}
+	mt = media_type(root, content_type, buf, sizeof(buf));
+	if (cJSON_IsNumber(sv) && sv->valueint == 1) {
+		out->kind = MANIFEST_V1;
+		v1_created(root, &out->created);
+	} else if (is_index(mt, root)) {
+		out->kind = MANIFEST_INDEX;
+		if ((d = index_pick(root)) == NULL)
+			rc = err_set(err, PIERONE_EBADRESPONSE, "the index "
+			    "lists no image");
+		else if ((out->digest = strdup(d)) == NULL)
+			rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+	} else {
+		out->kind = MANIFEST_IMAGE;
+		d = str_member(cJSON_GetObjectItemCaseSensitive(root, "config"),
+		    "digest");
+		if (d == NULL || !digest_valid(d))
+			rc = err_set(err, PIERONE_EBADRESPONSE, "the manifest "
+			    "has no valid config digest");
+		else if ((out->digest = strdup(d)) == NULL)
+			rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+int
+v2_config_created(struct pierone_time *out, const char *json, size_t len,
+    struct pierone_err *err)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "created");
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!cJSON_IsObject(root))
+		rc = err_set(err, PIERONE_EBADRESPONSE, "the image config is "
+		    "not a JSON object");
+	else if (cJSON_IsString(t))
+		pierone_time_parse(out, t->valuestring);
+	else if (t != NULL && !cJSON_IsNull(t))
+		rc = err_set(err, PIERONE_EBADRESPONSE, "'created' is not a "
+		    "string");
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------------
+ * Tags with their creation times
+ */
+
+/* One tag on its way: manifest, maybe a platform's manifest, config. */
+struct vtag {
+	size_t art;			/* index into the artifacts */
+	char *name;
+	char *digest;			/* what to fetch next, or NULL */
+	enum v2_manifest_kind kind;
+	char *config;			/* the image id */
+	struct pierone_time created;
+};
+
+struct job {
+	pierone_client *c;
+	const char *team;
+	const char *const *arts;
+	size_t narts;
+	unsigned int jobs;
+	struct vtag *tags;
+	size_t ntags;
+};
+
+static void
+job_free(struct job *j)
+{
+	for (size_t i = 0; i < j->ntags; i++) {
+		free(j->tags[i].name);
+		free(j->tags[i].digest);
+		free(j->tags[i].config);
+	}
+	free(j->tags);
+}
+
+static void
+paths_free(char **p, size_t n)
+{
+	for (size_t i = 0; p != NULL && i < n; i++)
+		free(p[i]);
+	free(p);
+}
+
+/* A failed request's message, naming the artifact it was for. */
+static int
+art_fail(struct job *j, size_t art, struct http_result *r)
+{
+	j->c->err = r->err;
+	if (r->rc == PIERONE_ENOTFOUND)
+		return err_set(&j->c->err, r->rc, "artifact '%s/%s' not found "
+		    "at %s", j->team, j->arts[art], j->c->url);
+	err_prefix(&j->c->err, "cannot list tags of '%s/%s'", j->team,
+	    j->arts[art]);
+	return r->rc;
+}
+
+static bool
+is_snapshot(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 9 && strcmp(name + len - 9, "-SNAPSHOT") == 0;
+}
+
+/* Every artifact's tag names: first pages in parallel, then the rest. */
+static int
+list_tags(struct job *j, unsigned int flags)
+{
+	struct http_result *res;
+	struct names names = { 0 };
+	char **paths;
+	int rc = 0;
+
+	if ((paths = calloc(j->narts + 1, sizeof(*paths))) == NULL ||
+	    (res = calloc(j->narts + 1, sizeof(*res))) == NULL) {
+		free(paths);
+		return err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < j->narts && rc == 0; i++)
+		rc = repo_path(&paths[i], REPO_TAGS_LIST, j->team, j->arts[i],
+		    NULL, &j->c->err);
+	if (rc == 0)
+		rc = http_get_many(j->c, (const char *const *)paths, j->narts,
+		    j->jobs, res);
+	for (size_t i = 0; i < j->narts && rc == 0; i++) {
+		if (res[i].rc != 0) {
+			rc = art_fail(j, i, &res[i]);
+			break;
+		}
+		names.n = 0;
+		if ((rc = v2_rest(j->c, paths[i], &res[i], "tags", &names))) {
+			err_prefix(&j->c->err, "cannot list tags of '%s/%s'",
+			    j->team, j->arts[i]);
+			break;
+		}
+		for (size_t k = 0; k < names.n && rc == 0; k++) {
+			struct vtag *t;
+
+			if ((flags & PIERONE_LATEST_NO_SNAPSHOT) &&
+			    is_snapshot(names.v[k]))
+				continue;
+			if ((t = reallocarray(j->tags, j->ntags + 1,
+			    sizeof(*t))) == NULL) {
+				rc = err_set(&j->c->err, PIERONE_ENOMEM,
+				    "out of memory");
+				break;
+			}
+			j->tags = t;
+			t = &j->tags[j->ntags++];
+			memset(t, 0, sizeof(*t));
+			t->art = i;
+			t->name = names.v[k];
+			names.v[k] = NULL;
+		}
+		for (size_t k = 0; k < names.n; k++)
+			free(names.v[k]);
+	}
+	free(names.v);
+	http_results_free(res, j->narts);
+	free(res);
+	paths_free(paths, j->narts);
+	return rc;
+}
+
+/*
+ * One stage: a request for every tag `want` picks (kind REPO_MANIFEST by
+ * t->digest or t->name, or REPO_BLOB), in parallel; `take` reads each
+ * answer.  A tag whose manifest is gone (404) keeps no time.
+ */
+typedef int take_fn(struct vtag *t, struct http_result *r,
+    struct pierone_err *err);
+
+static int
+stage(struct job *j, bool (*want)(const struct vtag *), enum repo_path kind,
+    unsigned int flags, take_fn *take)
+{
+	size_t n = 0, *who;
+	struct http_result *res;
+	char **paths;
+	int rc = 0;
+
+	paths = calloc(j->ntags + 1, sizeof(*paths));
+	res = calloc(j->ntags + 1, sizeof(*res));
+	who = calloc(j->ntags + 1, sizeof(*who));
+	if (paths == NULL || res == NULL || who == NULL)
+		rc = err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < j->ntags && rc == 0; i++) {
+		struct vtag *t = &j->tags[i];
+
+		if (!want(t))
+			continue;
+		if (kind == REPO_MANIFEST && t->digest == NULL &&
+		    pierone_segment_validate("tag", t->name, NULL) != 0) {
+			t->kind = MANIFEST_GONE;  /* no registry has such */
+			continue;
+		}
+		rc = repo_path(&paths[n], kind, j->team, j->arts[t->art],
+		    kind == REPO_BLOB ? t->config : t->digest != NULL ?
+		    t->digest : t->name, &j->c->err);
+		who[n++] = i;
+	}
+	if (rc == 0 && n > 0)
+		rc = http_get_many_ex(j->c, (const char *const *)paths, n,
+		    j->jobs, HTTP_404_OK | flags, res);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		struct vtag *t = &j->tags[who[k]];
+
+		if (!res[k].started || res[k].rc == PIERONE_ENOTFOUND) {
+			free(t->digest);
+			t->digest = NULL;
+			t->kind = MANIFEST_GONE;
+			continue;
+		}
+		if (res[k].rc != 0) {
+			rc = art_fail(j, t->art, &res[k]);
+			break;
+		}
+		if ((rc = take(t, &res[k], &j->c->err)) != 0)
+			err_prefix(&j->c->err, "GET %s%s", j->c->url, paths[k]);
+	}
+	if (res != NULL && n > 0)
+		http_results_free(res, n);
+	free(res);
+	free(who);
+	paths_free(paths, n);
+	return rc;
+}
+
+static bool
+want_manifest(const struct vtag *t)
+{
+	return t->kind == MANIFEST_NONE;
+}
+
+/* An index's chosen platform manifest, by digest. */
+static bool
+want_platform(const struct vtag *t)
+{
+	return t->kind == MANIFEST_INDEX;
+}
+
+static int
+take_manifest(struct vtag *t, struct http_result *r, struct pierone_err *err)
+{
+	struct v2_manifest m;
+	int rc;
+
+	if ((rc = v2_manifest_parse(&m, r->body.data, r->body.len,
+	    r->content_type, err)) != 0)
+		return rc;
+	free(t->digest);
+	t->digest = NULL;
+	/* An index inside an index is no image: leave the time unknown. */
+	if (t->kind == MANIFEST_INDEX && m.kind == MANIFEST_INDEX) {
+		free(m.digest);
+		t->kind = MANIFEST_GONE;
+		return 0;
+	}
+	t->kind = m.kind;
+	t->created = m.created;
+	if (m.kind == MANIFEST_INDEX)
+		t->digest = m.digest;
+	else
+		t->config = m.digest;
+	return 0;
+}
+
+static bool
+want_config(const struct vtag *t)
+{
+	return t->config != NULL && !t->created.valid;
+}
+
+static int
+take_config(struct vtag *t, struct http_result *r, struct pierone_err *err)
+{
+	return v2_config_created(&t->created, r->body.data, r->body.len, err);
+}
+
+static int
+cmp_config(const void *a, const void *b)
+{
+	const struct vtag *x = *(struct vtag *const *)a,
+	    *y = *(struct vtag *const *)b;
+
+	if (x->art != y->art)
+		return x->art < y->art ? -1 : 1;
+	return strcmp(x->config, y->config);
+}
+
+/*
+ * Fetch each artifact's distinct configs once: tags sharing one (the
+ * same image under several names) wait for the first to have it.
+ */
+static int
+configs(struct job *j)
+{
+	struct vtag **by = NULL, **dup = NULL, *t;
+	size_t n = 0, ndup = 0;
+	int rc;
+
+	if ((by = calloc(j->ntags + 1, sizeof(*by))) == NULL ||
+	    (dup = calloc(j->ntags + 1, sizeof(*dup))) == NULL) {
+		free(by);
+		return err_set(&j->c->err, PIERONE_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < j->ntags; i++)
+		if (j->tags[i].config != NULL)
+			by[n++] = &j->tags[i];
+	qsort(by, n, sizeof(*by), cmp_config);
+	/* Hide the repeats (config NULL) while the first ones are fetched. */
+	for (size_t i = 1; i < n; i++)
+		if (cmp_config(&by[i - 1], &by[i]) == 0)
+			dup[ndup++] = by[i];
+	for (size_t i = 0; i < ndup; i++) {
+		t = dup[i];
+		t->digest = t->config;	/* parked here meanwhile */
+		t->config = NULL;
+	}
+	rc = stage(j, want_config, REPO_BLOB, 0, take_config);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (by[i]->config != NULL) {
+			k = i;		/* the one fetched */
+			continue;
+		}
+		by[i]->config = by[i]->digest;
+		by[i]->digest = NULL;
+		by[i]->created = by[k]->created;
+	}
+	free(by);
+	free(dup);
+	return rc;
+}
+
+/* Oldest first, as Pier One lists them; equal times keep name order. */
+static int
+cmp_created(const void *a, const void *b)
+{
+	const struct vtag *x = a, *y = b;
+
+	if (x->art != y->art)
+		return x->art < y->art ? -1 : 1;
+	if (x->created.valid != y->created.valid)
+		return x->created.valid ? 1 : -1;
+	if (x->created.sec != y->created.sec)
+		return x->created.sec < y->created.sec ? -1 : 1;
+	if (x->created.ms != y->created.ms)
+		return x->created.ms < y->created.ms ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int
+resolve(struct job *j, unsigned int flags)
+{
+	int rc;
+
+	if ((rc = list_tags(j, flags)) != 0 ||
+	    (rc = stage(j, want_manifest, REPO_MANIFEST, HTTP_MANIFEST_ANY,
+	    take_manifest)) != 0 ||
+	    (rc = stage(j, want_platform, REPO_MANIFEST, HTTP_MANIFEST_ANY,
+	    take_manifest)) != 0 ||
+	    (rc = configs(j)) != 0)
+		return rc;
+	if (j->ntags > 1)
+		qsort(j->tags, j->ntags, sizeof(*j->tags), cmp_created);
+	return 0;
+}
+
+/* The tags of artifact `art` (sorted already) as the caller's list. */
+static int
+to_tag_list(struct pierone_tag_list **out, struct job *j, size_t art)
+{
+	struct pierone_tag_list *l;
+	size_t n = 0;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return PIERONE_ENOMEM;
+	*out = l;
+	for (size_t i = 0; i < j->ntags; i++)
+		n += j->tags[i].art == art;
+	if ((l->tags = calloc(n + 1, sizeof(*l->tags))) == NULL)
+		return PIERONE_ENOMEM;
+	for (size_t i = 0; i < j->ntags; i++) {
+		struct vtag *t = &j->tags[i];
+		struct pierone_tag *pt;
+
+		if (t->art != art)
+			continue;
+		pt = &l->tags[l->count++];
+		pt->name = t->name;
+		pt->created = t->created;
+		pt->image = t->config;
+		t->name = t->config = NULL;
+	}
+	return 0;
+}
+
+int
+v2_tags_many(struct pierone_tag_list ***out, pierone_client *c,
+    const char *team, const char *const *artifacts, size_t n,
+    unsigned int jobs)
+{
+	struct job j = { c, team, artifacts, n, jobs, NULL, 0 };
+	struct pierone_tag_list **lists;
+	int rc;
+
+	*out = NULL;
+	if ((rc = resolve(&j, 0)) == 0) {
+		if ((lists = calloc(n + 1, sizeof(*lists))) == NULL)
+			rc = PIERONE_ENOMEM;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = to_tag_list(&lists[i], &j, i);
+		if (rc != 0) {
+			pierone_tag_lists_free(lists, n);
+			err_set(&c->err, rc, "out of memory");
+		} else {
+			*out = lists;
+		}
+	}
+	job_free(&j);
+	return rc;
+}
+
+int
+v2_latest(char **out, pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags)
+{
+	struct job j = { c, team, &artifact, 1, PIERONE_DEFAULT_JOBS, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	/* Sorted oldest first: the last one is the latest. */
+	if ((rc = resolve(&j, flags)) == 0 && j.ntags > 0) {
+		*out = j.tags[j.ntags - 1].name;
+		j.tags[j.ntags - 1].name = NULL;
+	}
+	job_free(&j);
+	return rc;
+}

@@ -1,0 +1,573 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# tests/integration.sh PIERONE FAKE_REGISTRY
+#
+# pierone against the real registry: Debian's docker-registry
+# (Distribution 2.8), on 127.0.0.1 at a port the kernel picks, with
+# htpasswd auth for the user oauth2 and the token as its password, as Pier
+# One takes Docker's credentials.  The suite
+#   - installs docker-registry, skopeo, umoci and apache2-utils (htpasswd)
+#     when missing (tests/install-deps) and skips, with one line saying
+#     why, only when that fails;
+#   - builds three small images with umoci and pushes them with skopeo:
+#     acid/app:1.0 (created 2024-05-01), acid/app:2.0 (pushed later, but
+#     created 2024-01-01) and acid/tools:0.1;
+#   - runs 'pierone login' against FAKE_REGISTRY as the token service;
+#   - checks that skopeo can list and inspect with nothing but what login
+#     wrote: ~/.docker/config.json, then ~/.dockercfg alone, and that it
+#     cannot with neither;
+#   - checks pierone artifacts, tags, latest and latest --digest against
+#     the registry.
+# Everything lives in one temporary directory (HOME too), removed at the
+# end with the processes started here.  Nothing but 127.0.0.1 is
+# contacted (apt-get aside, when a package is missing).  One line per
+# check, then "N passed, M failed"; the exit status is 1 when a check
+# failed.
+
+usage() {
+	echo "usage: tests/integration.sh PIERONE FAKE_REGISTRY" >&2
+	exit 2
+}
+[ $# -eq 2 ] || usage
+abspath() {
+	case $1 in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s\n' "$PWD/$1" ;;
+	esac
+}
+bin=$(abspath "$1")
+fake=$(abspath "$2")
+for f in "$bin" "$fake"; do
+	[ -x "$f" ] || { echo "integration.sh: '$f' is not executable" >&2; exit 2; }
+done
+cd "$(dirname "$0")/.." || exit 2
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pierone-integration.XXXXXX") || exit 2
+reg_pid=""
+fake_pid=""
+# skopeo run as root keeps a blob cache under /var/lib/containers: what
+# this run creates there is removed with the rest.
+blobcache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
+made=""
+if [ "$(id -u)" -eq 0 ]; then
+	for p in /var/lib/containers /var/lib/containers/cache "$blobcache"; do
+		[ -e "$p" ] || made="$p $made"
+	done
+fi
+# shellcheck disable=SC2317 # called from the trap
+cleanup() {
+	for pid in $reg_pid $fake_pid; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$tmp"
+	for p in $made; do
+		if [ "$p" = "$blobcache" ]; then rm -f "$p"; else rmdir "$p"; fi
+	done 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pass=0
+fail=0
+ok() {
+	pass=$((pass + 1))
+	echo "ok - $*"
+}
+not_ok() {
+	fail=$((fail + 1))
+	echo "not ok - $*"
+}
+# Show a file, or its last N lines, indented under a failure.
+show() {
+	if [ -n "${2:-}" ]; then tail -n "$2" "$1"; else cat "$1"; fi 2>/dev/null |
+	    sed 's/^/     | /'
+}
+summary() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+}
+# A check without which the rest cannot run.
+bail() {
+	not_ok "$@"
+	echo "# the remaining checks cannot run"
+	summary
+}
+# Run a command, its output in $tmp/$1.out and $tmp/$1.err.
+run() {
+	name=$1
+	shift
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+}
+# A hard time limit for pierone and skopeo, whatever they do.
+limit=""
+timeout --foreground 60 true 2>/dev/null && limit="timeout --foreground 60"
+random() {
+	od -An -N16 -tx1 /dev/urandom | tr -d ' \n'
+}
+# A YAML single-quoted scalar.
+yq() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
+}
+
+# --- packages --------------------------------------------------------
+
+registry_pids() {
+	command -v pgrep >/dev/null 2>&1 && pgrep -x docker-registry | sort
+}
+before=$(registry_pids)
+# install-deps says what it installs (on standard error, seen as it goes).
+{
+	sh tests/install-deps docker-registry skopeo umoci htpasswd:apache2-utils \
+	    2>&1
+	echo $? >"$tmp/deps.rc"
+} | tee "$tmp/deps.log" >&2
+missing=$(sed -n 's/^install-deps: .*packages[^:]*: *//p' "$tmp/deps.log" |
+    head -n 1)
+if [ "$(cat "$tmp/deps.rc")" -ne 0 ]; then
+	reason=$(grep . "$tmp/deps.log" | tail -n 1)
+	echo "check-integration: SKIPPED: cannot install" \
+	    "${missing:-docker-registry skopeo umoci apache2-utils}: $reason"
+	exit 0
+fi
+for c in docker-registry skopeo umoci htpasswd curl; do
+	if ! command -v "$c" >/dev/null 2>&1; then
+		echo "check-integration: SKIPPED: cannot install ${missing:-$c}:" \
+		    "$c still missing after tests/install-deps"
+		exit 0
+	fi
+done
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+msg="installed: docker-registry $(docker-registry --version 2>&1 |
+    sed 's/.* //'), $(skopeo --version 2>&1), $(umoci --version 2>&1), htpasswd"
+[ -z "$missing" ] || msg="$msg (just installed: $missing)"
+ok "$msg"
+
+# Installing docker-registry starts its system service where policy-rc.d
+# lets it (no systemd here, but elsewhere): stop what the install started.
+started() {
+	registry_pids | grep -vxF "${before:-none}"
+}
+gone() {
+	i=0
+	while [ $i -lt 50 ]; do
+		[ -z "$(started)" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+if [ -n "$(started)" ]; then
+	echo "check-integration: installing docker-registry started its" \
+	    "system service; stopping it" >&2
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+	then
+		$sudo systemctl stop docker-registry.service
+	elif [ -x /etc/init.d/docker-registry ]; then
+		$sudo /etc/init.d/docker-registry stop
+	fi >&2
+	# shellcheck disable=SC2046 # a list of process ids
+	gone || $sudo kill $(started)
+	if gone; then
+		ok "the docker-registry service the install started is stopped"
+	else
+		not_ok "the docker-registry service the install started is" \
+		    "stopped: still running as process $(started | tr '\n' ' ')"
+	fi
+fi
+
+# --- an environment of our own ---------------------------------------
+
+# Only what this script sets: no credentials, configuration or proxy of
+# the caller's may take part.
+for v in $(env | sed -n 's/^\(PIERONE_[A-Za-z0-9_]*\)=.*/\1/p
+    s/^\(REGISTRY_[A-Za-z0-9_]*\)=.*/\1/p'); do
+	unset "$v"
+done
+unset DOCKER_CONFIG OAUTH2_ACCESS_TOKENS OAUTH2_ACCESS_TOKEN_URL \
+    CREDENTIALS_DIR ZIGN_USER http_proxy https_proxy HTTP_PROXY HTTPS_PROXY \
+    all_proxy ALL_PROXY CONTAINERS_CONF
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+# A failed request to 127.0.0.1 fails at once, not after retries.
+export PIERONE_RETRIES=0
+export HOME="$tmp/home"
+export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" \
+    XDG_CACHE_HOME="$HOME/.cache" XDG_RUNTIME_DIR="$tmp/run" \
+    TMPDIR="$tmp/tmp" CONTAINERS_REGISTRIES_CONF="$tmp/registries.conf"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" "$tmp/registries.d" \
+    "$tmp/src" "$XDG_CONFIG_HOME/pierone" || exit 2
+chmod 700 "$XDG_RUNTIME_DIR"
+: >"$CONTAINERS_REGISTRIES_CONF"
+printf '{"default": [{"type": "insecureAcceptAnything"}]}\n' \
+    >"$tmp/policy.json"
+# Every skopeo run with our policy and no signature storage, bounded.
+# shellcheck disable=SC2317 # called through run
+sk() {
+	$limit skopeo --command-timeout 30s --policy "$tmp/policy.json" \
+	    --registries.d "$tmp/registries.d" "$@"
+}
+
+token=$(random)
+password=$(random)
+if [ ${#token} -ne 32 ] || [ ${#password} -ne 32 ]; then
+	bail "random token and password from /dev/urandom"
+fi
+
+# --- the registry ----------------------------------------------------
+
+# htpasswd reads the password from standard input: not on argv.
+printf '%s\n' "$token" | htpasswd -B -i -n oauth2 >"$tmp/htpasswd" \
+    2>"$tmp/htpasswd.err" || {
+	show "$tmp/htpasswd.err"
+	bail "htpasswd -B makes the registry's password file"
+}
+cat >"$tmp/registry.yml" <<EOF
+version: 0.1
+log:
+  level: info
+  formatter: text
+storage:
+  filesystem:
+    rootdirectory: $(yq "$tmp/registry")
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:0
+  secret: $(random)
+auth:
+  htpasswd:
+    realm: pierone-integration
+    path: $(yq "$tmp/htpasswd")
+health:
+  storagedriver:
+    enabled: false
+EOF
+reglog=$tmp/registry.log
+docker-registry serve "$tmp/registry.yml" >"$reglog" 2>&1 &
+reg_pid=$!
+# Port 0: the kernel picks a free port, which the registry logs once it
+# listens ("listening on 127.0.0.1:PORT").
+port=""
+i=0
+while [ $i -lt 100 ]; do
+	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' \
+	    "$reglog" | head -n 1)
+	[ -n "$port" ] && break
+	kill -0 "$reg_pid" 2>/dev/null || break
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ -z "$port" ]; then
+	show "$reglog" 20
+	bail "docker-registry serve listens on 127.0.0.1"
+fi
+reg=127.0.0.1:$port
+# Ready when /v2/ refuses an anonymous client; the token (curl -K -, not
+# argv) must be let in.
+code=""
+i=0
+while [ $i -lt 50 ]; do
+	code=$(curl -s -o /dev/null -D "$tmp/v2.head" -w '%{http_code}' \
+	    --max-time 5 "http://$reg/v2/")
+	[ "$code" = 401 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+authcode=$(printf 'user = "oauth2:%s"\n' "$token" |
+    curl -s -o /dev/null -w '%{http_code}' --max-time 5 -K - "http://$reg/v2/")
+if [ "$code" = 401 ] && [ "$authcode" = 200 ] &&
+    grep -qi '^www-authenticate: *basic' "$tmp/v2.head"; then
+	ok "docker-registry listens on $reg: /v2/ answers 401 with a Basic" \
+	    "challenge, 200 to oauth2:TOKEN"
+else
+	show "$reglog" 20
+	bail "docker-registry listens on $reg: /v2/ answers 401 with a Basic" \
+	    "challenge, 200 to oauth2:TOKEN (got $code, $authcode)"
+fi
+
+# --- images ----------------------------------------------------------
+
+umoci_insert_opts=""
+[ "$(id -u)" -eq 0 ] || umoci_insert_opts="--rootless"
+# tag in the layout, what /version holds, config created
+images="app1:1.0:2024-05-01T00:00:00Z
+app2:2.0:2024-01-01T00:00:00Z
+tools:0.1:2024-03-01T00:00:00Z"
+layout=$tmp/oci
+if umoci init --layout "$layout" >"$tmp/umoci.log" 2>&1; then
+	built=yes
+	for img in $images; do
+		tag=${img%%:*}
+		rest=${img#*:}
+		version=${rest%%:*}
+		created=${rest#*:}
+		printf '%s %s\n' "$tag" "$version" >"$tmp/src/$tag"
+		# shellcheck disable=SC2086 # no option or one
+		{ umoci new --image "$layout:$tag" &&
+		    umoci insert $umoci_insert_opts --image "$layout:$tag" \
+		        --history.created "$created" "$tmp/src/$tag" /version &&
+		    umoci config --image "$layout:$tag" --created "$created" \
+		        --history.created "$created" --architecture amd64 \
+		        --os linux; } >>"$tmp/umoci.log" 2>&1 || built=no
+	done
+else
+	built=no
+fi
+if [ $built = yes ]; then
+	ok "umoci builds three OCI images, one file each"
+else
+	show "$tmp/umoci.log"
+	bail "umoci builds three OCI images, one file each"
+fi
+
+# skopeo pushes with an auth file of its own (the token not on argv), as
+# Docker schema 2, what 'docker push' sends.
+auth=$(printf 'oauth2:%s' "$token" | base64 | tr -d '\n')
+printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$reg" "$auth" \
+    >"$tmp/push-auth.json"
+chmod 600 "$tmp/push-auth.json"
+for push in app1:acid/app:1.0 app2:acid/app:2.0 tools:acid/tools:0.1; do
+	tag=${push%%:*}
+	ref=${push#*:}
+	if run push sk copy --quiet --format v2s2 --dest-tls-verify=false \
+	    --authfile "$tmp/push-auth.json" --digestfile "$tmp/$tag.digest" \
+	    "oci:$layout:$tag" "docker://$reg/$ref"; then
+		ok "skopeo copy pushes $ref: $(cat "$tmp/$tag.digest")"
+	else
+		show "$tmp/push.err"
+		show "$reglog" 10
+		bail "skopeo copy pushes $ref"
+	fi
+done
+pushed=$(cat "$tmp/app1.digest")
+
+# --- pierone login ---------------------------------------------------
+
+"$fake" --gen unused:1:1 --user "alice:$password" --issue "$token" \
+    --port 0 --port-file "$tmp/fake.port" --log "$tmp/fake.log" \
+    >"$tmp/fake.out" 2>&1 &
+fake_pid=$!
+i=0
+while [ $i -lt 100 ] && [ ! -s "$tmp/fake.port" ] &&
+    kill -0 "$fake_pid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+fport=$(cat "$tmp/fake.port" 2>/dev/null)
+case $fport in
+[1-9]*) ok "the fake token service listens on 127.0.0.1:$fport" ;;
+*)
+	show "$tmp/fake.out"
+	bail "the fake token service listens on 127.0.0.1" ;;
+esac
+
+printf 'token_url: http://127.0.0.1:%s/access_token\n' "$fport" \
+    >"$XDG_CONFIG_HOME/pierone/pierone.yaml"
+# The password in the environment (not on argv), of pierone login only.
+# shellcheck disable=SC2086 # a command and its option, or nothing
+if (export PIERONE_PASSWORD="$password"
+    run login $limit "$bin" login --timeout 10 --url "http://$reg" -U alice) &&
+    grep -qF "stored credentials for http://$reg " "$tmp/login.err" &&
+    grep -q '^GET /access_token?.* 200 auth$' "$tmp/fake.log"
+then
+	ok "pierone login --url http://$reg -U alice, a token from the token" \
+	    "service: stored credentials for http://$reg"
+else
+	show "$tmp/login.err"
+	show "$tmp/fake.log"
+	bail "pierone login --url http://$reg -U alice, a token from the token" \
+	    "service"
+fi
+if [ -s "$tmp/login.out" ]; then
+	not_ok "pierone login writes nothing to standard output"
+	show "$tmp/login.out"
+else
+	ok "pierone login writes nothing to standard output"
+fi
+if grep -qF -e "$token" -e "$password" -e "$auth" "$tmp/login.out" \
+    "$tmp/login.err"; then
+	not_ok "pierone login shows neither token nor password"
+else
+	ok "pierone login shows neither token nor password"
+fi
+cfg=$HOME/.docker/config.json
+dcfg=$HOME/.dockercfg
+for f in "$cfg" "$dcfg"; do
+	if [ ! -f "$f" ]; then
+		bail "pierone login writes ~${f#"$HOME"}"
+	fi
+	# shellcheck disable=SC2012 # ls -l, not stat(1): portable
+	got=$(ls -ld "$f" | cut -c1-10)
+	if [ "$got" = "-rw-------" ]; then
+		ok "pierone login writes ~${f#"$HOME"}, mode 0600"
+	else
+		not_ok "pierone login writes ~${f#"$HOME"}, mode 0600 (has $got)"
+	fi
+done
+if grep -qxF "url: http://$reg" "$XDG_CONFIG_HOME/pierone/pierone.yaml"
+then
+	ok "pierone login saves url: http://$reg in pierone.yaml"
+else
+	not_ok "pierone login saves url: http://$reg in pierone.yaml"
+	show "$XDG_CONFIG_HOME/pierone/pierone.yaml"
+fi
+
+# --- skopeo with pierone's credentials -------------------------------
+
+# The tags of skopeo list-tags' JSON answer, sorted, on one line.
+tags_of() {
+	sed -n 's/^ *"\([^"]*\)",\{0,1\}$/\1/p' "$1" | sort | tr '\n' ' ' |
+	    sed 's/ $//'
+}
+# skopeo list-tags and inspect of acid/app; $1 says with what, the rest
+# are skopeo's options.
+skopeo_checks() {
+	with=$1
+	shift
+	if run tags sk list-tags --tls-verify=false "$@" \
+	    "docker://$reg/acid/app" &&
+	    [ "$(tags_of "$tmp/tags.out")" = "1.0 2.0" ]; then
+		ok "skopeo list-tags acid/app with $with: 1.0 2.0"
+	else
+		not_ok "skopeo list-tags acid/app with $with: 1.0 2.0"
+		show "$tmp/tags.out"
+		show "$tmp/tags.err"
+	fi
+	for t in 1.0:2024-05-01T00:00:00Z 2.0:2024-01-01T00:00:00Z; do
+		want="${t#*:}"
+		t=${t%%:*}
+		if run inspect sk inspect --tls-verify=false "$@" --format \
+		    '{{.Digest}} {{.Created.UTC.Format "2006-01-02T15:04:05Z07:00"}}' \
+		    "docker://$reg/acid/app:$t"; then
+			got=$(cat "$tmp/inspect.out")
+			if [ "$t" = 1.0 ]; then
+				digest=${got%% *}
+				want="$pushed $want"
+			else
+				want="$(cat "$tmp/app2.digest") $want"
+			fi
+			if [ "$got" = "$want" ]; then
+				ok "skopeo inspect acid/app:$t with $with:" \
+				    "digest as pushed, created ${want#* }"
+			else
+				not_ok "skopeo inspect acid/app:$t with $with:" \
+				    "'$got', expected '$want'"
+			fi
+		else
+			not_ok "skopeo inspect acid/app:$t with $with"
+			show "$tmp/inspect.err"
+		fi
+	done
+}
+
+digest=""
+skopeo_checks "--authfile ~/.docker/config.json" --authfile "$cfg"
+D=${digest:-$pushed}
+
+# Only ~/.dockercfg: skopeo (containers/image) reads it last, after
+# $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json
+# and ~/.docker/config.json, which are all missing here.
+mv "$cfg" "$tmp/config.json.away" || exit 2
+for f in "$XDG_RUNTIME_DIR/containers/auth.json" \
+    "$XDG_CONFIG_HOME/containers/auth.json"; do
+	[ ! -e "$f" ] || bail "no $f"
+done
+skopeo_checks "only ~/.dockercfg (no --authfile)"
+
+# With neither: skopeo must be refused, or the checks above prove nothing.
+mv "$dcfg" "$tmp/dockercfg.away" || exit 2
+if run noauth sk list-tags --tls-verify=false "docker://$reg/acid/app"; then
+	not_ok "skopeo list-tags without credentials is refused"
+	show "$tmp/noauth.out"
+elif grep -qiE 'unauthorized|authentication required' "$tmp/noauth.err"
+then
+	ok "skopeo list-tags without credentials is refused: unauthorized"
+else
+	not_ok "skopeo list-tags without credentials is refused (for want" \
+	    "of credentials)"
+	show "$tmp/noauth.err"
+fi
+mv "$tmp/config.json.away" "$cfg" && mv "$tmp/dockercfg.away" "$dcfg" ||
+    exit 2
+
+# --- pierone against the registry ------------------------------------
+
+# pierone with the URL login saved and what login wrote; the registry's
+# access log of the requests is shown when a check fails.
+mark=0
+pierone_run() {
+	name=$1
+	shift
+	mark=$(wc -l <"$reglog")
+	# shellcheck disable=SC2086 # a command and its option, or nothing
+	run "$name" $limit "$bin" "$@"
+}
+pierone_failed() {
+	show "$tmp/$1.out"
+	show "$tmp/$1.err"
+	tail -n +"$((mark + 1))" "$reglog" | grep '^127\.0\.0\.1 - ' |
+	    tail -n 8 | sed 's/^/     | registry: /'
+}
+tab=$(printf '\t')
+
+pierone_run artifacts artifacts --timeout 10 -o tsv acid
+rc=$?
+want="team${tab}artifact
+acid${tab}app
+acid${tab}tools"
+got=$({ head -n 1 "$tmp/artifacts.out"; tail -n +2 "$tmp/artifacts.out" |
+    sort; })
+if [ $rc -eq 0 ] && [ "$got" = "$want" ]; then
+	ok "pierone artifacts acid: app tools"
+else
+	not_ok "pierone artifacts acid: app tools (status $rc)"
+	pierone_failed artifacts
+fi
+
+pierone_run ptags tags --timeout 10 -o tsv acid app
+rc=$?
+got=$(awk -F "$tab" 'NR > 1 { print $1, $2, $3 }' "$tmp/ptags.out" | sort)
+if [ $rc -eq 0 ] && [ "$got" = "acid app 1.0
+acid app 2.0" ] && [ "$(head -n 1 "$tmp/ptags.out" | cut -f 1-3)" = \
+    "team${tab}artifact${tab}tag" ]; then
+	ok "pierone tags acid app: 1.0 2.0"
+else
+	not_ok "pierone tags acid app: 1.0 2.0 (status $rc)"
+	pierone_failed ptags
+fi
+
+pierone_run latest latest --timeout 10 acid app
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/latest.out")" = 1.0 ]; then
+	ok "pierone latest acid app: 1.0, created last though pushed first"
+else
+	not_ok "pierone latest acid app: 1.0, created last though pushed" \
+	    "first (status $rc)"
+	pierone_failed latest
+fi
+
+want="$reg/acid/app:1.0@$D"
+pierone_run digest latest --digest --timeout 10 acid app
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/digest.out")" = "$want" ]; then
+	ok "pierone latest --digest acid app: $want, skopeo's digest"
+else
+	not_ok "pierone latest --digest acid app: $want, skopeo's digest" \
+	    "(status $rc)"
+	pierone_failed digest
+fi
+
+if grep -qF -e "$token" -e "$auth" "$tmp/artifacts.out" "$tmp/artifacts.err" \
+    "$tmp/ptags.out" "$tmp/ptags.err" "$tmp/latest.out" "$tmp/latest.err" \
+    "$tmp/digest.out" "$tmp/digest.err"; then
+	not_ok "pierone shows the token in no output"
+else
+	ok "pierone shows the token in no output"
+fi
+
+summary
