@@ -37,6 +37,12 @@ struct cli {
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
 	pierone_client *client;
+	/*
+	 * No OAuth2 token was found, and the command went on without one
+	 * (registries other than Pier One may want none, or Docker's
+	 * credentials): why, told instead if the registry refuses us.
+	 */
+	char no_token[PIERONE_ERRMSG_SIZE];
 };
 
 struct cmd {

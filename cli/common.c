@@ -66,7 +66,12 @@ cli_print_table(struct cli *cli, const struct table *t)
 int
 cli_lib_fail(struct cli *cli, int rc)
 {
-	cli_warnx("%s", pierone_errmsg(cli->client));
+	/* Refused without a token: how to get one says more than the 401. */
+	if (rc == PIERONE_EAUTH && cli->no_token[0] != '\0' &&
+	    pierone_client_api(cli->client) != PIERONE_API_V2)
+		cli_warnx("%s", cli->no_token);
+	else
+		cli_warnx("%s", pierone_errmsg(cli->client));
 	/* Bad arguments are usage errors, whoever noticed them. */
 	return rc == PIERONE_EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 }

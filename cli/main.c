@@ -281,6 +281,7 @@ connect_client(struct cli *cli, struct pierone_token *tok)
 	    cli->config.timeout) * 1000;
 	opts.retries = (int)cli->config.retries;
 	opts.max_response = cli->config.max_response_mib << 20;
+	opts.api = cli->config.api;
 	if (pierone_client_new(&cli->client, &opts, &err) != 0) {
 		if (err.code == PIERONE_ECONFIG && opts.url == NULL)
 			cli_warnx("no registry URL configured: use --url URL, "
@@ -316,8 +317,12 @@ cli_connect(struct cli *cli)
 		free(url);
 	}
 	if ((flags & NEED_TOKEN) && pierone_token_find(&tok, 0, &err) != 0) {
-		cli_warnx("%s", err.msg);
-		return EXIT_FAILURE;
+		if (err.code != PIERONE_ENOTOKEN ||
+		    cli->config.api == PIERONE_API_PIERONE) {
+			cli_warnx("%s", err.msg);
+			return EXIT_FAILURE;
+		}
+		strlcpy(cli->no_token, err.msg, sizeof(cli->no_token));
 	}
 	rc = connect_client(cli, &tok);
 	pierone_token_clear(&tok);

@@ -125,6 +125,22 @@ parse_flow(enum pierone_token_flow *out, const char *v, const char *where,
 	return 0;
 }
 
+static int
+parse_api(enum pierone_api *out, const char *v, const char *where,
+    struct pierone_err *err)
+{
+	if (strcmp(v, "auto") == 0)
+		*out = PIERONE_API_AUTO;
+	else if (strcmp(v, "pierone") == 0)
+		*out = PIERONE_API_PIERONE;
+	else if (strcmp(v, "v2") == 0)
+		*out = PIERONE_API_V2;
+	else
+		return err_set(err, PIERONE_ECONFIG, "%s: 'api' must be "
+		    "'auto', 'pierone' or 'v2', not '%s'", where, v);
+	return 0;
+}
+
 /* Store one key's value; `where` names the file or variable for errors. */
 static int
 config_set(struct pierone_config *c, const char *key, const char *v,
@@ -153,6 +169,8 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 		    where, err);
 	if (strcmp(key, "token_flow") == 0)
 		return parse_flow(&c->token_flow, v, where, err);
+	if (strcmp(key, "api") == 0)
+		return parse_api(&c->api, v, where, err);
 	if (strcmp(key, "ca_bundle") == 0)
 		dst = &c->ca_bundle;
 	else if (strcmp(key, "token_url") == 0)
@@ -175,7 +193,7 @@ config_set(struct pierone_config *c, const char *key, const char *v,
 static const char *const config_keys[] = {
 	"url", "ca_bundle", "connect_timeout", "timeout", "token_url",
 	"token_flow", "realm", "client_id", "client_secret", "jobs",
-	"retries", "max_response_mib",
+	"retries", "max_response_mib", "api",
 };
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 

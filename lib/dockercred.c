@@ -227,8 +227,11 @@ load_json(const char *path, struct pierone_err *err, int *rc)
 	if (path == NULL)
 		return NULL;
 	if ((*rc = file_read(&text, path, PIERONE_MAX_FILE, err)) != 0) {
-		if (*rc == PIERONE_ENOTFOUND)
-			*rc = 0;
+		if (*rc == PIERONE_ENOTFOUND) {
+			*rc = 0;	/* no file, no credentials */
+			err->code = 0;
+			err->msg[0] = '\0';
+		}
 		return NULL;
 	}
 	if ((root = cJSON_ParseWithLength(text.data, text.len)) == NULL ||

@@ -120,12 +120,14 @@ static const char *const index_accept[] = {
 	NULL,
 };
 
-/* Manifests whose layers can be read: no index, no list. */
+/* Manifests whose layers can be read, or an index of them. */
 static const char *const layers_accept[] = {
 	"Accept: application/vnd.oci.image.manifest.v1+json",
 	"Accept: application/vnd.docker.distribution.manifest.v2+json",
 	"Accept: application/vnd.docker.distribution.manifest.v1+prettyjws",
 	"Accept: application/vnd.docker.distribution.manifest.v1+json",
+	"Accept: application/vnd.oci.image.index.v1+json",
+	"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
 	NULL,
 };
 

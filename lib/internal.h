@@ -213,7 +213,7 @@ enum auth_tok_state auth_tok_state(const struct auth_tok *t);
 enum auth_step auth_resume(struct auth_tok *t, char **line);
 const struct pierone_err *auth_tok_err(const struct auth_tok *t);
 /* The realm URL with service and scopes, and the Authorization line. */
-int auth_fetch_request(struct pierone_client *c, const struct auth_tok *t,
+int auth_fetch_request(struct pierone_client *c, struct auth_tok *t,
     char **url, char **line);
 /* The realm answered: the token is READY, or FAILED with a message. */
 int auth_fetch_done(struct pierone_client *c, struct auth_tok *t,
@@ -344,7 +344,7 @@ int http_head_digest(pierone_client *c, const char *path, char **out);
 
 /*
  * GET url + path of an image manifest, accepting those that list layers
- * (OCI, Docker schema 2 and schema 1), into `body`.
+ * (OCI, Docker schema 2 and schema 1) and indexes of them, into `body`.
  */
 int http_get_manifest(pierone_client *c, const char *path, struct buf *body);
 

@@ -82,7 +82,7 @@ layers_from_manifest(struct pierone_layer_files *f, const char *json,
 	if (!cJSON_IsArray(list)) {
 		cJSON_Delete(doc);
 		return err_set(err, PIERONE_EBADRESPONSE, "manifest lists no "
-		    "layers (a manifest list or index is not supported)");
+		    "layers");
 	}
 	n = cJSON_GetArraySize(list);
 	if ((f->layers = calloc((size_t)n + 1, sizeof(char *))) == NULL) {
@@ -97,6 +97,34 @@ layers_from_manifest(struct pierone_layer_files *f, const char *json,
 	return rc;
 }
 
+/*
+ * An index (or Docker manifest list) stands for its linux/amd64 image,
+ * else its first: *path and *body become that manifest's.
+ */
+static int
+platform_manifest(struct job *j, char **path, struct buf *body)
+{
+	struct v2_manifest m;
+	struct pierone_err ignored;
+	char *p;
+	int rc;
+
+	if (v2_manifest_parse(&m, body->data, body->len, NULL, &ignored) != 0 ||
+	    m.kind != MANIFEST_INDEX) {
+		free(m.digest);
+		return 0;	/* not an index: read as it is */
+	}
+	rc = repo_path(&p, REPO_MANIFEST, j->team, j->artifact, m.digest,
+	    &j->c->err);
+	free(m.digest);
+	if (rc != 0)
+		return rc;
+	free(*path);
+	*path = p;
+	buf_free(body);
+	return http_get_manifest(j->c, p, body);
+}
+
 static int
 get_manifest(struct job *j)
 {
@@ -107,7 +135,9 @@ get_manifest(struct job *j)
 	if ((rc = repo_path(&path, REPO_MANIFEST, j->team, j->artifact, j->tag,
 	    &j->c->err)) != 0)
 		return rc;
-	if ((rc = http_get_manifest(j->c, path, &body)) == PIERONE_ENOTFOUND)
+	if ((rc = http_get_manifest(j->c, path, &body)) == 0)
+		rc = platform_manifest(j, &path, &body);
+	if (rc == PIERONE_ENOTFOUND)
 		err_set(&j->c->err, rc, "no manifest for '%s/%s:%s' at %s",
 		    j->team, j->artifact, j->tag, j->c->url);
 	else if (rc == 0 && (rc = layers_from_manifest(j->out, body.data,

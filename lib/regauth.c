@@ -37,6 +37,7 @@ struct auth_tok {
 	char *token;			/* READY: the secret */
 	double expires;			/* READY: epoch seconds */
 	enum auth_tok_state state;
+	bool creds_sent;		/* the realm was sent credentials */
 	struct pierone_err err;		/* FAILED: why */
 	struct auth_tok *next;
 };
@@ -345,8 +346,9 @@ creds(pierone_client *c, struct auth *a)
 
 	if (!a->creds_loaded) {
 		a->creds_loaded = true;
-		if (pierone_registry_host(&host, c->url, &a->creds_err) == 0)
-			docker_credentials(&a->basic, host, &a->creds_err);
+		if (pierone_registry_host(&host, c->url, &a->creds_err) == 0 &&
+		    docker_credentials(&a->basic, host, &a->creds_err) == 0)
+			memset(&a->creds_err, 0, sizeof(a->creds_err));
 		free(host);
 	}
 	return a->basic;
@@ -521,7 +523,7 @@ append_param(struct buf *b, char *sep, const char *name, const char *value,
 }
 
 int
-auth_fetch_request(pierone_client *c, const struct auth_tok *t, char **url,
+auth_fetch_request(pierone_client *c, struct auth_tok *t, char **url,
     char **line)
 {
 	struct auth *a = c->auth;
@@ -542,9 +544,12 @@ auth_fetch_request(pierone_client *c, const struct auth_tok *t, char **url,
 		if ((len = strcspn(s, " ")) > 0)
 			rc = append_param(&b, &sep, "scope", s, len);
 	}
-	if (rc == 0 && may_send_creds(c, t->realm) && creds(c, a) != NULL &&
-	    asprintf(line, "Authorization: Basic %s", a->basic) == -1)
-		rc = PIERONE_ENOMEM;
+	t->creds_sent = false;
+	if (rc == 0 && may_send_creds(c, t->realm) && creds(c, a) != NULL) {
+		if (asprintf(line, "Authorization: Basic %s", a->basic) == -1)
+			rc = PIERONE_ENOMEM;
+		t->creds_sent = rc == 0;
+	}
 	if (rc != 0) {
 		buf_free(&b);
 		return PIERONE_ENOMEM;
@@ -584,7 +589,6 @@ int
 auth_fetch_done(pierone_client *c, struct auth_tok *t, long status,
     const struct buf *body, const char *url)
 {
-	char *host = NULL;
 	int rc;
 
 	if (status >= 200 && status <= 299) {
@@ -594,14 +598,23 @@ auth_fetch_done(pierone_client *c, struct auth_tok *t, long status,
 		}
 		err_set(&t->err, rc, rc == PIERONE_ENOMEM ? "out of memory" :
 		    "GET %s: the answer holds no token", url);
-	} else if (status == 401 || status == 403) {
-		pierone_registry_host(&host, c->url, NULL);
-		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP %ld: %s", url,
-		    status, c->auth->basic != NULL ? "the Docker credentials "
-		    "for this registry were refused; run 'pierone login' or "
-		    "'docker login'" : "this registry wants a login: run "
-		    "'pierone login' or 'docker login'");
-		free(host);
+	} else if (status == 403) {
+		err_set(&t->err, PIERONE_EFORBIDDEN, "GET %s: HTTP 403: the "
+		    "token service denies access to '%s'", url,
+		    t->scope != NULL ? t->scope : "the registry");
+	} else if (status == 401 && t->creds_sent) {
+		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP 401: the Docker "
+		    "credentials for this registry were refused; run 'pierone "
+		    "login' or 'docker login'", url);
+	} else if (status == 401 && c->auth->creds_err.code != 0) {
+		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP 401: this "
+		    "registry wants a login, and the Docker credentials could "
+		    "not be read: %s", url, c->auth->creds_err.msg);
+	} else if (status == 401) {
+		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP 401: this "
+		    "registry wants a login%s: run 'pierone login' or 'docker "
+		    "login'", url, c->auth->basic != NULL ? " (credentials are "
+		    "not sent in clear text to another host)" : "");
 	} else {
 		err_set(&t->err, status >= 500 ? PIERONE_ESERVER :
 		    PIERONE_EBADRESPONSE, "GET %s: HTTP %ld from the token "

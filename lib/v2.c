@@ -110,7 +110,8 @@ v2_link_next(char **next, const char *base, const char *cur,
 		    "'%.200s'", t);
 	else if (t[0] == '?') {		/* same path, another query */
 		dlen = strcspn(cur, "?");
-		if (asprintf(&joined, "%.*s%s", (int)dlen, cur, t) == -1)
+		if (asprintf(&joined, "%s%.*s%s", base, (int)dlen, cur, t) ==
+		    -1)
 			rc = PIERONE_ENOMEM;
 	} else if (t[0] == '/' && t[1] != '/') {
 		if (asprintf(&joined, "%.*s%s", (int)olen, base, t) == -1)
@@ -134,7 +135,7 @@ v2_link_next(char **next, const char *base, const char *cur,
 		/* Same origin and under the base path, compared exactly. */
 		if (strncasecmp(joined, base, olen) != 0 ||
 		    origin_len(joined) != olen ||
-		    strncmp(joined, base, blen) != 0 ||
+		    strncmp(joined + olen, base + olen, blen - olen) != 0 ||
 		    (joined[blen] != '/' && joined[blen] != '?')) {
 			rc = err_set(err, PIERONE_EBADRESPONSE, "refusing to "
 			    "follow Link to another registry '%.200s'", t);

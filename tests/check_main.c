@@ -24,6 +24,8 @@ main(void)
 	srunner_add_suite(sr, output_suite());
 	srunner_add_suite(sr, dockercfg_suite());
 	srunner_add_suite(sr, http_suite());
+	srunner_add_suite(sr, regauth_suite());
+	srunner_add_suite(sr, v2_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, inspect_suite());
 	srunner_add_suite(sr, login_suite());

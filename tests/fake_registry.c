@@ -20,6 +20,29 @@
  * "slow" only hold up their own request.  Every sleep is made of short
  * steps that watch a quit flag: SIGTERM must end the process within
  * about a second, even with requests in flight.
+ *
+ * It can also play a plain OCI / Docker Distribution registry, for the
+ * clients that must cope with one; every default is Pier One's as above.
+ * --api v2 answers every route outside /v2/ with Distribution's plain
+ * 404 (--api pierone hides /v2/ instead).  --auth none lets anyone in;
+ * basic wants Basic oauth2:TOKEN or a --registry-user; bearer wants a
+ * registry token from the fake's own GET /auth/token, Docker's token
+ * protocol: the 401 names realm, service and scope, and the token must
+ * grant that scope.  /auth/token grants whatever it is asked for, to a
+ * Basic account of --auth basic, or to anyone with --anonymous.
+ *
+ * /v2/_catalog and .../tags/list page as Distribution does (sorted, "n"
+ * and "last", a Link to the next page) once n, last or --page-size is
+ * given; --short-pages and --link-style make pages a client must not
+ * trust blindly.
+ *
+ * A tag with "created", no "layer_digests", and a "format" or --api v2
+ * gets made-up manifests and configs whose "created" is the tag's:
+ * "format" docker (the default), oci, oci-index or docker-list, the last
+ * two listing an arm64 image, the amd64 one and an attestation, in that
+ * order, each with a config of its own.  Digests follow from team,
+ * artifact, tag and part, except that the tag's "digest" (else "image")
+ * is its top manifest's.  Accept headers are honoured.
  */
 
 #include <sys/types.h>
@@ -55,6 +78,20 @@
 #define BODY_MAX	65536		/* largest token request body */
 #define FORM_MAX	32		/* most parameters in one form */
 #define SVC_REALM	"Basic realm=\"fake-token-service\""
+#define SERVICE		"fake-registry"	/* the registry's token service */
+#define BASIC_REALM	"Basic realm=\"" SERVICE "\""
+#define HDR_MAX		4		/* extra headers of one reply */
+#define DIGEST_MAX	160		/* longest digest, with its NUL */
+#define PAGE_MAX	1000		/* Distribution's largest n */
+#define TTL_MAX		100000000	/* --registry-token-ttl, ~3 years */
+
+#define MT_DOCKER	"application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DLIST	"application/vnd.docker.distribution.manifest.list.v2" \
+			"+json"
+#define MT_DCONFIG	"application/vnd.docker.container.image.v1+json"
+#define MT_OCI		"application/vnd.oci.image.manifest.v1+json"
+#define MT_OINDEX	"application/vnd.oci.image.index.v1+json"
+#define MT_OCONFIG	"application/vnd.oci.image.config.v1+json"
 
 /* libmicrohttpd before 0.9.74 knows 413 by older names only. */
 #ifndef MHD_HTTP_CONTENT_TOO_LARGE
@@ -94,8 +131,59 @@ struct team {
 	size_t		 narts;
 };
 
-/* The token service's routes; everything else is the registry. */
-enum svc { S_NONE, S_TOKEN, S_OAUTH2 };
+/* The token services' routes; everything else is the registry. */
+enum svc { S_NONE, S_TOKEN, S_OAUTH2, S_REGTOKEN };
+
+/* --api, --auth and --link-style; the first of each is the default. */
+enum api { API_BOTH, API_PIERONE, API_V2 };
+enum auth { AUTH_TOKEN, AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
+enum link { LINK_RELATIVE, LINK_ABSOLUTE, LINK_FOREIGN };
+
+static const char *const apis[] = { "both", "pierone", "v2", NULL };
+static const char *const auths[] = { "token", "none", "basic", "bearer",
+    NULL };
+static const char *const links[] = { "relative", "absolute", "foreign",
+    NULL };
+
+/* A tag's "format": what its made-up top manifest is. */
+enum mfmt { M_DOCKER, M_OCI, M_OCI_INDEX, M_DOCKER_LIST };
+
+static const char *const mfmts[] = { "docker", "oci", "oci-index",
+    "docker-list", NULL };
+
+/*
+ * The parts of a made-up image, manifests even and their configs odd:
+ * an image format has its manifest and config only, an index or list
+ * has the three images it lists instead of a config.
+ */
+enum part { P_TOP, P_TOP_CONFIG, P_ARM, P_ARM_CONFIG, P_AMD, P_AMD_CONFIG,
+    P_ATT, P_ATT_CONFIG, P_END };
+
+/* What each image (part / 2) runs on; created NULL: the tag's own. */
+static const struct platform {
+	const char	*arch, *os, *created;
+} platforms[] = {
+	{ "amd64", "linux", NULL },		/* P_TOP of an image format */
+	{ "arm64", "linux", "2031-01-01T00:00:00Z" },
+	{ "amd64", "linux", NULL },
+	{ "unknown", "unknown", "2032-01-01T00:00:00Z" },	/* buildx's */
+};
+
+/* A tag that gets made-up manifests, from --data or generated. */
+struct mtag {
+	const char	*team, *art, *name;
+	const char	*created;	/* NULL: "created" is null */
+	const char	*digest;	/* "digest" or "image", or NULL */
+	enum mfmt	 fmt;
+	char		 gen[3][80];	/* a generated tag's strings */
+};
+
+/* A registry token that /auth/token issued. */
+struct rtoken {
+	char		*tok;
+	char		*scopes;	/* space-separated TYPE:NAME:ACTIONS */
+	int64_t		 expires;	/* wall clock, in ms */
+};
 
 struct sbuf {
 	char		*p;
@@ -119,7 +207,9 @@ struct reply {
 	size_t		 len;
 	enum fmode	 how;		/* F_TRUNC, F_SLOW, F_HUGE or F_NONE */
 	uint64_t	*huge;		/* size wanted, for F_HUGE */
-	const char	*hname, *hvalue; /* one optional extra header */
+	const char	*hname[HDR_MAX]; /* extra headers, Content-Type too */
+	char		*hvalue[HDR_MAX]; /* the reply's copies */
+	size_t		 nhdr;
 	int		 fd;		/* > 0: send this file, of fsize bytes */
 	uint64_t	 fsize;
 };
@@ -137,6 +227,20 @@ struct form {
 	size_t		 n;
 };
 
+/* What a list request asks for; off: everything, as Pier One did. */
+struct page {
+	bool		 on;
+	size_t		 len;		/* entries wanted; 0: all */
+	const char	*last;		/* start after this one, or NULL */
+	char		*query;		/* what last points into */
+};
+
+/* The entries of a list to page through, each malloc'd. */
+struct names {
+	char		**v;
+	size_t		  n;
+};
+
 static struct {
 	const char	 *data, *port_file;
 	const char	 *tls_cert, *tls_key;	/* PEM files: serve HTTPS */
@@ -151,13 +255,37 @@ static struct {
 	const char	 *issue, *token_response;
 	unsigned long	  expires_in;
 	bool		  no_expiry;	/* --expires-in none */
-} opt = { .logfd = -1, .expires_in = 3600 };
+	/* Playing Distribution: see the header comment. */
+	enum api	  api;
+	enum auth	  auth;
+	enum link	  link;
+	const char	**regusers;
+	size_t		  nregusers;
+	const char	 *realm_url;
+	unsigned long	  page_size, rt_ttl;
+	bool		  anonymous, short_pages;
+} opt = { .logfd = -1, .expires_in = 3600, .rt_ttl = 300 };
 
 static struct team	*teams;
 static size_t		 nteams;
 static cJSON		*doc;		/* only while loading --data */
 static char		*tls_pem[2];	/* --tls-cert, --tls-key contents */
 static atomic_bool	 quit;
+static char		 realm[128];	/* where a 401 sends for a token */
+static char		 link_base[64];	/* what a Link's URL starts with */
+
+static struct {
+	pthread_mutex_t	 lock;
+	struct rtoken	*v;
+	size_t		 n;
+	unsigned long	 issued;	/* ever, for unique tokens */
+} rtokens = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Defined with the token service, used by the registry routes too. */
+static bool	form_parse(char *, struct form *);
+static int	form_get(const struct form *, const char *, const char **);
+static bool	parse_ulong(const char *, unsigned long, unsigned long *);
+static bool	scope_ok(const char *);
 
 static void
 cleanup(void)
@@ -182,6 +310,12 @@ cleanup(void)
 	free(opt.gens);
 	free(opt.users);
 	free(opt.clients);
+	free(opt.regusers);
+	for (i = 0; i < rtokens.n; i++) {
+		free(rtokens.v[i].tok);
+		free(rtokens.v[i].scopes);
+	}
+	free(rtokens.v);
 	free(tls_pem[0]);
 	free(tls_pem[1]);
 	cJSON_Delete(doc);
@@ -232,6 +366,12 @@ usage(void)
 	    "[--issue TOKEN]\n"
 	    "\t[--expires-in N|none] [--token-response JSON]\n"
 	    "\t[--tls-cert FILE --tls-key FILE]\n"
+	    "\t[--api pierone|v2|both] [--auth token|none|basic|bearer]\n"
+	    "\t[--registry-user NAME:SECRET]... [--realm-url URL] "
+	    "[--anonymous]\n"
+	    "\t[--registry-token-ttl SECONDS] [--page-size N] "
+	    "[--short-pages]\n"
+	    "\t[--link-style relative|absolute|foreign]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#')\n",
@@ -297,6 +437,33 @@ sb_esc(struct sbuf *sb, const char *s)
 	}
 }
 
+/* Bytes that stay as they are in a URL's path segment or query value. */
+static bool
+unreserved(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+	    ch == '~';
+}
+
+/* Percent-encoded: what a Link must hold of a name. */
+static void
+sb_pct(struct sbuf *sb, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	char			 e[3] = "%";
+
+	for (; *s != '\0'; s++) {
+		if (unreserved(*s)) {
+			sb_add(sb, s, 1);
+			continue;
+		}
+		e[1] = hex[(unsigned char)*s >> 4];
+		e[2] = hex[(unsigned char)*s & 0xf];
+		sb_add(sb, e, 3);
+	}
+}
+
 /* Hands the buffer over to the reply. */
 static void
 set_reply(struct reply *r, unsigned status, struct sbuf *sb)
@@ -306,6 +473,18 @@ set_reply(struct reply *r, unsigned status, struct sbuf *sb)
 	r->status = status;
 	r->body = sb->p;
 	r->len = sb->len;
+}
+
+/* MHD copies headers when it sends them: until then the reply's copy. */
+static void
+reply_header(struct reply *r, const char *name, const char *value)
+{
+	if (r->nhdr == HDR_MAX) {
+		fputs(PROG ": too many headers for one reply\n", stderr);
+		abort();
+	}
+	r->hname[r->nhdr] = name;
+	r->hvalue[r->nhdr++] = xstrdup(value);
 }
 
 static void
@@ -327,6 +506,29 @@ reply_msg(struct reply *r, unsigned status, const char *msg)
 	reply_text(r, status, buf);
 }
 
+/* Distribution's error body; codes and messages are constants. */
+static void
+reply_v2err(struct reply *r, unsigned status, const char *code,
+    const char *msg)
+{
+	char	 buf[160];
+
+	snprintf(buf, sizeof(buf), "{\"errors\":[{\"code\":\"%s\","
+	    "\"message\":\"%s\"%s}]}", code, msg,
+	    status == MHD_HTTP_UNAUTHORIZED ? ",\"detail\":null" : "");
+	reply_text(r, status, buf);
+}
+
+/* Distribution's answer when it knows the route, else Pier One's. */
+static void
+reply_unknown(struct reply *r, const char *code, const char *msg)
+{
+	if (opt.api == API_V2)
+		reply_v2err(r, MHD_HTTP_NOT_FOUND, code, msg);
+	else
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+}
+
 static char *
 put_num(char *p, unsigned long v, int width)
 {
@@ -342,6 +544,14 @@ put_num(char *p, unsigned long v, int width)
 	return p;
 }
 
+static void
+sb_num(struct sbuf *sb, unsigned long v)
+{
+	char	 buf[24];
+
+	sb_add(sb, buf, (size_t)(put_num(buf, v, 1) - buf));
+}
+
 /* splitmix64: cheap and deterministic, good enough to pass as a hash. */
 static uint64_t
 mix(uint64_t x)
@@ -353,19 +563,53 @@ mix(uint64_t x)
 }
 
 static char *
-put_digest(char *p, uint64_t seed, unsigned long i)
+put_hex64(char *p, uint64_t v)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	uint64_t		 v;
-	int			 k, b;
+	int			 b;
+
+	for (b = 60; b >= 0; b -= 4)
+		*p++ = hex[v >> b & 0xf];
+	return p;
+}
+
+static char *
+put_digest(char *p, uint64_t seed, unsigned long i)
+{
+	int	 k;
 
 	p = stpcpy(p, "sha256:");
-	for (k = 0; k < 4; k++) {
-		v = mix(seed << 40 ^ (uint64_t)i << 2 ^ (uint64_t)k);
-		for (b = 60; b >= 0; b -= 4)
-			*p++ = hex[v >> b & 0xf];
-	}
+	for (k = 0; k < 4; k++)
+		p = put_hex64(p, mix(seed << 40 ^ (uint64_t)i << 2 ^
+		    (uint64_t)k));
 	return p;
+}
+
+/* The end is hashed too: "ab" then "c" must differ from "a", "bc". */
+static uint64_t
+hash_str(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = mix(h ^ (unsigned char)*s);
+	return mix(h ^ 0x100);
+}
+
+/* Generated tag i's "created"; day caches the date part of the last. */
+static char *
+put_gen_created(char *p, unsigned long i, char *day, size_t size)
+{
+	struct tm	 tm;
+	time_t		 t;
+
+	if (i % 1440 == 0 || day[0] == '\0') {
+		t = GEN_EPOCH + (time_t)(i / 1440) * 86400;
+		gmtime_r(&t, &tm);
+		strftime(day, size, "%Y-%m-%dT", &tm);
+	}
+	p = stpcpy(p, day);
+	p = put_num(p, i / 60 % 24, 2);
+	*p++ = ':';
+	return stpcpy(put_num(p, i % 60, 2), ":00.000Z");
 }
 
 /*
@@ -379,8 +623,6 @@ gen_tags(struct sbuf *sb, const struct artifact *a, bool names_only)
 {
 	char		 tag[256], day[16] = "", *p;
 	unsigned long	 i;
-	struct tm	 tm;
-	time_t		 t;
 
 	sb_add(sb, "[", 1);
 	for (i = 0; i < a->ngen; i++) {
@@ -388,16 +630,10 @@ gen_tags(struct sbuf *sb, const struct artifact *a, bool names_only)
 		p = stpcpy(p, names_only ? "\"1.0." : "{\"name\":\"1.0.");
 		p = stpcpy(put_num(p, i, 1), "\"");
 		if (!names_only) {
-			if (i % 1440 == 0) {
-				t = GEN_EPOCH + (time_t)i * 60;
-				gmtime_r(&t, &tm);
-				strftime(day, sizeof(day), "%Y-%m-%dT", &tm);
-			}
-			p = stpcpy(stpcpy(p, ",\"created\":\""), day);
-			p = put_num(p, i / 60 % 24, 2);
-			*p++ = ':';
-			p = stpcpy(put_num(p, i % 60, 2), ":00.000Z\","
-			    "\"created_by\":\"bench\",\"image\":\"");
+			p = stpcpy(p, ",\"created\":\"");
+			p = put_gen_created(p, i, day, sizeof(day));
+			p = stpcpy(p, "\",\"created_by\":\"bench\","
+			    "\"image\":\"");
 			p = stpcpy(put_digest(p, a->seed, i), "\"}");
 		}
 		sb_add(sb, tag, (size_t)(p - tag));
@@ -457,6 +693,17 @@ route_lists(struct reply *r, bool catalog, const struct team *only)
 	set_reply(r, MHD_HTTP_OK, &sb);
 }
 
+/* What a tags/list answer starts with, up to its array. */
+static void
+tags_head(struct sbuf *sb, const char *team, const char *art)
+{
+	sb_str(sb, "{\"name\":\"");
+	sb_esc(sb, team);
+	sb_str(sb, "/");
+	sb_esc(sb, art);
+	sb_str(sb, "\",\"tags\":");
+}
+
 static void
 route_tags(struct reply *r, const char *team, const char *art, bool v2)
 {
@@ -467,13 +714,8 @@ route_tags(struct reply *r, const char *team, const char *art, bool v2)
 		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
 		return;
 	}
-	if (v2) {
-		sb_str(&sb, "{\"name\":\"");
-		sb_esc(&sb, team);
-		sb_str(&sb, "/");
-		sb_esc(&sb, art);
-		sb_str(&sb, "\",\"tags\":");
-	}
+	if (v2)
+		tags_head(&sb, team, art);
 	if (a->tags_json != NULL)
 		sb_str(&sb, v2 ? a->names_json : a->tags_json);
 	else
@@ -481,6 +723,196 @@ route_tags(struct reply *r, const char *team, const char *art, bool v2)
 	if (v2)
 		sb_str(&sb, "}");
 	set_reply(r, MHD_HTTP_OK, &sb);
+}
+
+static void
+names_free(struct names *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int
+names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every TEAM/ARTIFACT. */
+static void
+catalog_names(struct names *l)
+{
+	struct sbuf	 sb;
+	size_t		 i, j, total = 0;
+
+	for (i = 0; i < nteams; i++)
+		total += teams[i].narts;
+	l->v = xrealloc(NULL, total + 1, sizeof(*l->v));
+	l->n = 0;
+	for (i = 0; i < nteams; i++)
+		for (j = 0; j < teams[i].narts; j++) {
+			sb = (struct sbuf){ 0 };
+			sb_str(&sb, teams[i].name);
+			sb_str(&sb, "/");
+			sb_str(&sb, teams[i].arts[j].name);
+			l->v[l->n++] = sb.p;
+		}
+}
+
+/* The names of the artifact's tags, from --data or generated. */
+static void
+tag_names(struct names *l, const struct artifact *a)
+{
+	cJSON		*list = NULL;
+	const cJSON	*name;
+	char		 buf[32];
+	size_t		 total = a->ngen;
+	unsigned long	 i;
+
+	if (a->names_json != NULL && (list = cJSON_Parse(a->names_json)))
+		total = (size_t)cJSON_GetArraySize(list);
+	l->v = xrealloc(NULL, total + 1, sizeof(*l->v));
+	l->n = 0;
+	cJSON_ArrayForEach(name, list)
+		l->v[l->n++] = xstrdup(name->valuestring);
+	cJSON_Delete(list);
+	for (i = 0; i < a->ngen; i++) {
+		*put_num(stpcpy(buf, "1.0."), i, 1) = '\0';
+		l->v[l->n++] = xstrdup(buf);
+	}
+}
+
+/*
+ * n, last and --page-size, which also caps n.  False if the query is
+ * malformed or n is not 1..PAGE_MAX: how tests catch a client asking
+ * for more than Distribution gives.
+ */
+static bool
+page_parse(struct page *pg, const char *raw)
+{
+	struct form	 f;
+	const char	*q = strchr(raw, '?'), *n;
+	unsigned long	 v = 0;
+	int		 hasn;
+
+	pg->query = xstrdup(q != NULL ? q + 1 : "");
+	pg->last = NULL;
+	if (!form_parse(pg->query, &f) || (hasn = form_get(&f, "n", &n)) < 0 ||
+	    (hasn == 1 && (!parse_ulong(n, PAGE_MAX, &v) || v == 0)))
+		return false;
+	form_get(&f, "last", &pg->last);
+	if (opt.page_size > 0 && (v == 0 || v > opt.page_size))
+		v = opt.page_size;
+	pg->on = v > 0 || pg->last != NULL;
+	pg->len = v;
+	return true;
+}
+
+/* Link: <...?last=LAST&n=LEN>; rel="next", as --link-style wants it. */
+static void
+reply_link(struct reply *r, const char *path, const char *last, size_t len)
+{
+	struct sbuf	 sb = { 0 };
+
+	sb_str(&sb, "<");
+	sb_str(&sb, link_base);
+	sb_str(&sb, path);
+	sb_str(&sb, "?last=");
+	sb_pct(&sb, last);
+	sb_str(&sb, "&n=");
+	sb_num(&sb, len < PAGE_MAX ? len : PAGE_MAX);
+	sb_str(&sb, ">; rel=\"next\"");
+	reply_header(r, "Link", sb.p);
+	free(sb.p);
+}
+
+/*
+ * One page of the list sorted, after `last`, and a Link while more
+ * remain.  --short-pages fills only half of it, Link and all: a client
+ * must follow the Link, not stop at a page shorter than it asked for.
+ */
+static void
+reply_page(struct reply *r, const struct page *pg, struct names *l,
+    const char *head, const char *path)
+{
+	struct sbuf	 sb = { 0 };
+	size_t		 i = 0, k, len = pg->len > 0 ? pg->len : l->n, end;
+
+	qsort(l->v, l->n, sizeof(*l->v), names_cmp);
+	while (pg->last != NULL && i < l->n && strcmp(l->v[i], pg->last) <= 0)
+		i++;
+	k = opt.short_pages && len > 1 ? len / 2 : len;
+	end = i + (k < l->n - i ? k : l->n - i);
+	sb_str(&sb, head);
+	sb_str(&sb, "[");
+	for (k = i; k < end; k++) {
+		sb_str(&sb, k > i ? ",\"" : "\"");
+		sb_esc(&sb, l->v[k]);
+		sb_str(&sb, "\"");
+	}
+	sb_str(&sb, "]}");
+	set_reply(r, MHD_HTTP_OK, &sb);
+	if (end > i && end < l->n)
+		reply_link(r, path, l->v[end - 1], len);
+}
+
+static void
+reply_bad_page(struct reply *r)
+{
+	reply_v2err(r, MHD_HTTP_BAD_REQUEST, "PAGINATION_NUMBER_INVALID",
+	    "invalid number of results requested");
+}
+
+/* /v2/_catalog, paged if asked, else as it always was. */
+static void
+route_catalog(struct reply *r, const char *raw)
+{
+	struct page	 pg;
+	struct names	 l;
+
+	if (!page_parse(&pg, raw))
+		reply_bad_page(r);
+	else if (!pg.on)
+		route_lists(r, true, NULL);
+	else {
+		catalog_names(&l);
+		reply_page(r, &pg, &l, "{\"repositories\":", "/v2/_catalog");
+		names_free(&l);
+	}
+	free(pg.query);
+}
+
+/* /v2/TEAM/ARTIFACT/tags/list, paged if asked. */
+static void
+route_tag_list(struct reply *r, const char *team, const char *art,
+    const char *raw)
+{
+	const struct artifact	*a = find_artifact(find_team(team), art);
+	struct sbuf		 head = { 0 }, path = { 0 };
+	struct page		 pg;
+	struct names		 l;
+
+	if (!page_parse(&pg, raw))
+		reply_bad_page(r);
+	else if (a == NULL || !pg.on)
+		route_tags(r, team, art, true);
+	else {
+		tags_head(&head, team, art);
+		sb_str(&path, "/v2/");
+		sb_pct(&path, team);
+		sb_str(&path, "/");
+		sb_pct(&path, art);
+		sb_str(&path, "/tags/list");
+		tag_names(&l, a);
+		reply_page(r, &pg, &l, head.p, path.p);
+		names_free(&l);
+		free(head.p);
+		free(path.p);
+	}
+	free(pg.query);
 }
 
 /* The tag object `name` of TEAM/ARTIFACT, parsed (caller deletes *doc). */
@@ -549,34 +981,375 @@ layers_manifest(struct sbuf *sb, const cJSON *t)
 	return true;
 }
 
-/*
- * /v2/TEAM/ARTIFACT/manifests/TAG: a small manifest whose digest is the
- * tag's "digest", else its "image" (a fake needs no real manifest); with
- * "layer_digests", a manifest that lists them.
- */
-static void
-route_manifest(struct reply *r, const char *team, const char *art,
-    const char *tag)
+/* The index of s in words, NULL-terminated; -1 if not there. */
+static int
+word_index(const char *s, const char *const *words)
 {
-	static __thread char digest[160];
+	int	 i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(s, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+is_list(const struct mtag *t)
+{
+	return t->fmt == M_OCI_INDEX || t->fmt == M_DOCKER_LIST;
+}
+
+static bool
+docker_types(const struct mtag *t)
+{
+	return t->fmt == M_DOCKER || t->fmt == M_DOCKER_LIST;
+}
+
+static bool
+part_used(const struct mtag *t, int p)
+{
+	return is_list(t) ? p != P_TOP_CONFIG : p <= P_TOP_CONFIG;
+}
+
+/* The media type a manifest names the part by. */
+static const char *
+part_type(const struct mtag *t, int p)
+{
+	if (p % 2 == 1)
+		return docker_types(t) ? MT_DCONFIG : MT_OCONFIG;
+	if (p == P_TOP && is_list(t))
+		return t->fmt == M_OCI_INDEX ? MT_OINDEX : MT_DLIST;
+	return docker_types(t) ? MT_DOCKER : MT_OCI;
+}
+
+/* out holds DIGEST_MAX; the top manifest may have its digest in data. */
+static void
+part_digest(char *out, const struct mtag *t, int p)
+{
+	uint64_t	 h;
+	int		 k;
+
+	if (p == P_TOP && t->digest != NULL) {
+		strcpy(out, t->digest);
+		return;
+	}
+	h = hash_str(hash_str(hash_str(mix((uint64_t)p), t->team), t->art),
+	    t->name);
+	out = stpcpy(out, "sha256:");
+	for (k = 0; k < 4; k++)
+		out = put_hex64(out, mix(h + (uint64_t)k));
+	*out = '\0';
+}
+
+static void	part_body(struct sbuf *, const struct mtag *, int);
+
+/* {"mediaType":...,"digest":...,"size":N, left open for more. */
+static void
+sb_descriptor(struct sbuf *sb, const struct mtag *t, int p)
+{
+	struct sbuf	 body = { 0 };
+	char		 d[DIGEST_MAX];
+
+	part_body(&body, t, p);
+	part_digest(d, t, p);
+	sb_str(sb, "{\"mediaType\":\"");
+	sb_str(sb, part_type(t, p));
+	sb_str(sb, "\",\"digest\":\"");
+	sb_str(sb, d);
+	sb_str(sb, "\",\"size\":");
+	sb_num(sb, body.len);
+	free(body.p);
+}
+
+/* A config; a tag whose "created" is null gets none. */
+static void
+config_body(struct sbuf *sb, const struct mtag *t, int p)
+{
+	const struct platform	*pl = &platforms[p / 2];
+	const char		*created = pl->created != NULL ? pl->created :
+	    t->created;
+
+	sb_str(sb, "{\"architecture\":\"");
+	sb_str(sb, pl->arch);
+	sb_str(sb, "\",\"os\":\"");
+	sb_str(sb, pl->os);
+	sb_str(sb, "\"");
+	if (created != NULL) {
+		sb_str(sb, ",\"created\":\"");
+		sb_esc(sb, created);
+		sb_str(sb, "\"");
+	}
+	sb_str(sb, ",\"config\":{}}");
+}
+
+/* OCI's has no mediaType on purpose: clients must read Content-Type. */
+static void
+image_body(struct sbuf *sb, const struct mtag *t, int p)
+{
+	sb_str(sb, "{\"schemaVersion\":2,");
+	if (docker_types(t))
+		sb_str(sb, "\"mediaType\":\"" MT_DOCKER "\",");
+	sb_str(sb, "\"config\":");
+	sb_descriptor(sb, t, p + 1);
+	sb_str(sb, "},\"layers\":[]}");
+}
+
+/* arm64 first, so that a client taking the first entry shows it. */
+static void
+index_body(struct sbuf *sb, const struct mtag *t)
+{
+	char	 d[DIGEST_MAX];
+	int	 p;
+
+	sb_str(sb, "{\"schemaVersion\":2,\"mediaType\":\"");
+	sb_str(sb, part_type(t, P_TOP));
+	sb_str(sb, "\",\"manifests\":[");
+	for (p = P_ARM; p < P_END; p += 2) {
+		sb_str(sb, p > P_ARM ? "," : "");
+		sb_descriptor(sb, t, p);
+		if (p == P_ATT) {
+			part_digest(d, t, P_AMD);
+			sb_str(sb, ",\"annotations\":{"
+			    "\"vnd.docker.reference.digest\":\"");
+			sb_str(sb, d);
+			sb_str(sb, "\",\"vnd.docker.reference.type\":"
+			    "\"attestation-manifest\"}");
+		}
+		sb_str(sb, ",\"platform\":{\"architecture\":\"");
+		sb_str(sb, platforms[p / 2].arch);
+		sb_str(sb, "\",\"os\":\"");
+		sb_str(sb, platforms[p / 2].os);
+		sb_str(sb, "\"}}");
+	}
+	sb_str(sb, "]}");
+}
+
+static void
+part_body(struct sbuf *sb, const struct mtag *t, int p)
+{
+	if (p % 2 == 1)
+		config_body(sb, t, p);
+	else if (p == P_TOP && is_list(t))
+		index_body(sb, t);
+	else
+		image_body(sb, t, p);
+}
+
+/* A --data tag, if it gets made-up manifests (see the header comment). */
+static bool
+mtag_json(struct mtag *t, const cJSON *tag)
+{
+	const cJSON	*name = cJSON_GetObjectItemCaseSensitive(tag, "name");
+	const cJSON	*cr = cJSON_GetObjectItemCaseSensitive(tag, "created");
+	const cJSON	*fm = cJSON_GetObjectItemCaseSensitive(tag, "format");
+	const cJSON	*d = cJSON_GetObjectItemCaseSensitive(tag, "digest");
+	int		 fmt = M_DOCKER;
+
+	if (fm != NULL && (!cJSON_IsString(fm) ||
+	    (fmt = word_index(fm->valuestring, mfmts)) < 0))
+		return false;
+	if (!cJSON_IsString(name) || (!cJSON_IsString(cr) &&
+	    !cJSON_IsNull(cr)) || (fm == NULL && opt.api != API_V2) ||
+	    cJSON_GetObjectItemCaseSensitive(tag, "layer_digests") != NULL)
+		return false;
+	if (!cJSON_IsString(d))
+		d = cJSON_GetObjectItemCaseSensitive(tag, "image");
+	t->name = name->valuestring;
+	t->created = cJSON_IsString(cr) ? cr->valuestring : NULL;
+	t->digest = cJSON_IsString(d) && strlen(d->valuestring) < DIGEST_MAX ?
+	    d->valuestring : NULL;
+	t->fmt = (enum mfmt)fmt;
+	return true;
+}
+
+/* Generated tag i, less its "created" (gmtime_r() is not cheap). */
+static void
+mtag_gen(struct mtag *t, const struct artifact *a, unsigned long i)
+{
+	*put_num(stpcpy(t->gen[0], "1.0."), i, 1) = '\0';
+	*put_digest(t->gen[2], a->seed, i) = '\0';
+	t->name = t->gen[0];
+	t->created = t->gen[1];
+	t->digest = t->gen[2];
+	t->fmt = M_DOCKER;
+}
+
+/*
+ * Does ref name a part of t: a tag name its top manifest, a digest any
+ * of its manifests or, with `configs`, any of its configs?
+ */
+static bool
+part_named(const struct mtag *t, const char *ref, bool configs, int *p)
+{
+	char	 d[DIGEST_MAX];
+
+	*p = P_TOP;
+	if (strchr(ref, ':') == NULL)
+		return !configs && strcmp(t->name, ref) == 0;
+	for (*p = P_TOP; *p < P_END; (*p)++) {
+		if (!part_used(t, *p) || (*p % 2 == 1) != configs)
+			continue;
+		part_digest(d, t, *p);
+		if (strcmp(d, ref) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Generated tags have no "format": made up with --api v2 only. */
+static bool
+find_gen_part(struct mtag *t, const struct artifact *a, const char *ref,
+    bool configs, int *p)
+{
+	char		 day[16] = "";
+	unsigned long	 i;
+
+	for (i = 0; opt.api == API_V2 && i < a->ngen; i++) {
+		mtag_gen(t, a, i);
+		if (part_named(t, ref, configs, p)) {
+			*put_gen_created(t->gen[1], i, day, sizeof(day)) = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The tag of TEAM/ARTIFACT with made-up manifests, and its part, that
+ * ref names; t points into *tagdoc (caller deletes it).
+ */
+static bool
+find_part(struct mtag *t, int *p, cJSON **tagdoc, const char *team,
+    const char *art, const char *ref, bool configs)
+{
+	const struct artifact	*a = find_artifact(find_team(team), art);
+	const cJSON		*tag;
+
+	*tagdoc = NULL;
+	t->team = team;
+	t->art = art;
+	if (a == NULL)
+		return false;
+	if (a->tags_json == NULL)
+		return find_gen_part(t, a, ref, configs, p);
+	if ((*tagdoc = cJSON_Parse(a->tags_json)) == NULL)
+		return false;
+	cJSON_ArrayForEach(tag, *tagdoc)
+		if (mtag_json(t, tag) && part_named(t, ref, configs, p))
+			return true;
+	return false;
+}
+
+struct accept {
+	const char	*type;
+	bool		 sent, ok;
+};
+
+/* Does an Accept value list the type or * / *?  Parameters (q) aside. */
+static bool
+lists_type(const char *list, const char *type)
+{
+	size_t	 n;
+
+	while (*list != '\0') {
+		list += strspn(list, " \t,");
+		n = strcspn(list, ";,");
+		while (n > 0 && (list[n - 1] == ' ' || list[n - 1] == '\t'))
+			n--;
+		if ((n == strlen(type) && strncasecmp(list, type, n) == 0) ||
+		    (n == 3 && strncmp(list, "*/*", 3) == 0))
+			return true;
+		list += strcspn(list, ",");
+	}
+	return false;
+}
+
+/* Clients send one Accept header per type: MHD keeps each. */
+static enum MHD_Result
+accept_scan(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct accept	*a = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_ACCEPT) == 0 && value != NULL) {
+		a->sent = true;
+		a->ok = a->ok || lists_type(value, a->type);
+	}
+	return MHD_YES;
+}
+
+/* No Accept header at all takes anything. */
+static bool
+accepts(struct MHD_Connection *c, const char *type)
+{
+	struct accept	 a = { type, false, false };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, accept_scan, &a);
+	return !a.sent || a.ok;
+}
+
+/* A made-up manifest, if the client takes its type, or a config. */
+static void
+reply_part(struct reply *r, struct MHD_Connection *c, const struct mtag *t,
+    int p)
+{
 	struct sbuf	 sb = { 0 };
-	cJSON		*tagdoc;
-	const cJSON	*t = find_tag(&tagdoc, team, art, tag), *d;
+	const char	*type = p % 2 == 1 ? "application/octet-stream" :
+	    part_type(t, p);
+	char		 d[DIGEST_MAX];
+
+	if (p % 2 == 0 && !accepts(c, type)) {
+		reply_v2err(r, MHD_HTTP_NOT_FOUND, "MANIFEST_UNKNOWN",
+		    "manifest unknown");
+		return;
+	}
+	part_body(&sb, t, p);
+	set_reply(r, MHD_HTTP_OK, &sb);
+	part_digest(d, t, p);
+	reply_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	reply_header(r, "Docker-Content-Digest", d);
+}
+
+/* A small manifest whose digest is the tag's "digest", else "image". */
+static void
+digest_manifest(struct reply *r, const cJSON *t)
+{
+	const cJSON	*d;
 
 	if ((d = cJSON_GetObjectItemCaseSensitive(t, "digest")) == NULL)
 		d = cJSON_GetObjectItemCaseSensitive(t, "image");
-	if (layers_manifest(&sb, t)) {
-		set_reply(r, MHD_HTTP_OK, &sb);
-	} else if (!cJSON_IsString(d) ||
-	    strlen(d->valuestring) >= sizeof(digest)) {
-		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
-	} else {
-		snprintf(digest, sizeof(digest), "%s", d->valuestring);
-		reply_text(r, MHD_HTTP_OK, "{\"schemaVersion\":2,\"mediaType\":"
-		    "\"application/vnd.docker.distribution.manifest.v2+json\"}");
-		r->hname = "Docker-Content-Digest";
-		r->hvalue = digest;
+	if (!cJSON_IsString(d) || strlen(d->valuestring) >= DIGEST_MAX) {
+		reply_unknown(r, "MANIFEST_UNKNOWN", "manifest unknown");
+		return;
 	}
+	reply_text(r, MHD_HTTP_OK, "{\"schemaVersion\":2,\"mediaType\":"
+	    "\"application/vnd.docker.distribution.manifest.v2+json\"}");
+	reply_header(r, "Docker-Content-Digest", d->valuestring);
+}
+
+/*
+ * /v2/TEAM/ARTIFACT/manifests/REF: a manifest of the tag's
+ * "layer_digests"; else a made-up one (see the header comment); else,
+ * as Pier One's tests have always had it, digest_manifest().
+ */
+static void
+route_manifest(struct reply *r, struct MHD_Connection *c, const char *team,
+    const char *art, const char *ref)
+{
+	struct sbuf	 sb = { 0 };
+	struct mtag	 mt;
+	cJSON		*tagdoc, *mdoc = NULL;
+	const cJSON	*t = find_tag(&tagdoc, team, art, ref);
+	int		 p;
+
+	if (layers_manifest(&sb, t))
+		set_reply(r, MHD_HTTP_OK, &sb);
+	else if (find_part(&mt, &p, &mdoc, team, art, ref, false))
+		reply_part(r, c, &mt, p);
+	else
+		digest_manifest(r, t);
+	cJSON_Delete(mdoc);
 	cJSON_Delete(tagdoc);
 }
 
@@ -607,16 +1380,17 @@ blob_file(const cJSON *tags, const char *digest)
 	return NULL;
 }
 
-/* /v2/TEAM/ARTIFACT/blobs/DIGEST: a layer file of one of its tags. */
+/* /v2/TEAM/ARTIFACT/blobs/DIGEST: a layer file, or a made-up config. */
 static void
-route_blob(struct reply *r, const char *team, const char *art,
-    const char *digest)
+route_blob(struct reply *r, struct MHD_Connection *c, const char *team,
+    const char *art, const char *digest)
 {
 	const struct artifact	*a = find_artifact(find_team(team), art);
 	cJSON			*tags = NULL;
 	char			*path = NULL;
 	struct stat		 st;
-	int			 fd = -1;
+	struct mtag		 mt;
+	int			 fd = -1, p;
 
 	if (a != NULL && a->tags_json != NULL && opt.data != NULL &&
 	    (tags = cJSON_Parse(a->tags_json)) != NULL)
@@ -629,7 +1403,12 @@ route_blob(struct reply *r, const char *team, const char *art,
 	} else {
 		if (fd != -1)
 			close(fd);
-		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+		cJSON_Delete(tags);
+		if (find_part(&mt, &p, &tags, team, art, digest, true))
+			reply_part(r, c, &mt, p);
+		else
+			reply_unknown(r, "BLOB_UNKNOWN",
+			    "blob unknown to registry");
 	}
 	free(path);
 	cJSON_Delete(tags);
@@ -701,7 +1480,8 @@ route_image(struct reply *r, const char *prefix)
 }
 
 static void
-route(struct reply *r, char **v, size_t n)
+route(struct reply *r, struct MHD_Connection *c, const char *raw, char **v,
+    size_t n)
 {
 	bool	 t = n > 0 && strcmp(v[0], "teams") == 0;
 	bool	 v2 = n > 0 && strcmp(v[0], "v2") == 0;
@@ -717,14 +1497,14 @@ route(struct reply *r, char **v, size_t n)
 	else if (v2 && n == 2 && v[1][0] == '\0')
 		reply_text(r, MHD_HTTP_OK, "{}");
 	else if (v2 && n == 2 && strcmp(v[1], "_catalog") == 0)
-		route_lists(r, true, NULL);
+		route_catalog(r, raw);
 	else if (v2 && n == 5 && strcmp(v[3], "tags") == 0 &&
 	    strcmp(v[4], "list") == 0)
-		route_tags(r, v[1], v[2], true);
+		route_tag_list(r, v[1], v[2], raw);
 	else if (v2 && n == 5 && strcmp(v[3], "manifests") == 0)
-		route_manifest(r, v[1], v[2], v[4]);
+		route_manifest(r, c, v[1], v[2], v[4]);
 	else if (v2 && n == 5 && strcmp(v[3], "blobs") == 0)
-		route_blob(r, v[1], v[2], v[4]);
+		route_blob(r, c, v[1], v[2], v[4]);
 	else if (t && n == 7 && strcmp(v[2], "artifacts") == 0 &&
 	    strcmp(v[4], "tags") == 0 && strcmp(v[6], "scm-source") == 0)
 		route_scm(r, v[1], v[3], v[5]);
@@ -833,20 +1613,226 @@ basic_creds(struct MHD_Connection *c, unsigned char *dec, size_t size)
 	return b64decode(h, dec);
 }
 
+/* Basic's "oauth2:TOKEN" (n bytes, -1 for none) with a --token. */
+static bool
+oauth2_ok(const unsigned char *dec, long n)
+{
+	return n >= 7 && memcmp(dec, "oauth2:", 7) == 0 &&
+	    token_ok((const char *)dec + 7, (size_t)n - 7);
+}
+
+/*
+ * --user, --client and --registry-user entries are "NAME:SECRET", just
+ * what Basic encodes: compared whole, a secret may hold colons and any
+ * bytes.
+ */
+static bool
+pair_listed(const unsigned char *dec, long n, const char *const *list,
+    size_t count)
+{
+	size_t	 i;
+
+	for (i = 0; n >= 0 && i < count; i++)
+		if (strlen(list[i]) == (size_t)n &&
+		    memcmp(list[i], dec, (size_t)n) == 0)
+			return true;
+	return false;
+}
+
 /* "Bearer TOKEN" or "Basic base64(oauth2:TOKEN)". */
 static bool
 authorized(struct MHD_Connection *c)
 {
 	unsigned char	 dec[768];
 	const char	*h;
-	long		 n;
 
 	if ((h = auth_param(c, "Bearer")) != NULL)
 		return token_ok(h, strlen(h));
-	if ((n = basic_creds(c, dec, sizeof(dec))) < 7 ||
-	    memcmp(dec, "oauth2:", 7) != 0)
+	return oauth2_ok(dec, basic_creds(c, dec, sizeof(dec)));
+}
+
+/* --auth basic: Basic oauth2:TOKEN, or a --registry-user. */
+static bool
+basic_registry(struct MHD_Connection *c)
+{
+	unsigned char	 dec[768];
+	long		 n = basic_creds(c, dec, sizeof(dec));
+
+	return oauth2_ok(dec, n) ||
+	    pair_listed(dec, n, opt.regusers, opt.nregusers);
+}
+
+/*
+ * What a registry token must grant for the path, in Distribution's
+ * terms; "" when any token of ours will do (the ping, for one).
+ */
+static char *
+needed_scope(const char *path)
+{
+	struct sbuf	 sb = { 0 };
+	char		*copy = xstrdup(path), *v[MAXSEG];
+	size_t		 n = split_path(copy, v);
+
+	sb_add(&sb, "", 0);
+	if (n == 2 && strcmp(v[0], "v2") == 0 &&
+	    strcmp(v[1], "_catalog") == 0)
+		sb_str(&sb, "registry:catalog:*");
+	else if (n >= 4 && strcmp(v[0], "v2") == 0) {
+		sb_str(&sb, "repository:");
+		sb_str(&sb, v[1]);
+		sb_str(&sb, "/");
+		sb_str(&sb, v[2]);
+		sb_str(&sb, ":pull");
+	}
+	free(copy);
+	return sb.p;
+}
+
+/* Is act one of the comma-separated actions, len bytes of list? */
+static bool
+action_listed(const char *list, size_t len, const char *act)
+{
+	size_t	 n, alen = strlen(act);
+
+	for (;;) {
+		for (n = 0; n < len && list[n] != ','; n++)
+			continue;
+		if (n == alen && memcmp(list, act, n) == 0)
+			return true;
+		if (n == len)
+			return false;
+		list += n + 1;
+		len -= n + 1;
+	}
+}
+
+/*
+ * Does one of the granted "TYPE:NAME:ACTIONS" let need, "TYPE:NAME:ACT",
+ * through?  The actions follow the last colon: a NAME may hold colons.
+ */
+static bool
+scopes_cover(const char *g, const char *need)
+{
+	const char	*act = strrchr(need, ':') + 1, *colon;
+	size_t		 tn = (size_t)(act - 1 - need), len;
+
+	for (; *g != '\0'; g += len) {
+		g += strspn(g, " ");
+		len = strcspn(g, " ");
+		colon = memrchr(g, ':', len);
+		if (colon != NULL && (size_t)(colon - g) == tn &&
+		    memcmp(g, need, tn) == 0 && action_listed(colon + 1,
+		    (size_t)(g + len - colon - 1), act))
+			return true;
+	}
+	return false;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --auth bearer: a registry token of ours, alive, granting need. */
+static bool
+bearer_ok(struct MHD_Connection *c, const char *need)
+{
+	const char	*tok = auth_param(c, "Bearer");
+	bool		 ok = false;
+	size_t		 i;
+
+	if (tok == NULL)
 		return false;
-	return token_ok((const char *)dec + 7, (size_t)n - 7);
+	pthread_mutex_lock(&rtokens.lock);
+	for (i = 0; i < rtokens.n; i++) {
+		if (strcmp(rtokens.v[i].tok, tok) != 0)
+			continue;
+		ok = rtokens.v[i].expires > now_ms() && (*need == '\0' ||
+		    scopes_cover(rtokens.v[i].scopes, need));
+		break;
+	}
+	pthread_mutex_unlock(&rtokens.lock);
+	return ok;
+}
+
+/* Distribution's 401: the challenge says where to log in. */
+static void
+reply_unauthorized(struct reply *r, const char *challenge)
+{
+	reply_v2err(r, MHD_HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+	    "authentication required");
+	reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, challenge);
+}
+
+/* Docker's token protocol: realm, service and the scope to ask for. */
+static void
+reply_bearer_challenge(struct reply *r, const char *scope)
+{
+	struct sbuf	 sb = { 0 };
+
+	sb_str(&sb, "Bearer realm=\"");
+	sb_str(&sb, realm);
+	sb_str(&sb, "\",service=\"" SERVICE "\"");
+	if (scope_ok(scope)) {
+		sb_str(&sb, ",scope=\"");
+		sb_str(&sb, scope);
+		sb_str(&sb, "\"");
+	}
+	reply_unauthorized(r, sb.p);
+	free(sb.p);
+}
+
+/* --api: Distribution knows nothing but /v2/; Pier One-only lacks it. */
+static bool
+api_hidden(struct reply *r, const char *path)
+{
+	bool	 v2 = strncmp(path, "/v2/", 4) == 0;
+
+	if (opt.api == API_V2 && !v2) {
+		reply_text(r, MHD_HTTP_NOT_FOUND, "404 page not found\n");
+		reply_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "text/plain; charset=utf-8");
+		return true;
+	}
+	if (opt.api == API_PIERONE && v2) {
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+		return true;
+	}
+	return false;
+}
+
+/* False, with the 401 in r, if the request lacks what --auth wants. */
+static bool
+registry_auth(struct reply *r, struct MHD_Connection *c, const char *path)
+{
+	char	*need;
+	bool	 ok;
+
+	switch (opt.auth) {
+	case AUTH_NONE:
+		return true;
+	case AUTH_BASIC:
+		if (!(ok = basic_registry(c)))
+			reply_unauthorized(r, BASIC_REALM);
+		return ok;
+	case AUTH_BEARER:
+		need = needed_scope(path);
+		if (!(ok = bearer_ok(c, need)))
+			reply_bearer_challenge(r, need);
+		free(need);
+		return ok;
+	default:
+		if (!(ok = authorized(c))) {
+			reply_msg(r, MHD_HTTP_UNAUTHORIZED, "Unauthorized");
+			reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+			    "Bearer realm=\"fake-registry\"");
+		}
+		return ok;
+	}
 }
 
 /*
@@ -860,27 +1846,18 @@ token_route(const char *path)
 		return S_TOKEN;
 	if (strcmp(path, "/oauth2/access_token") == 0)
 		return S_OAUTH2;
+	if (opt.auth == AUTH_BEARER && strcmp(path, "/auth/token") == 0)
+		return S_REGTOKEN;
 	return S_NONE;
 }
 
-/*
- * --user and --client entries are "NAME:SECRET", just what Basic
- * encodes: compared whole, a secret may hold colons and any bytes.
- */
+/* Basic credentials, a --user or --client (list) entry. */
 static bool
 basic_ok(struct MHD_Connection *c, const char *const *list, size_t n)
 {
 	unsigned char	 dec[768];
-	long		 len;
-	size_t		 i;
 
-	if ((len = basic_creds(c, dec, sizeof(dec))) < 0)
-		return false;
-	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == (size_t)len &&
-		    memcmp(list[i], dec, (size_t)len) == 0)
-			return true;
-	return false;
+	return pair_listed(dec, basic_creds(c, dec, sizeof(dec)), list, n);
 }
 
 /* The password grant's username and password, against --user. */
@@ -1010,10 +1987,8 @@ reply_error(struct reply *r, unsigned status, const char *error)
 
 	snprintf(buf, sizeof(buf), "{\"error\": \"%s\"}", error);
 	reply_text(r, status, buf);
-	if (status == MHD_HTTP_UNAUTHORIZED) {
-		r->hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
-		r->hvalue = SVC_REALM;
-	}
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, SVC_REALM);
 }
 
 /* RFC 6749 §5.1, or --token-response verbatim to test broken ones. */
@@ -1045,8 +2020,7 @@ static void
 reply_method(struct reply *r, const char *allow)
 {
 	reply_msg(r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
-	r->hname = MHD_HTTP_HEADER_ALLOW;
-	r->hvalue = allow;
+	reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
 }
 
 /* GET /access_token?json=true&scope=uid[&realm=R], a user's Basic. */
@@ -1120,6 +2094,102 @@ route_oauth2(struct reply *r, struct MHD_Connection *c, struct request *rq,
 		reply_error(r, MHD_HTTP_UNAUTHORIZED, "invalid_grant");
 	else
 		reply_token(r, ns == 1 ? scope : "uid");
+}
+
+/*
+ * A token for every scope asked for, space-separated into the table;
+ * it never equals a --token, so that only this path can yield it.
+ */
+static char *
+rtoken_issue(char *scopes)
+{
+	char		 buf[64], *p;
+	uint64_t	 rnd;
+	int64_t		 now = now_ms();
+	size_t		 i = 0;
+
+	pthread_mutex_lock(&rtokens.lock);
+	while (i < rtokens.n) {		/* the expired are of no more use */
+		if (rtokens.v[i].expires > now) {
+			i++;
+			continue;
+		}
+		free(rtokens.v[i].tok);
+		free(rtokens.v[i].scopes);
+		rtokens.v[i] = rtokens.v[--rtokens.n];
+	}
+	do {
+		if (getentropy(&rnd, sizeof(rnd)) != 0)
+			rnd = mix((uint64_t)now ^ rtokens.issued);
+		p = put_num(stpcpy(buf, "rt-"), ++rtokens.issued, 1);
+		*p++ = '-';
+		*put_hex64(p, rnd) = '\0';
+	} while (token_ok(buf, strlen(buf)));
+	rtokens.v = xrealloc(rtokens.v, rtokens.n + 1, sizeof(*rtokens.v));
+	rtokens.v[rtokens.n++] = (struct rtoken){ xstrdup(buf), scopes,
+	    now + (int64_t)opt.rt_ttl * 1000 };
+	pthread_mutex_unlock(&rtokens.lock);
+	return xstrdup(buf);
+}
+
+static void
+reply_rtoken(struct reply *r, const struct form *f)
+{
+	struct sbuf	 scopes = { 0 }, sb = { 0 };
+	char		 when[32], *tok;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	size_t		 i;
+
+	sb_add(&scopes, "", 0);
+	for (i = 0; i < f->n; i++) {
+		if (strcmp(f->name[i], "scope") != 0)
+			continue;
+		sb_str(&scopes, scopes.len > 0 ? " " : "");
+		sb_str(&scopes, f->value[i]);
+	}
+	tok = rtoken_issue(scopes.p);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sb_str(&sb, "{\"token\":\"");
+	sb_str(&sb, tok);
+	sb_str(&sb, "\",\"access_token\":\"");
+	sb_str(&sb, tok);
+	sb_str(&sb, "\",\"expires_in\":");
+	sb_num(&sb, opt.rt_ttl);
+	sb_str(&sb, ",\"issued_at\":\"");
+	sb_str(&sb, when);
+	sb_str(&sb, "\"}");
+	set_reply(r, MHD_HTTP_OK, &sb);
+	free(tok);
+}
+
+/*
+ * GET /auth/token?service=fake-registry[&scope=S]...: Docker's token
+ * protocol, for --auth bearer.  Basic credentials must be good by --auth
+ * basic's rules; none at all will do with --anonymous.
+ */
+static void
+route_regtoken(struct reply *r, struct MHD_Connection *c,
+    const struct request *rq, const char *method)
+{
+	struct form	 f;
+	const char	*service, *q = strchr(rq->raw, '?');
+	char		*query = xstrdup(q != NULL ? q + 1 : "");
+	bool		 sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+		reply_method(r, MHD_HTTP_METHOD_GET);
+	else if (!form_parse(query, &f) ||
+	    form_get(&f, "service", &service) != 1 ||
+	    strcmp(service, SERVICE) != 0)
+		reply_v2err(r, MHD_HTTP_BAD_REQUEST, "DENIED", "bad service");
+	else if (sent ? !basic_registry(c) : !opt.anonymous)
+		reply_unauthorized(r, BASIC_REALM);
+	else
+		reply_rtoken(r, &f);
+	free(query);
 }
 
 /* Only the OAuth2 route reads its body; the others let theirs go. */
@@ -1278,13 +2348,24 @@ send_reply(struct MHD_Connection *c, const struct request *rq,
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
+	bool			 typed = false;
+	size_t			 i;
 
-	if ((resp = make_response(r)) == NULL)
+	resp = make_response(r);
+	for (i = 0; i < r->nhdr; i++)
+		typed = typed || strcasecmp(r->hname[i],
+		    MHD_HTTP_HEADER_CONTENT_TYPE) == 0;
+	if (resp != NULL && !typed)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "application/json");
+	for (i = 0; i < r->nhdr; i++) {
+		if (resp != NULL)
+			MHD_add_response_header(resp, r->hname[i],
+			    r->hvalue[i]);
+		free(r->hvalue[i]);
+	}
+	if (resp == NULL)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "application/json");
-	if (r->hname != NULL)
-		MHD_add_response_header(resp, r->hname, r->hvalue);
 	log_request(c, method, rq->raw, r->status);
 	ret = MHD_queue_response(c, r->status, resp);
 	MHD_destroy_response(resp);
@@ -1309,8 +2390,7 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 		break;
 	case F_RETRY:
 		reply_msg(&r, MHD_HTTP_TOO_MANY_REQUESTS, "injected");
-		r.hname = MHD_HTTP_HEADER_RETRY_AFTER;
-		r.hvalue = f->retry;
+		reply_header(&r, MHD_HTTP_HEADER_RETRY_AFTER, f->retry);
 		break;
 	case F_INVALID:
 		reply_text(&r, MHD_HTTP_OK, "{\"this is\": not json");
@@ -1320,8 +2400,7 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 		break;
 	case F_REDIRECT:
 		reply_msg(&r, MHD_HTTP_FOUND, "redirected");
-		r.hname = MHD_HTTP_HEADER_LOCATION;
-		r.hvalue = f->retry;
+		reply_header(&r, MHD_HTTP_HEADER_LOCATION, f->retry);
 		break;
 	default:
 		r.how = F_HUGE;
@@ -1332,9 +2411,10 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 }
 
 /*
- * Order: delay, auth, faults, method, forbidden teams, routes.  The
- * token service has no registry token to show (it is where tokens come
- * from): it skips auth and checks its own credentials after the faults.
+ * Order: delay, --api, auth, faults, method, forbidden teams, routes.
+ * The token services have no registry token to show (they are where
+ * tokens come from): they skip --api and auth, and check their own
+ * credentials after the faults.
  */
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -1358,12 +2438,9 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (!sleep_ms(opt.delay_ms))
 		return MHD_NO;
-	if (rq->svc == S_NONE && !authorized(c)) {
-		reply_msg(&r, MHD_HTTP_UNAUTHORIZED, "Unauthorized");
-		r.hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
-		r.hvalue = "Bearer realm=\"fake-registry\"";
+	if (rq->svc == S_NONE && (api_hidden(&r, rq->path) ||
+	    !registry_auth(&r, c, rq->path)))
 		return send_reply(c, rq, method, &r);
-	}
 	f = match_fault(rq->path);
 	if (f != NULL && f->mode != F_TRUNC && f->mode != F_SLOW)
 		return send_fault(c, rq, method, f);
@@ -1372,13 +2449,15 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		route_access_token(&r, c, rq, method);
 	else if (rq->svc == S_OAUTH2)
 		route_oauth2(&r, c, rq, method);
+	else if (rq->svc == S_REGTOKEN)
+		route_regtoken(&r, c, rq, method);
 	else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		reply_msg(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
 	else if (forbidden(v, n))
 		reply_msg(&r, MHD_HTTP_FORBIDDEN, "Forbidden");
 	else
-		route(&r, v, n);
+		route(&r, c, rq->raw, v, n);
 	r.how = f != NULL ? f->mode : F_NONE;
 	return send_reply(c, rq, method, &r);
 }
@@ -1596,12 +2675,22 @@ parse_fault(struct fault *f, const char *spec)
 
 /* NAME:SECRET; not echoed when wrong, as it may be a real password. */
 static const char *
-pair_arg(const char *name, const char *s)
+pair_arg(const char *name, const char *form, const char *s)
 {
 	if (strchr(s, ':') == NULL)
-		fail("%s: expected %s", name, strcmp(name, "--user") == 0 ?
-		    "NAME:PASSWORD" : "ID:SECRET");
+		fail("%s: expected %s", name, form);
 	return s;
+}
+
+/* One of the words (NULL-terminated); returns its index. */
+static int
+word_arg(const char *name, const char *s, const char *const *words)
+{
+	int	 i;
+
+	if ((i = word_index(s, words)) < 0)
+		fail("%s %s: unknown value", name, s);
+	return i;
 }
 
 /* "none" leaves expires_in out, for clients that must cope without. */
@@ -1624,6 +2713,34 @@ open_log(const char *file)
 		fail("%s: %s", file, strerror(errno));
 }
 
+/* The options that make it play Distribution; false if ch is none. */
+static bool
+distribution_arg(int ch)
+{
+	if (ch == 'a')
+		opt.api = (enum api)word_arg("--api", optarg, apis);
+	else if (ch == 'A')
+		opt.auth = (enum auth)word_arg("--auth", optarg, auths);
+	else if (ch == 'U')
+		opt.regusers[opt.nregusers++] = pair_arg("--registry-user",
+		    "NAME:SECRET", optarg);
+	else if (ch == 'r')
+		opt.realm_url = optarg;
+	else if (ch == 'n')
+		opt.anonymous = true;
+	else if (ch == 'T')
+		opt.rt_ttl = num_arg("--registry-token-ttl", optarg, TTL_MAX);
+	else if (ch == 's')
+		opt.page_size = num_arg("--page-size", optarg, 10000000);
+	else if (ch == 'S')
+		opt.short_pages = true;
+	else if (ch == 'L')
+		opt.link = (enum link)word_arg("--link-style", optarg, links);
+	else
+		return false;
+	return true;
+}
+
 static void
 parse_args(int argc, char **argv)
 {
@@ -1644,6 +2761,15 @@ parse_args(int argc, char **argv)
 		{ "token-response", required_argument, NULL, 'R' },
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
+		{ "api", required_argument, NULL, 'a' },
+		{ "auth", required_argument, NULL, 'A' },
+		{ "registry-user", required_argument, NULL, 'U' },
+		{ "realm-url", required_argument, NULL, 'r' },
+		{ "anonymous", no_argument, NULL, 'n' },
+		{ "registry-token-ttl", required_argument, NULL, 'T' },
+		{ "page-size", required_argument, NULL, 's' },
+		{ "short-pages", no_argument, NULL, 'S' },
+		{ "link-style", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -1654,6 +2780,7 @@ parse_args(int argc, char **argv)
 	opt.gens = xrealloc(NULL, (size_t)argc, sizeof(*opt.gens));
 	opt.users = xrealloc(NULL, (size_t)argc, sizeof(*opt.users));
 	opt.clients = xrealloc(NULL, (size_t)argc, sizeof(*opt.clients));
+	opt.regusers = xrealloc(NULL, (size_t)argc, sizeof(*opt.regusers));
 	opt.faults = xrealloc(NULL, (size_t)argc, sizeof(*opt.faults));
 	memset(opt.faults, 0, (size_t)argc * sizeof(*opt.faults));
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -1676,10 +2803,11 @@ parse_args(int argc, char **argv)
 		else if (ch == 'l')
 			open_log(optarg);
 		else if (ch == 'u')
-			opt.users[opt.nusers++] = pair_arg("--user", optarg);
+			opt.users[opt.nusers++] = pair_arg("--user",
+			    "NAME:PASSWORD", optarg);
 		else if (ch == 'c')
 			opt.clients[opt.nclients++] = pair_arg("--client",
-			    optarg);
+			    "ID:SECRET", optarg);
 		else if (ch == 'i')
 			opt.issue = optarg;
 		else if (ch == 'e')
@@ -1690,7 +2818,7 @@ parse_args(int argc, char **argv)
 			opt.tls_cert = optarg;
 		else if (ch == 'K')
 			opt.tls_key = optarg;
-		else
+		else if (!distribution_arg(ch))
 			usage();
 	}
 	if (optind != argc || (opt.data == NULL && opt.ngens == 0) ||
@@ -1701,6 +2829,26 @@ parse_args(int argc, char **argv)
 	/* What the service hands out, the registry takes by default. */
 	if (opt.issue == NULL)
 		opt.issue = opt.tokens[0];
+}
+
+/*
+ * The realm of --auth bearer's 401s and the start of --link-style's
+ * Links; "foreign" is a host nothing answers for (tests run offline).
+ */
+static void
+set_urls(unsigned port)
+{
+	const char	*scheme = opt.tls_cert != NULL ? "https" : "http";
+
+	if (opt.realm_url != NULL)
+		snprintf(realm, sizeof(realm), "%s", opt.realm_url);
+	else
+		snprintf(realm, sizeof(realm), "%s://127.0.0.1:%u/auth/token",
+		    scheme, port);
+	if (opt.link != LINK_RELATIVE)
+		snprintf(link_base, sizeof(link_base), "%s://%s:%u", scheme,
+		    opt.link == LINK_FOREIGN ? "foreign.invalid" : "127.0.0.1",
+		    port);
 }
 
 /* Temp file and rename(): a reader polling for it never sees half. */
@@ -1828,6 +2976,9 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* A known port may be asked for at once: its URLs come first. */
+	if (opt.port != 0)
+		set_urls((unsigned)opt.port);
 	if ((d = start_daemon(tls_pem[0], tls_pem[1])) == NULL)
 		fail("cannot listen on 127.0.0.1:%lu", opt.port);
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -1836,6 +2987,8 @@ main(int argc, char **argv)
 		MHD_stop_daemon(d);
 		fail("cannot report the port");
 	}
+	if (opt.port == 0)
+		set_urls(info->port);
 	printf("%u\n", (unsigned)info->port);
 	fflush(stdout);
 

@@ -186,7 +186,8 @@ static const char *const secrets[] = {
 	"test-token-0123456789", "wrong-token", "issued-token-1234",
 	"b2F1dGgyOmlzc3VlZC10b2tlbi0xMjM0", "env-token-5678",
 	"b2F1dGgyOmVudi10b2tlbi01Njc4", "p&ss w%rd=1", "csecret",
-	"wr0ng-pa55", "lib-test-token",
+	"wr0ng-pa55", "lib-test-token", "test-token-v2v2v2v2",
+	"b2F1dGgyOnRlc3QtdG9rZW4tdjJ2MnYydjI",
 };
 
 bool test_stdout_may_hold_secret;
