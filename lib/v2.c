@@ -275,6 +275,8 @@ catalog(pierone_client *c, struct names *repos)
 	if ((rc = http_get_one(c, path, 0, &r)) == 0)
 		rc = v2_rest(c, path, &r, "repositories", repos);
 	http_results_free(&r, 1);
+	if (rc != 0)
+		names_free(repos);
 	return rc;
 }
 
@@ -611,6 +613,8 @@ list_tags(struct job *j, unsigned int flags)
 		if ((rc = v2_rest(j->c, paths[i], &res[i], "tags", &names))) {
 			err_prefix(&j->c->err, "cannot list tags of '%s/%s'",
 			    j->team, j->arts[i]);
+			for (size_t k = 0; k < names.n; k++)
+				free(names.v[k]);
 			break;
 		}
 		for (size_t k = 0; k < names.n && rc == 0; k++) {

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 SECONDS_EACH=${1:-${FUZZ_SECONDS:-60}}
 MAX_LEN=${FUZZ_MAX_LEN:-65536}
-TARGETS=${FUZZ_TARGETS:-"fuzz_tags fuzz_time fuzz_config fuzz_tokencache fuzz_dockercfg"}
+TARGETS=${FUZZ_TARGETS:-"fuzz_tags fuzz_time fuzz_config fuzz_tokencache fuzz_dockercfg fuzz_registry"}
 OUT=$ROOT/build/fuzz
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 
