@@ -170,8 +170,17 @@ helper_run(struct buf *out, const char *name, const char *host,
 	}
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		continue;
-	/* Exit status 1 is "credentials not found": nothing to use. */
-	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+	/*
+	 * 127 is the shell's "command not found", and what a spawn whose exec
+	 * failed exits with where posix_spawnp() cannot tell (vfork-less
+	 * systems, valgrind).  Any other failure, as exit status 1 for
+	 * "credentials not found", means nothing to use.
+	 */
+	if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127 &&
+	    out->len == 0)
+		rc = err_set(err, PIERONE_ECONFIG, "cannot run %s (named in "
+		    "Docker's config.json)", prog);
+	if (rc != 0 || !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		buf_freezero(out);
 out:
 	for (int i = 0; i < 2; i++) {

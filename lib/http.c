@@ -15,45 +15,12 @@
 
 #include "curldl.h"
 #include "internal.h"
-
-/* One transfer slot; slots are reused for the next request. */
-struct xfer {
-	CURL *easy;
-	struct buf body;
-	char errbuf[CURL_ERROR_SIZE];
-	char *url;
-	size_t idx;			/* request index, for results */
-	size_t max_body;
-	bool too_large;
-	int tries;			/* made so far for this request */
-	long long wake_ms;		/* >= 0: waiting to be tried again */
-	int fd;				/* > 0: the body goes to this file */
-	bool write_failed;		/* writing to fd failed */
-	http_progress_fn *progress;	/* with fd: told how far it got */
-	void *progress_arg;
-	/* Authentication (regauth.c decides what is sent). */
-	struct curl_slist *hdrs;	/* this try's headers: wiped, freed */
-	char *auth_line;		/* the Authorization line sent, or NULL */
-	int auth_tries;			/* answers to 401s so far */
-	struct auth_tok *tok;		/* the token fetched or waited for */
-	bool fetching;			/* this try asks the realm for tok */
-	bool parked;			/* waiting for tok's token */
-	char *fetch_url;
-	/* Headers of the answer, as far as we need them. */
-	char *h_link, *h_auth, *h_digest;
-};
-
-struct http {
-	CURLM *multi;
-	struct xfer *slots;
-	size_t nslots;
-	unsigned int flags;		/* the batch's HTTP_* flags */
-};
+#include "http_impl.h"
 
 /* libcurl's global state is set up on the first request, not at start-up. */
 static unsigned int curl_users;
 
-static size_t
+size_t
 write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct xfer *x = arg;
@@ -80,7 +47,7 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static int
+int
 global_use(struct pierone_err *err)
 {
 	int rc;
@@ -96,123 +63,15 @@ global_use(struct pierone_err *err)
 	return 0;
 }
 
-static void
+void
 global_release(void)
 {
 	if (--curl_users == 0)
 		curl_global_cleanup();
 }
 
-static void
-headers_free(struct curl_slist *l)
-{
-	for (struct curl_slist *p = l; p != NULL; p = p->next)
-		explicit_bzero(p->data, strlen(p->data));
-	curl_slist_free_all(l);
-}
-
-/* What a registry may answer for a manifest, newest formats first. */
-static const char *const index_accept[] = {
-	"Accept: application/vnd.oci.image.index.v1+json",
-	"Accept: application/vnd.oci.image.manifest.v1+json",
-	"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
-	"Accept: application/vnd.docker.distribution.manifest.v2+json",
-	NULL,
-};
-
-/* Manifests whose layers can be read, or an index of them. */
-static const char *const layers_accept[] = {
-	"Accept: application/vnd.oci.image.manifest.v1+json",
-	"Accept: application/vnd.docker.distribution.manifest.v2+json",
-	"Accept: application/vnd.docker.distribution.manifest.v1+prettyjws",
-	"Accept: application/vnd.docker.distribution.manifest.v1+json",
-	"Accept: application/vnd.oci.image.index.v1+json",
-	"Accept: application/vnd.docker.distribution.manifest.list.v2+json",
-	NULL,
-};
-
-static const char *const json_accept[] = {
-	"Accept: application/json",
-	NULL,
-};
-
-/* The Accept lines of a batch (`flags`) and the Authorization line. */
-static struct curl_slist *
-request_headers(unsigned int flags, const char *auth_line)
-{
-	const char *const *accept = (flags & HTTP_MANIFEST_ANY) ? index_accept :
-	    (flags & HTTP_MANIFEST) ? layers_accept : json_accept;
-	struct curl_slist *l = NULL, *more;
-
-	for (size_t i = 0; accept[i] != NULL; i++) {
-		if ((more = curl_slist_append(l, accept[i])) == NULL) {
-			headers_free(l);
-			return NULL;
-		}
-		l = more;
-	}
-	if (auth_line != NULL &&
-	    (more = curl_slist_append(l, auth_line)) == NULL) {
-		headers_free(l);
-		return NULL;
-	}
-	return auth_line != NULL ? more : l;
-}
-
-/* A header of the answer we keep: repeats are joined as HTTP lists are. */
-static void
-keep_header(char **dst, const char *name, const char *line, size_t n)
-{
-	size_t len = strlen(name);
-	char *v, *joined;
-
-	if (n <= len || strncasecmp(line, name, len) != 0 || line[len] != ':')
-		return;
-	for (line += len + 1, n -= len + 1; n > 0 && (*line == ' ' ||
-	    *line == '\t'); line++, n--)
-		continue;
-	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n' ||
-	    line[n - 1] == ' ' || line[n - 1] == '\t'))
-		n--;
-	if (n > 8192 || (v = strndup(line, n)) == NULL)
-		return;
-	if (*dst == NULL) {
-		*dst = v;
-	} else if (asprintf(&joined, "%s, %s", *dst, v) != -1) {
-		free(*dst);
-		*dst = joined;
-		free(v);
-	} else {
-		free(v);
-	}
-}
-
-static void
-answer_headers_clear(struct xfer *x)
-{
-	free(x->h_link);
-	free(x->h_auth);
-	free(x->h_digest);
-	x->h_link = x->h_auth = x->h_digest = NULL;
-}
-
-static size_t
-header_cb(char *data, size_t size, size_t nitems, void *arg)
-{
-	struct xfer *x = arg;
-	size_t n = size * nitems;
-
-	/* A new status line: a redirect or 100 before the real answer. */
-	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
-		answer_headers_clear(x);
-	keep_header(&x->h_link, "Link", data, n);
-	keep_header(&x->h_auth, "WWW-Authenticate", data, n);
-	keep_header(&x->h_digest, "Docker-Content-Digest", data, n);
-	return n;
-}
-
 /* Options every transfer shares, the registry's and the token service's. */
-static void
+void
 easy_common(CURL *e, struct xfer *x, const char *user_agent,
     const char *ca_file, long connect_timeout_ms, long timeout_ms)
 {
@@ -252,7 +111,7 @@ slot_init(struct xfer *x, const pierone_client *c)
 }
 
 /* The client's transfer machinery with at least `n` slots. */
-static int
+int
 http_ready(pierone_client *c, size_t n)
 {
 	struct http *h = c->http;
@@ -328,72 +187,6 @@ http_free(struct http *h)
 	global_release();
 }
 
-static const char *
-status_text(long status)
-{
-	switch (status) {
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 408: return "Request Timeout";
-	case 412: return "Precondition Failed";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 502: return "Bad Gateway";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	default: return status >= 500 ? "server error" : "unexpected status";
-	}
-}
-
-static int
-status_error(struct pierone_err *err, const char *url, long status)
-{
-	const char *text = status_text(status);
-
-	switch (status) {
-	case 401:
-		return err_set(err, PIERONE_EAUTH, "GET %s: HTTP 401 %s: "
-		    "token missing, invalid or expired; run 'pierone login'",
-		    url, text);
-	case 403:
-		return err_set(err, PIERONE_EFORBIDDEN,
-		    "GET %s: HTTP 403 %s: your token has no access", url, text);
-	case 404:
-		return err_set(err, PIERONE_ENOTFOUND,
-		    "GET %s: HTTP 404 %s", url, text);
-	}
-	return err_set(err, status >= 500 ? PIERONE_ESERVER :
-	    PIERONE_EBADRESPONSE, "GET %s: HTTP %ld %s", url, status, text);
-}
-
-static int
-curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
-{
-	const char *why = x->errbuf[0] != '\0' ? x->errbuf :
-	    curl_easy_strerror(cc);
-	int code = PIERONE_ENETWORK;
-
-	if (x->write_failed)
-		return err_set(err, PIERONE_EIO, "GET %s: cannot write to a "
-		    "temporary file", x->url);
-	if (x->too_large)
-		return err_set(err, PIERONE_EBADRESPONSE,
-		    "GET %s: response larger than %zu bytes refused (see "
-		    "max_response_mib)", x->url, x->max_body);
-	if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR)
-		return err_set(err, PIERONE_ENOMEM, "GET %s: out of memory",
-		    x->url);
-	if (cc == CURLE_OPERATION_TIMEDOUT)
-		code = PIERONE_ETIMEOUT;
-	if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
-		return err_set(err, code, "GET %s: TLS certificate "
-		    "verification failed: %s", x->url, why);
-	return err_set(err, code, "GET %s: %s", x->url, why);
-}
-
 /* The requests of one http_get_many_ex() call, as they run. */
 struct run {
 	const char *const *paths;
@@ -462,46 +255,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Worth another try: the failure may be gone in a moment. */
-static bool
-transient(CURLcode cc, long status)
-{
-	switch (cc) {
-	case CURLE_OK:
-		return status == 408 || status == 429 || status == 500 ||
-		    status == 502 || status == 503 || status == 504;
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_GOT_NOTHING:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Milliseconds before try number `tries` + 1: Retry-After, or backoff. */
-static long long
-retry_delay(const struct xfer *x)
-{
-	curl_off_t after = 0;
-	long long base;
-
-	if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &after) ==
-	    CURLE_OK && after > 0)
-		return (long long)(after < PIERONE_MAX_RETRY_AFTER ? after :
-		    PIERONE_MAX_RETRY_AFTER) * 1000;
-	base = 250LL << (x->tries - 1 < 5 ? x->tries - 1 : 5);
-	if (base > 8000)
-		base = 8000;
-	/* "Equal jitter": half fixed, half random, so clients spread out. */
-	return base / 2 + arc4random_uniform((uint32_t)(base / 2) + 1);
 }
 
 /*
@@ -834,173 +587,4 @@ http_results_free(struct http_result *res, size_t n)
 		free(res[i].digest);
 		res[i].link = res[i].content_type = res[i].digest = NULL;
 	}
-}
-
-/*
- * One request, on slot 0, with the batch `flags`: its outcome in *r, which
- * the caller frees with http_results_free(r, 1) whatever is returned; on
- * failure c->err says why.
- */
-static int
-get_one(pierone_client *c, const char *path, unsigned int flags,
-    struct http_result *r)
-{
-	int rc;
-
-	if ((rc = http_get_many_ex(c, &path, 1, 1, flags, r)) != 0)
-		return rc;
-	if ((rc = r->rc) != 0)
-		c->err = r->err;
-	return rc;
-}
-
-int
-http_get_one(pierone_client *c, const char *path, unsigned int flags,
-    struct http_result *r)
-{
-	return get_one(c, path, flags, r);
-}
-
-int
-http_get(pierone_client *c, const char *path, struct buf *body)
-{
-	struct http_result r;
-	int rc;
-
-	memset(body, 0, sizeof(*body));
-	if ((rc = get_one(c, path, 0, &r)) == 0) {
-		*body = r.body;		/* handed over */
-		memset(&r.body, 0, sizeof(r.body));
-	}
-	http_results_free(&r, 1);
-	return rc;
-}
-
-/* The token service: one transfer, no redirects, never retried. */
-int
-http_request(const struct http_req *req, long *status, struct buf *body,
-    struct pierone_err *err)
-{
-	struct curl_slist *hdr;
-	struct xfer x = { 0 };
-	CURLcode cc;
-	int rc = 0;
-
-	*status = 0;
-	memset(body, 0, sizeof(*body));
-	if ((rc = global_use(err)) != 0)
-		return rc;
-	if ((x.easy = curl_easy_init()) == NULL) {
-		global_release();
-		return err_set(err, PIERONE_ENOMEM, "cannot set up libcurl");
-	}
-	x.max_body = 1024 * 1024;	/* a token answer is a few KiB */
-	easy_common(x.easy, &x, req->user_agent, req->ca_file,
-	    req->connect_timeout_ms, req->timeout_ms);
-	curl_easy_setopt(x.easy, CURLOPT_URL, req->url);
-	if (req->user != NULL) {
-		curl_easy_setopt(x.easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(x.easy, CURLOPT_USERNAME, req->user);
-		curl_easy_setopt(x.easy, CURLOPT_PASSWORD, req->password);
-	}
-	if (req->form != NULL)
-		curl_easy_setopt(x.easy, CURLOPT_POSTFIELDS, req->form);
-	if ((hdr = curl_slist_append(NULL, "Accept: application/json")))
-		curl_easy_setopt(x.easy, CURLOPT_HTTPHEADER, hdr);
-	if ((cc = curl_easy_perform(x.easy)) != CURLE_OK) {
-		rc = err_set(err, cc == CURLE_OPERATION_TIMEDOUT ?
-		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s",
-		    req->form != NULL ? "POST" : "GET", req->url,
-		    x.errbuf[0] != '\0' ? x.errbuf : curl_easy_strerror(cc));
-		buf_freezero(&x.body);
-	} else {
-		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, status);
-		if (x.body.data == NULL && buf_append(&x.body, "", 0) != 0)
-			rc = err_set(err, PIERONE_ENOMEM, "out of memory");
-		*body = x.body;
-	}
-	curl_easy_cleanup(x.easy);
-	curl_slist_free_all(hdr);
-	global_release();
-	return rc;
-}
-
-int
-http_head_digest(pierone_client *c, const char *path, char **out)
-{
-	struct http_result r;
-	int rc;
-
-	*out = NULL;
-	if ((rc = get_one(c, path, HTTP_MANIFEST_ANY | HTTP_HEAD, &r)) != 0)
-		;
-	else if (r.digest == NULL)
-		rc = err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s%s: no "
-		    "Docker-Content-Digest header", c->url, path);
-	else if (!digest_valid(r.digest))
-		rc = err_set(&c->err, PIERONE_EBADRESPONSE, "HEAD %s%s: "
-		    "invalid Docker-Content-Digest '%.80s'", c->url, path,
-		    r.digest);
-	else
-		*out = r.digest;	/* handed over */
-	if (*out != NULL)
-		r.digest = NULL;
-	http_results_free(&r, 1);
-	return rc;
-}
-
-int
-http_get_manifest(pierone_client *c, const char *path, struct buf *body)
-{
-	struct http_result r;
-	int rc;
-
-	memset(body, 0, sizeof(*body));
-	if ((rc = get_one(c, path, HTTP_MANIFEST, &r)) == 0) {
-		*body = r.body;		/* handed over */
-		memset(&r.body, 0, sizeof(r.body));
-	}
-	http_results_free(&r, 1);
-	return rc;
-}
-
-static int
-xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
-    curl_off_t ultotal, curl_off_t ulnow)
-{
-	struct xfer *x = arg;
-
-	(void)ultotal, (void)ulnow;
-	x->progress(x->progress_arg, (int64_t)dlnow, (int64_t)dltotal);
-	return 0;
-}
-
-int
-http_get_file(pierone_client *c, const char *path, int fd,
-    http_progress_fn *progress, void *arg)
-{
-	struct http_result r;
-	struct xfer *x;
-	int rc;
-
-	if ((rc = http_ready(c, 1)) != 0)
-		return rc;
-	x = &c->http->slots[0];
-	x->fd = fd;
-	x->progress = progress;
-	x->progress_arg = arg;
-	if (progress != NULL) {
-		curl_easy_setopt(x->easy, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
-		curl_easy_setopt(x->easy, CURLOPT_XFERINFODATA, x);
-		curl_easy_setopt(x->easy, CURLOPT_NOPROGRESS, 0L);
-	}
-	/* Layers are stored compressed: no Accept-Encoding on top. */
-	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, NULL);
-	rc = get_one(c, path, 0, &r);
-	http_results_free(&r, 1);
-	curl_easy_setopt(x->easy, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(x->easy, CURLOPT_NOPROGRESS, 1L);
-	x->fd = 0;
-	x->progress = NULL;
-	return rc;
 }

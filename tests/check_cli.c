@@ -67,23 +67,11 @@ teardown(void)
 static void
 pierone_env(struct run *r, const char *const *env, ...)
 {
-	const char *argv[32] = { getenv("PIERONE_BIN") };
-	const char *envp[64];
 	va_list ap;
-	int n = 1, m = 0;
 
-	ck_assert_msg(argv[0] != NULL, "PIERONE_BIN is not set");
 	va_start(ap, env);
-	while (n < 31 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
+	run_pierone_v(r, base_env, env, ap);
 	va_end(ap);
-	argv[n] = NULL;
-	for (const char *const *e = base_env; *e != NULL; e++)
-		envp[m++] = *e;
-	for (; env != NULL && *env != NULL && m < 63; env++)
-		envp[m++] = *env;
-	envp[m] = NULL;
-	run_cmd(r, argv, envp);
 }
 
 #define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)

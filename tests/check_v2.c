@@ -70,26 +70,15 @@ setup_open(void)
 	start(a);
 }
 
+/* Run pierone with base_env plus `env` (may be NULL), args NULL-ended. */
 static void
 pierone_env(struct run *r, const char *const *env, ...)
 {
-	const char *argv[32] = { getenv("PIERONE_BIN") };
-	const char *envp[64];
 	va_list ap;
-	int n = 1, m = 0;
 
-	ck_assert_msg(argv[0] != NULL, "PIERONE_BIN is not set");
 	va_start(ap, env);
-	while (n < 31 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
+	run_pierone_v(r, base_env, env, ap);
 	va_end(ap);
-	argv[n] = NULL;
-	for (const char *const *e = base_env; *e != NULL; e++)
-		envp[m++] = *e;
-	for (; env != NULL && *env != NULL && m < 63; env++)
-		envp[m++] = *env;
-	envp[m] = NULL;
-	run_cmd(r, argv, envp);
 }
 
 #define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)
@@ -691,6 +680,28 @@ START_TEST(bearer_digest_and_inspect_use_the_token_too)
 }
 END_TEST
 
+/* Layers come through the same authentication as everything else. */
+START_TEST(basic_inspect_contents_downloads_layers_with_the_credentials)
+{
+	const char *args[] = { "--data", test_data("layers.json"), "--token",
+	    TOKEN, "--api", "v2", "--auth", "basic", NULL };
+	struct run r;
+
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	docker_login();
+	pierone(&r, "inspect-contents", "-o", "tsv", "myteam", "img", "1.0");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "\t./app/main.py\t12\t"));
+	run_free(&r);
+	ck_assert_int_ge(LOG_COUNT("/blobs/", " 200 auth"), 1);
+	ck_assert_int_eq(LOG_COUNT("/blobs/", " 200 auth"),
+	    LOG_COUNT("/blobs/"));
+	ck_assert_int_eq(LOG_COUNT(" 401"), 1);
+}
+END_TEST
+
 /* Without a token, Pier One's 401 still says how to get one. */
 START_TEST(no_token_against_pier_one_says_run_login)
 {
@@ -760,6 +771,8 @@ v2_suite(void)
 	tcase_add_test(tb, basic_with_wrong_credentials_fails_with_401);
 	tcase_add_test(tb, a_credential_helper_answers_for_the_host);
 	tcase_add_test(tb, dockercfg_alone_is_enough);
+	tcase_add_test(tb,
+	    basic_inspect_contents_downloads_layers_with_the_credentials);
 	suite_add_tcase(s, tb);
 
 	tcase_add_checked_fixture(te, setup_bearer, teardown);

@@ -444,3 +444,23 @@ test_env_restore(void)
 	}
 	env_nsaved = 0;
 }
+
+void
+run_pierone_v(struct run *r, const char *const *base, const char *const *env,
+    va_list ap)
+{
+	const char *argv[32] = { getenv("PIERONE_BIN") };
+	const char *envp[64];
+	int n = 1, m = 0;
+
+	ck_assert_msg(argv[0] != NULL, "PIERONE_BIN is not set");
+	while (n < 31 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	argv[n] = NULL;
+	for (; base != NULL && *base != NULL && m < 63; base++)
+		envp[m++] = *base;
+	for (; env != NULL && *env != NULL && m < 63; env++)
+		envp[m++] = *env;
+	envp[m] = NULL;
+	run_cmd(r, argv, envp);
+}

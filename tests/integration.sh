@@ -12,13 +12,15 @@
 #     why, only when that fails;
 #   - builds three small images with umoci and pushes them with skopeo:
 #     acid/app:1.0 (created 2024-05-01), acid/app:2.0 (pushed later, but
-#     created 2024-01-01) and acid/tools:0.1;
+#     created 2024-01-01), both Docker schema 2, and acid/tools:0.1, an
+#     OCI manifest;
 #   - runs 'pierone login' against FAKE_REGISTRY as the token service;
 #   - checks that skopeo can list and inspect with nothing but what login
 #     wrote: ~/.docker/config.json, then ~/.dockercfg alone, and that it
 #     cannot with neither;
 #   - checks pierone artifacts, tags, latest and latest --digest against
-#     the registry.
+#     the registry.  (Not inspect-contents: umoci 0.4.7 writes layers
+#     without the tar end blocks, which tar and libarchive refuse.)
 # Everything lives in one temporary directory (HOME too), removed at the
 # end with the processes started here.  Nothing but 127.0.0.1 is
 # contacted (apt-get aside, when a package is missing).  One line per
@@ -325,8 +327,9 @@ else
 	bail "umoci builds three OCI images, one file each"
 fi
 
-# skopeo pushes with an auth file of its own (the token not on argv), as
-# Docker schema 2, what 'docker push' sends.
+# skopeo pushes with an auth file of its own (the token not on argv):
+# acid/app as Docker schema 2, what 'docker push' sends, and acid/tools
+# as an OCI manifest, what buildah and BuildKit may send.
 auth=$(printf 'oauth2:%s' "$token" | base64 | tr -d '\n')
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$reg" "$auth" \
     >"$tmp/push-auth.json"
@@ -334,7 +337,9 @@ chmod 600 "$tmp/push-auth.json"
 for push in app1:acid/app:1.0 app2:acid/app:2.0 tools:acid/tools:0.1; do
 	tag=${push%%:*}
 	ref=${push#*:}
-	if run push sk copy --quiet --format v2s2 --dest-tls-verify=false \
+	format=v2s2
+	[ "$tag" = tools ] && format=oci
+	if run push sk copy --quiet --format "$format" --dest-tls-verify=false \
 	    --authfile "$tmp/push-auth.json" --digestfile "$tmp/$tag.digest" \
 	    "oci:$layout:$tag" "docker://$reg/$ref"; then
 		ok "skopeo copy pushes $ref: $(cat "$tmp/$tag.digest")"
@@ -562,9 +567,21 @@ else
 	pierone_failed digest
 fi
 
+want="$reg/acid/tools:0.1@$(cat "$tmp/tools.digest")"
+pierone_run ocidigest latest --digest --timeout 10 acid tools
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/ocidigest.out")" = "$want" ]; then
+	ok "pierone latest --digest acid tools (an OCI manifest): $want"
+else
+	not_ok "pierone latest --digest acid tools (an OCI manifest): $want" \
+	    "(status $rc)"
+	pierone_failed ocidigest
+fi
+
 if grep -qF -e "$token" -e "$auth" "$tmp/artifacts.out" "$tmp/artifacts.err" \
     "$tmp/ptags.out" "$tmp/ptags.err" "$tmp/latest.out" "$tmp/latest.err" \
-    "$tmp/digest.out" "$tmp/digest.err"; then
+    "$tmp/digest.out" "$tmp/digest.err" "$tmp/ocidigest.out" \
+    "$tmp/ocidigest.err"; then
 	not_ok "pierone shows the token in no output"
 else
 	ok "pierone shows the token in no output"

@@ -8,6 +8,7 @@
 #define PIERONE_TESTS_H
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -102,5 +103,11 @@ void run_cmd(struct run *r, const char *const *argv, const char *const *env);
 void run_cmd_input(struct run *r, const char *const *argv,
     const char *const *env, const char *input);
 void run_free(struct run *r);
+/*
+ * Run $PIERONE_BIN with the arguments in `ap` (NULL-ended) and the
+ * environment `base` plus `env` (each NULL-ended, or NULL).
+ */
+void run_pierone_v(struct run *r, const char *const *base,
+    const char *const *env, va_list ap);
 
 #endif /* PIERONE_TESTS_H */

@@ -1,0 +1,75 @@
+/*
+ * The transfer machinery of http.c, shared with httpcalls.c (the single
+ * requests built on it) and nothing else.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef PIERONE_HTTP_IMPL_H
+#define PIERONE_HTTP_IMPL_H
+
+#include "curldl.h"
+#include "internal.h"
+
+/* One transfer slot; slots are reused for the next request. */
+struct xfer {
+	CURL *easy;
+	struct buf body;
+	char errbuf[CURL_ERROR_SIZE];
+	char *url;
+	size_t idx;			/* request index, for results */
+	size_t max_body;
+	bool too_large;
+	int tries;			/* made so far for this request */
+	long long wake_ms;		/* >= 0: waiting to be tried again */
+	int fd;				/* > 0: the body goes to this file */
+	bool write_failed;		/* writing to fd failed */
+	http_progress_fn *progress;	/* with fd: told how far it got */
+	void *progress_arg;
+	/* Authentication (regauth.c decides what is sent). */
+	struct curl_slist *hdrs;	/* this try's headers: wiped, freed */
+	char *auth_line;		/* the Authorization line sent, or NULL */
+	int auth_tries;			/* answers to 401s so far */
+	struct auth_tok *tok;		/* the token fetched or waited for */
+	bool fetching;			/* this try asks the realm for tok */
+	bool parked;			/* waiting for tok's token */
+	char *fetch_url;
+	/* Headers of the answer, as far as we need them. */
+	char *h_link, *h_auth, *h_digest;
+};
+
+struct http {
+	CURLM *multi;
+	struct xfer *slots;
+	size_t nslots;
+	unsigned int flags;		/* the batch's HTTP_* flags */
+};
+
+/* libcurl loaded and initialised; every use is released once. */
+int global_use(struct pierone_err *err);
+void global_release(void);
+/* The client's transfer machinery with at least `n` slots. */
+int http_ready(pierone_client *c, size_t n);
+/* Options every transfer shares, the registry's and the token service's. */
+void easy_common(CURL *e, struct xfer *x, const char *user_agent,
+    const char *ca_file, long connect_timeout_ms, long timeout_ms);
+/* CURLOPT_WRITEFUNCTION of every transfer (the body, or x->fd). */
+size_t write_cb(char *data, size_t size, size_t nmemb, void *arg);
+
+/* httphdr.c: a request's headers (Accept by the batch's HTTP_* flags,
+ * `auth_line` if not NULL); NULL when out of memory.  Free with
+ * headers_free(), which wipes them. */
+struct curl_slist *request_headers(unsigned int flags, const char *auth_line);
+void headers_free(struct curl_slist *l);
+/* CURLOPT_HEADERFUNCTION: keeps Link, WWW-Authenticate and
+ * Docker-Content-Digest of the last answer in x->h_*. */
+size_t header_cb(char *data, size_t size, size_t nitems, void *arg);
+void answer_headers_clear(struct xfer *x);
+
+/* httperr.c: err set for an HTTP status or a libcurl failure. */
+int status_error(struct pierone_err *err, const char *url, long status);
+int curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc);
+/* Worth another try; and how many ms to wait before try x->tries + 1. */
+bool transient(CURLcode cc, long status);
+long long retry_delay(const struct xfer *x);
+
+#endif /* PIERONE_HTTP_IMPL_H */

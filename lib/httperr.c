@@ -1,0 +1,119 @@
+/*
+ * What a failed transfer means: the message and PIERONE_E* code of an
+ * HTTP status or libcurl error, and whether it is worth another try.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "curldl.h"
+#include "internal.h"
+#include "http_impl.h"
+
+static const char *
+status_text(long status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 412: return "Precondition Failed";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return status >= 500 ? "server error" : "unexpected status";
+	}
+}
+
+int
+status_error(struct pierone_err *err, const char *url, long status)
+{
+	const char *text = status_text(status);
+
+	switch (status) {
+	case 401:
+		return err_set(err, PIERONE_EAUTH, "GET %s: HTTP 401 %s: "
+		    "token missing, invalid or expired; run 'pierone login'",
+		    url, text);
+	case 403:
+		return err_set(err, PIERONE_EFORBIDDEN,
+		    "GET %s: HTTP 403 %s: your token has no access", url, text);
+	case 404:
+		return err_set(err, PIERONE_ENOTFOUND,
+		    "GET %s: HTTP 404 %s", url, text);
+	}
+	return err_set(err, status >= 500 ? PIERONE_ESERVER :
+	    PIERONE_EBADRESPONSE, "GET %s: HTTP %ld %s", url, status, text);
+}
+
+int
+curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
+{
+	const char *why = x->errbuf[0] != '\0' ? x->errbuf :
+	    curl_easy_strerror(cc);
+	int code = PIERONE_ENETWORK;
+
+	if (x->write_failed)
+		return err_set(err, PIERONE_EIO, "GET %s: cannot write to a "
+		    "temporary file", x->url);
+	if (x->too_large)
+		return err_set(err, PIERONE_EBADRESPONSE,
+		    "GET %s: response larger than %zu bytes refused (see "
+		    "max_response_mib)", x->url, x->max_body);
+	if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR)
+		return err_set(err, PIERONE_ENOMEM, "GET %s: out of memory",
+		    x->url);
+	if (cc == CURLE_OPERATION_TIMEDOUT)
+		code = PIERONE_ETIMEOUT;
+	if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
+		return err_set(err, code, "GET %s: TLS certificate "
+		    "verification failed: %s", x->url, why);
+	return err_set(err, code, "GET %s: %s", x->url, why);
+}
+
+/* Worth another try: the failure may be gone in a moment. */
+bool
+transient(CURLcode cc, long status)
+{
+	switch (cc) {
+	case CURLE_OK:
+		return status == 408 || status == 429 || status == 500 ||
+		    status == 502 || status == 503 || status == 504;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Milliseconds before try number `tries` + 1: Retry-After, or backoff. */
+long long
+retry_delay(const struct xfer *x)
+{
+	curl_off_t after = 0;
+	long long base;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &after) ==
+	    CURLE_OK && after > 0)
+		return (long long)(after < PIERONE_MAX_RETRY_AFTER ? after :
+		    PIERONE_MAX_RETRY_AFTER) * 1000;
+	base = 250LL << (x->tries - 1 < 5 ? x->tries - 1 : 5);
+	if (base > 8000)
+		base = 8000;
+	/* "Equal jitter": half fixed, half random, so clients spread out. */
+	return base / 2 + arc4random_uniform((uint32_t)(base / 2) + 1);
+}

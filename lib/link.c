@@ -1,0 +1,134 @@
+/*
+ * Link: <...>; rel="next" (RFC 8288), as registries paginate the catalog
+ * and tag lists: which page comes next, and that it is on the registry.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+
+/* "scheme://host[:port]" of a URL: its length, 0 when it has none. */
+static size_t
+origin_len(const char *url)
+{
+	const char *h = strstr(url, "://");
+
+	if (h == NULL || h == url)
+		return 0;
+	return (size_t)(h + 3 - url) + strcspn(h + 3, "/?#");
+}
+
+/* Does the link-param list starting at p (after '>') say rel=next? */
+static bool
+rel_next(const char *p, const char *end)
+{
+	const char *v;
+	size_t len;
+
+	for (; p < end; p++) {
+		if (strncasecmp(p, "rel", 3) != 0 || (p[3] != '=' &&
+		    p[3] != ' '))
+			continue;
+		for (v = p + 3; v < end && (*v == ' ' || *v == '='); v++)
+			continue;
+		if (v < end && *v == '"')
+			v++;
+		/* rel may list several relation types. */
+		while (v < end && *v != '"' && *v != ';' && *v != ',') {
+			len = strcspn(v, " \";,");
+			if (len == 4 && strncasecmp(v, "next", 4) == 0)
+				return true;
+			v += len;
+			v += strspn(v, " ");
+		}
+	}
+	return false;
+}
+
+/* The target of the first link with rel=next, or NULL; caller frees. */
+static char *
+link_next_target(const char *hdr)
+{
+	const char *p = hdr, *lt, *gt, *end;
+
+	while ((lt = strchr(p, '<')) != NULL) {
+		if ((gt = strchr(lt, '>')) == NULL)
+			return NULL;
+		/* The parameters run to the next link: "," outside quotes. */
+		for (end = gt + 1; *end != '\0' && *end != '<'; end++)
+			continue;
+		if (rel_next(gt + 1, end))
+			return strndup(lt + 1, (size_t)(gt - lt - 1));
+		p = end;
+	}
+	return NULL;
+}
+
+/*
+ * The request path (relative to the client's URL) of the next page after
+ * `cur`, from its Link header; *next NULL when there is none.  A link to
+ * another scheme, host or port, or out of the client's base path, is
+ * refused: a registry cannot send us, with our credentials, elsewhere.
+ */
+int
+v2_link_next(char **next, const char *base, const char *cur,
+    const char *link, struct pierone_err *err)
+{
+	size_t olen = origin_len(base), blen = strlen(base), dlen;
+	char *t, *joined = NULL;
+	const char *path;
+	int rc = 0;
+
+	*next = NULL;
+	if (link == NULL || (t = link_next_target(link)) == NULL)
+		return 0;
+	if (t[strcspn(t, " \t\r\n\"")] != '\0' || *t == '\0')
+		rc = err_set(err, PIERONE_EBADRESPONSE, "invalid Link "
+		    "'%.200s'", t);
+	else if (t[0] == '?') {		/* same path, another query */
+		dlen = strcspn(cur, "?");
+		if (asprintf(&joined, "%s%.*s%s", base, (int)dlen, cur, t) ==
+		    -1)
+			rc = PIERONE_ENOMEM;
+	} else if (t[0] == '/' && t[1] != '/') {
+		if (asprintf(&joined, "%.*s%s", (int)olen, base, t) == -1)
+			rc = PIERONE_ENOMEM;
+	} else if (t[0] == '/') {	/* "//host/...": our scheme */
+		dlen = (size_t)(strstr(base, "://") - base) + 1;
+		if (asprintf(&joined, "%.*s%s", (int)dlen, base, t) == -1)
+			rc = PIERONE_ENOMEM;
+	} else if (origin_len(t) > 0) {
+		joined = strdup(t);
+		rc = joined == NULL ? PIERONE_ENOMEM : 0;
+	} else {			/* relative to the current directory */
+		dlen = strcspn(cur, "?");
+		while (dlen > 0 && cur[dlen - 1] != '/')
+			dlen--;
+		if (asprintf(&joined, "%.*s%.*s%s", (int)blen, base,
+		    (int)dlen, cur, t) == -1)
+			rc = PIERONE_ENOMEM;
+	}
+	if (rc == 0 && joined != NULL) {
+		/* Same origin and under the base path, compared exactly. */
+		if (strncasecmp(joined, base, olen) != 0 ||
+		    origin_len(joined) != olen ||
+		    strncmp(joined + olen, base + olen, blen - olen) != 0 ||
+		    (joined[blen] != '/' && joined[blen] != '?')) {
+			rc = err_set(err, PIERONE_EBADRESPONSE, "refusing to "
+			    "follow Link to another registry '%.200s'", t);
+		} else {
+			path = joined + blen;
+			if ((*next = strdup(path)) == NULL)
+				rc = PIERONE_ENOMEM;
+		}
+	}
+	if (rc == PIERONE_ENOMEM)
+		err_set(err, rc, "out of memory");
+	free(joined);
+	free(t);
+	return rc;
+}
