@@ -262,6 +262,16 @@ auth_for_path(pierone_client *c, const char *path, char **line,
 	return AUTH_SEND;
 }
 
+/* Did the Authorization line `sent` carry this bearer token? */
+static bool
+sent_token(const char *sent, const char *token)
+{
+	static const char prefix[] = "Authorization: Bearer ";
+
+	return sent != NULL && strncmp(sent, prefix, sizeof(prefix) - 1) == 0 &&
+	    strcmp(sent + sizeof(prefix) - 1, token) == 0;
+}
+
 static bool
 realm_ok(const char *realm)
 {
@@ -296,14 +306,21 @@ auth_on_401(pierone_client *c, const char *www_auth, const char *sent,
 		a->realm = ch.realm;
 		a->service = ch.service;
 		ch.realm = ch.service = NULL;
-		if ((t = tok_entry(a, a->realm, a->service, ch.scope)) == NULL)
-			step = AUTH_NOMEM;
-		else if (t->state == TOK_READY && sent != NULL &&
-		    strcmp(sent + sizeof("Authorization: Bearer ") - 1,
-		    t->token) == 0)
-			step = AUTH_GIVE_UP;	/* refused just now */
-		else
-			step = tok_step(t, line, wait);
+		if ((t = tok_entry(a, a->realm, a->service, ch.scope)) == NULL) {
+			challenge_clear(&ch);
+			return AUTH_NOMEM;
+		}
+		/*
+		 * Our token refused before its time (expired early by the
+		 * registry's clock, or revoked): get a new one.  The caller
+		 * answers two 401s at most, so this cannot go round.
+		 */
+		if (t->state == TOK_READY && sent_token(sent, t->token)) {
+			freestr(t->token);
+			t->token = NULL;
+			t->state = TOK_NEW;
+		}
+		step = tok_step(t, line, wait);
 	}
 	challenge_clear(&ch);
 	return step;

@@ -680,6 +680,29 @@ START_TEST(bearer_digest_and_inspect_use_the_token_too)
 }
 END_TEST
 
+/*
+ * Tokens that live one second, requests that take 0.4 s: the registry
+ * refuses tokens the client still holds for valid.  Each is fetched
+ * anew, and the command succeeds.
+ */
+START_TEST(bearer_tokens_expired_early_are_fetched_again)
+{
+	const char *args[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--api", "v2", "--auth", "bearer",
+	    "--registry-token-ttl", "1", "--delay-ms", "400", NULL };
+	struct run r;
+
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	docker_login();
+	pierone_env(&r, forced_v2, "latest", "acid", "app", NULL);
+	assert_output(&r, "2.0-SNAPSHOT\n");
+	run_free(&r);
+	ck_assert_int_ge(LOG_COUNT("/auth/token", " 200 auth"), 2);
+}
+END_TEST
+
 /* Layers come through the same authentication as everything else. */
 START_TEST(basic_inspect_contents_downloads_layers_with_the_credentials)
 {
@@ -783,6 +806,7 @@ v2_suite(void)
 	tcase_add_test(te, bearer_realm_refusing_says_how_to_log_in);
 	tcase_add_test(te, bearer_realm_refusing_the_credentials_says_so);
 	tcase_add_test(te, bearer_digest_and_inspect_use_the_token_too);
+	tcase_add_test(te, bearer_tokens_expired_early_are_fetched_again);
 	suite_add_tcase(s, te);
 
 	tcase_add_checked_fixture(tn, setup_bearer_anonymous, teardown);
