@@ -126,6 +126,11 @@ fast="http://127.0.0.1:$port"
 # ...and the same 100 x 5 with 10 ms of latency on every request.
 start slow --gen bench:100:5 --delay-ms 10 --log "$tmp/slow.requests"
 slow="http://127.0.0.1:$port"
+# A plain v2 registry (no /teams) behind a Bearer token realm, as most
+# registries are: one repository of 20 tags, 10 ms of latency too.
+start v2 --gen v2b:1:20 --api v2 --auth bearer --anonymous --delay-ms 10 \
+    --log "$tmp/v2.requests"
+v2="http://127.0.0.1:$port"
 
 # ------------------------------------------------------------- commands
 
@@ -152,6 +157,19 @@ done
 b_tags() {
 	for _u in $tag_urls; do
 		curl -s -H "$auth" "$_u" || return 1
+	done
+}
+
+p_v2() { PIERONE_URL=$v2 PIERONE_API=v2 "$pierone" latest v2b app-0000; }
+# The same work one request after another: a token from the realm, then
+# every URL pierone fetched with it (tag list, manifests, configs); the
+# list is taken from pierone's own requests in the checks below.
+v2_urls=""
+b_v2() {
+	_tok=$(curl -s "$v2/auth/token?service=fake-registry&scope=repository:v2b/app-0000:pull" |
+	    sed 's/.*"token":"\([^"]*\)".*/\1/') || return 1
+	for _u in $v2_urls; do
+		curl -s -H "Authorization: Bearer $_tok" "$v2$_u" || return 1
 	done
 }
 
@@ -186,6 +204,16 @@ check p_latest
 expect "pierone latest bench app-0000" 1.0.4 "$out"
 check p_big
 expect "pierone latest big app-0000 (100 000 tags)" 1.0.99999 "$out"
+check p_v2
+expect "pierone latest v2b app-0000 (v2, Bearer)" 1.0.19 "$out"
+v2_urls=$(awk '$1 == "GET" && $3 == 200 && $2 ~ /^\/v2\// { print $2 }' \
+    "$tmp/v2.requests")
+[ "$(printf '%s\n' "$v2_urls" | wc -l)" -eq 41 ] ||
+    expect "the requests of pierone latest over v2" \
+        "41 (tag list, 20 manifests, 20 configs)" "$v2_urls"
+check b_v2
+[ "$(printf '%s' "$out" | grep -o '"created"' | wc -l)" -eq 20 ] ||
+    expect "the curl loop over v2" "20 image configs" "$out"
 check b_latest
 case $out in
 *'"name":"1.0.4"'*) ;;
@@ -383,6 +411,19 @@ rss 3 "$pierone" tags -j 1 bench
 row "tags -j 1 bench (100×5, 10 ms)" 5 "$(ms "$j1_ms")" "$(mb "$mib")" \
     "pierone tags (-j 16), above" 11 "$(ms "$tags_ms")" "$(mb "$p_mib")" \
     "$(ratio "$j1_ms" "$tags_ms")" "(informational)" "info"
+
+# pierone latest over v2 with a token realm, against the same requests
+# made one after another by curl.
+wall v2 p_v2 11 b_v2 5
+v2_ms=$ms_a
+export PIERONE_URL="$v2"
+rss 5 env PIERONE_API=v2 "$pierone" latest v2b app-0000
+missed=""
+le "$v2_ms" "$(awk -v c="$ms_b" 'BEGIN { print 0.25 * c }')" || miss "time"
+le "$mib" 16 || miss "RSS"
+row "latest over v2, Bearer (20 tags, 10 ms)" 11 "$(ms "$v2_ms")" \
+    "$(mb "$mib")" "curl loop, token + the same 41 URLs" 5 "$(ms "$ms_b")" \
+    "—" "$(ratio "$v2_ms" "$ms_b")" "≤ 0.25× curl, ≤ 16 MiB" "$(verdict)"
 
 # pierone latest on one artifact of 100 000 tags, against curl.
 wall big p_big 11 b_big 11
