@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -96,27 +97,45 @@ helper_name_ok(const char *name)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] == '\0';
 }
 
-/* Read the child's stdout until EOF, within the time limit. */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read the child's stdout until EOF, HELPER_WAIT_MS in all at most.  The
+ * buffer is made big enough first: growing it would leave copies of the
+ * secret behind.
+ */
 static int
 read_all(int fd, struct buf *out)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char chunk[4096];
+	long long deadline = mono_ms() + HELPER_WAIT_MS, left;
 	ssize_t n;
 
+	if (buf_reserve(out, HELPER_OUT_MAX + 1) != 0)
+		return PIERONE_ENOMEM;
 	for (;;) {
-		if (poll(&pfd, 1, HELPER_WAIT_MS) <= 0)
+		if ((left = deadline - mono_ms()) <= 0 ||
+		    poll(&pfd, 1, (int)left) == 0)
 			return PIERONE_ETIMEOUT;
-		if ((n = read(fd, chunk, sizeof(chunk))) == 0)
+		n = read(fd, out->data + out->len, HELPER_OUT_MAX - out->len);
+		if (n == 0)
 			return 0;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return PIERONE_EIO;
 		}
-		if (out->len + (size_t)n > HELPER_OUT_MAX ||
-		    buf_append(out, chunk, (size_t)n) != 0)
-			return PIERONE_EIO;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len == HELPER_OUT_MAX)
+			return PIERONE_EIO;	/* no answer is that long */
 	}
 }
 
@@ -165,7 +184,7 @@ helper_run(struct buf *out, const char *name, const char *host,
 	close(in[1]);
 	in[1] = -1;
 	if ((rc = read_all(outp[0], out)) != 0) {
-		kill(pid, SIGTERM);
+		kill(pid, SIGKILL);	/* it had its time; waitpid must end */
 		err_set(err, rc, "%s get: no answer", prog);
 	}
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
@@ -220,8 +239,7 @@ helper_creds(char **out, const char *name, const char *host,
 	else if (root == NULL)
 		rc = err_set(err, PIERONE_EBADRESPONSE, "docker-credential-%s "
 		    "get: answer is not JSON", name);
-	if (s != NULL && cJSON_IsString(s))
-		explicit_bzero(s->valuestring, strlen(s->valuestring));
+	json_wipe(root);
 	cJSON_Delete(root);
 	return rc == PIERONE_ENOMEM ? err_set(err, rc, "out of memory") : rc;
 }
@@ -277,16 +295,25 @@ from_config_json(char **out, const char *host, bool *found,
 	h = host_entry(cJSON_GetObjectItemCaseSensitive(root, "credHelpers"),
 	    host);
 	e = host_entry(cJSON_GetObjectItemCaseSensitive(root, "auths"), host);
+	/*
+	 * docker's order: the host's helper, else the store (whose "auths"
+	 * entries are empty placeholders), else "auths".  What the store
+	 * lacks may still be in "auths", as 'pierone login' writes there.
+	 */
 	if (cJSON_IsString(h) && h->valuestring[0] != '\0') {
 		*found = true;
 		rc = helper_creds(out, h->valuestring, host, err);
-	} else if (e != NULL) {
-		*found = true;
-		if ((rc = entry_creds(out, e)) != 0)
-			rc = err_set(err, rc, "out of memory");
-	} else if (cJSON_IsString(h = cJSON_GetObjectItemCaseSensitive(root,
-	    "credsStore")) && h->valuestring[0] != '\0') {
-		rc = helper_creds(out, h->valuestring, host, err);
+	} else {
+		h = cJSON_GetObjectItemCaseSensitive(root, "credsStore");
+		if (cJSON_IsString(h) && h->valuestring[0] != '\0')
+			rc = helper_creds(out, h->valuestring, host, err);
+		/* A store that cannot be run matters only if "auths" fails. */
+		if (*out == NULL && e != NULL) {
+			if (entry_creds(out, e) != 0)
+				rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+			else if (*out != NULL)
+				rc = 0;
+		}
 		*found = *out != NULL;
 	}
 	json_free_secret(root);

@@ -116,8 +116,7 @@ http_ready(pierone_client *c, size_t n)
 {
 	struct http *h = c->http;
 	struct xfer *slots;
-
-	int rc;
+	int rc = 0;
 
 	if (h == NULL) {
 		if ((rc = global_use(&c->err)) != 0)
@@ -136,9 +135,14 @@ http_ready(pierone_client *c, size_t n)
 	h->slots = slots;
 	memset(slots + h->nslots, 0, (n - h->nslots) * sizeof(*slots));
 	for (; h->nslots < n; h->nslots++)
-		if (slot_init(&slots[h->nslots], c) != 0)
-			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	/* WRITEDATA and PRIVATE point into the array, which may have moved. */
+		if (slot_init(&slots[h->nslots], c) != 0) {
+			rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+			break;	/* slot_init made no handle: not counted */
+		}
+	/*
+	 * WRITEDATA and PRIVATE point into the array, which may have moved:
+	 * every slot made so far, also when making one more failed.
+	 */
 	for (size_t i = 0; i < h->nslots; i++) {
 		curl_easy_setopt(slots[i].easy, CURLOPT_WRITEDATA, &slots[i]);
 		curl_easy_setopt(slots[i].easy, CURLOPT_PRIVATE, &slots[i]);
@@ -148,7 +152,7 @@ http_ready(pierone_client *c, size_t n)
 	}
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)n);
-	return 0;
+	return rc;
 }
 
 /* Forget the request's authentication state and answer headers. */
@@ -257,12 +261,8 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/*
- * The URL that gave the answer: after a redirect it is not the one asked
- * for, and a 401 from another host says nothing about our token.
- */
 static const char *
-answered_by(const struct xfer *x)
+effective_url(const struct xfer *x)
 {
 	char *eff = NULL;
 
@@ -270,6 +270,34 @@ answered_by(const struct xfer *x)
 	    CURLE_OK || eff == NULL)
 		return x->url;
 	return eff;
+}
+
+/*
+ * The URL that gave the answer, for messages: after a redirect it is not
+ * the one asked for.  Its query is left out: presigned storage URLs carry
+ * credentials there.
+ */
+static const char *
+answered_by(const struct xfer *x, char *buf, size_t size)
+{
+	const char *eff = effective_url(x);
+
+	if (strcmp(eff, x->url) == 0)
+		return x->url;
+	snprintf(buf, size, "%.*s", (int)strcspn(eff, "?#"), eff);
+	return buf;
+}
+
+/* A 401 from another host (a redirect's) says nothing about our token. */
+static bool
+answered_by_registry(const pierone_client *c, const struct xfer *x)
+{
+	const char *eff = effective_url(x), *base = c->url;
+	size_t n = strcspn(strstr(base, "://") + 3, "/") +
+	    (size_t)(strstr(base, "://") + 3 - base);
+
+	return strncasecmp(eff, base, n) == 0 && (eff[n] == '/' ||
+	    eff[n] == '\0' || eff[n] == '?');
 }
 
 static int launch(pierone_client *, struct run *, struct xfer *, size_t);
@@ -392,14 +420,15 @@ fetch_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc,
 static void
 take_answer(struct xfer *x, CURLcode cc, long status, struct http_result *r)
 {
-	char *ct = NULL;
+	char *ct = NULL, buf[1024];
 
 	r->started = true;
 	r->status = status;
 	if (cc != CURLE_OK)
 		r->rc = curl_error(&r->err, x, cc);
 	else if (status < 200 || status > 299)
-		r->rc = status_error(&r->err, answered_by(x), status);
+		r->rc = status_error(&r->err, answered_by(x, buf,
+		    sizeof(buf)), status);
 	else if (x->body.data == NULL && buf_append(&x->body, "", 0) != 0)
 		r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
 	if (r->rc != 0)
@@ -438,7 +467,8 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	if (x->fetching)
 		return fetch_done(c, rn, x, cc, status);
 	/* Twice at most: a Basic challenge, then a realm's token. */
-	if (cc == CURLE_OK && status == 401 && x->auth_tries < 2) {
+	if (cc == CURLE_OK && status == 401 && x->auth_tries < 2 &&
+	    answered_by_registry(c, x)) {
 		x->auth_tries++;
 		step = auth_on_401(c, x->h_auth, x->auth_line, &line, &x->tok);
 		if (step != AUTH_GIVE_UP)
@@ -563,6 +593,7 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 	if ((rc = http_ready(c, nslots)) != 0)
 		return rc;
 	c->http->flags = flags;
+	auth_batch_start(c);
 	for (size_t i = 0; i < nslots && rc == 0; i++)
 		if (!rn.failed && rn.next < n)
 			rc = launch(c, &rn, &c->http->slots[i], rn.next++);

@@ -84,7 +84,8 @@ keep_header(char **dst, const char *name, const char *line, size_t n)
 	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n' ||
 	    line[n - 1] == ' ' || line[n - 1] == '\t'))
 		n--;
-	if (n > 8192 || (v = strndup(line, n)) == NULL)
+	/* libcurl caps a header at 100 KiB; one this long is no mistake. */
+	if ((v = strndup(line, n)) == NULL)
 		return;
 	if (*dst == NULL) {
 		*dst = v;

@@ -168,7 +168,7 @@ void json_wipe(struct cJSON *item);
 
 /*
  * The Docker credentials for a registry host[:port], as the docker client
- * finds them: config.json credHelpers[HOST], auths[HOST], credsStore, then
+ * finds them: config.json credHelpers[HOST], credsStore, auths[HOST], then
  * ~/.dockercfg.  *basic is base64("user:secret") (caller wipes and frees)
  * or NULL when there are none; non-zero only when a file is corrupt or a
  * helper cannot be run.
@@ -219,6 +219,8 @@ int auth_fetch_request(struct pierone_client *c, struct auth_tok *t,
 int auth_fetch_done(struct pierone_client *c, struct auth_tok *t,
     long status, const struct buf *body, const char *url);
 void auth_fetch_failed(struct auth_tok *t, const struct pierone_err *err);
+/* Before a batch of requests: tokens that failed may be tried again. */
+void auth_batch_start(struct pierone_client *c);
 const char *auth_no_creds_reason(const struct pierone_client *c);
 void auth_free(struct auth *a);
 

@@ -49,6 +49,26 @@ rel_next(const char *p, const char *end)
 	return false;
 }
 
+/*
+ * A "." or ".." segment in the path: resolved by libcurl after our
+ * checks, it could climb out of the registry's base path.
+ */
+static bool
+dot_segment(const char *t)
+{
+	size_t end = strcspn(t, "?#"), len;
+
+	for (const char *p = t; p < t + end; p += len + 1) {
+		len = strcspn(p, "/?#");
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' &&
+		    p[1] == '.'))
+			return true;
+		if (p[len] != '/')
+			break;
+	}
+	return false;
+}
+
 /* The target of the first link with rel=next, or NULL; caller frees. */
 static char *
 link_next_target(const char *hdr)
@@ -86,7 +106,8 @@ v2_link_next(char **next, const char *base, const char *cur,
 	*next = NULL;
 	if (link == NULL || (t = link_next_target(link)) == NULL)
 		return 0;
-	if (t[strcspn(t, " \t\r\n\"")] != '\0' || *t == '\0')
+	if (t[strcspn(t, " \t\r\n\"")] != '\0' || *t == '\0' ||
+	    dot_segment(t))
 		rc = err_set(err, PIERONE_EBADRESPONSE, "invalid Link "
 		    "'%.200s'", t);
 	else if (t[0] == '?') {		/* same path, another query */

@@ -177,17 +177,20 @@ creds(pierone_client *c, struct auth *a)
 	return a->basic;
 }
 
-/* Basic with the Docker credentials, else with oauth2:TOKEN. */
+/*
+ * "Authorization: Basic ..." with the Docker credentials of the host,
+ * else with oauth2:TOKEN (what 'pierone login' would have stored).
+ * PIERONE_EAUTH when there are neither.
+ */
 static int
 basic_line(char **line, pierone_client *c, struct auth *a)
 {
 	const char *b = creds(c, a);
-	char *own = NULL;
+	char *plain, *own = NULL;
 	int rc = 0;
 
+	*line = NULL;
 	if (b == NULL && c->token != NULL) {
-		char *plain;
-
 		if (asprintf(&plain, "%s:%s", PIERONE_DOCKER_USER, c->token) ==
 		    -1)
 			return PIERONE_ENOMEM;
@@ -198,8 +201,10 @@ basic_line(char **line, pierone_client *c, struct auth *a)
 	}
 	if (b == NULL)
 		return PIERONE_EAUTH;
-	if (asprintf(line, "Authorization: Basic %s", b) == -1)
+	if (asprintf(line, "Authorization: Basic %s", b) == -1) {
+		*line = NULL;
 		rc = PIERONE_ENOMEM;
+	}
 	freestr(own);
 	return rc;
 }
@@ -294,11 +299,20 @@ auth_on_401(pierone_client *c, const char *www_auth, const char *sent,
 	if (a == NULL || challenge_parse(&ch, www_auth != NULL ? www_auth :
 	    "") != 0)
 		return AUTH_NOMEM;
-	if (ch.scheme == CH_BASIC && !a->use_basic) {
+	if (ch.scheme == CH_BASIC) {
+		/*
+		 * Requests sent before the first 401 taught us Basic get it
+		 * now; one that carried these very credentials was refused.
+		 */
 		a->use_basic = true;
 		rc = basic_line(line, c, a);
 		step = rc == 0 ? AUTH_SEND : rc == PIERONE_ENOMEM ?
 		    AUTH_NOMEM : AUTH_NO_CREDS;
+		if (rc == 0 && sent != NULL && strcmp(sent, *line) == 0) {
+			freestr(*line);
+			*line = NULL;
+			step = AUTH_GIVE_UP;
+		}
 	} else if (ch.scheme == CH_BEARER && ch.realm != NULL &&
 	    realm_ok(ch.realm)) {
 		free(a->realm);
@@ -384,11 +398,13 @@ auth_fetch_request(pierone_client *c, struct auth_tok *t, char **url,
 		if ((len = strcspn(s, " ")) > 0)
 			rc = append_param(&b, &sep, "scope", s, len);
 	}
+	/* The same credentials as for Basic, where they may go. */
 	t->creds_sent = false;
-	if (rc == 0 && may_send_creds(c, t->realm) && creds(c, a) != NULL) {
-		if (asprintf(line, "Authorization: Basic %s", a->basic) == -1)
-			rc = PIERONE_ENOMEM;
+	if (rc == 0 && may_send_creds(c, t->realm)) {
+		rc = basic_line(line, c, a);
 		t->creds_sent = rc == 0;
+		if (rc == PIERONE_EAUTH)
+			rc = 0;		/* none: ask anonymously */
 	}
 	if (rc != 0) {
 		buf_free(&b);
@@ -419,8 +435,8 @@ token_parse(struct auth_tok *t, const struct buf *body, double now)
 		ttl = exp->valuedouble;
 	/* A short-lived token is still used once, however short. */
 	t->expires = now + (ttl > 2 * TOKEN_MARGIN ? ttl - TOKEN_MARGIN : ttl);
-	if (tok != NULL && cJSON_IsString(tok))
-		explicit_bzero(tok->valuestring, strlen(tok->valuestring));
+	/* "token" and "access_token" are often both there: wipe all. */
+	json_wipe(root);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -443,9 +459,10 @@ auth_fetch_done(pierone_client *c, struct auth_tok *t, long status,
 		    "token service denies access to '%s'", url,
 		    t->scope != NULL ? t->scope : "the registry");
 	} else if (status == 401 && t->creds_sent) {
-		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP 401: the Docker "
-		    "credentials for this registry were refused; run 'pierone "
-		    "login' or 'docker login'", url);
+		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP 401: the %s "
+		    "for this registry were refused; run 'pierone login' or "
+		    "'docker login'", url, c->auth->basic != NULL ? "Docker "
+		    "credentials" : "Pier One token's credentials");
 	} else if (status == 401 && c->auth->creds_err.code != 0) {
 		err_set(&t->err, PIERONE_EAUTH, "GET %s: HTTP 401: this "
 		    "registry wants a login, and the Docker credentials could "
@@ -462,6 +479,16 @@ auth_fetch_done(pierone_client *c, struct auth_tok *t, long status,
 	}
 	t->state = TOK_FAILED;
 	return t->err.code;
+}
+
+void
+auth_batch_start(pierone_client *c)
+{
+	/* A token that could not be had may come now (a 503 passed). */
+	for (struct auth_tok *t = c->auth != NULL ? c->auth->toks : NULL;
+	    t != NULL; t = t->next)
+		if (t->state == TOK_FAILED)
+			t->state = TOK_NEW;
 }
 
 void

@@ -16,6 +16,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -96,6 +97,72 @@ page_names(struct names *l, const char *json, size_t len,
 }
 
 /*
+ * The pages of a list seen so far, by a hash of their path: a Link that
+ * leads back to one is an error, not an endless loop.
+ */
+struct seen {
+	uint64_t *h;			/* open addressing, 0 = free */
+	size_t n, cap;			/* cap: a power of two */
+};
+
+static void
+seen_add_hash(struct seen *v, uint64_t h)
+{
+	size_t i = h & (v->cap - 1);
+
+	while (v->h[i] != 0)
+		i = (i + 1) & (v->cap - 1);
+	v->h[i] = h;
+	v->n++;
+}
+
+static uint64_t
+path_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h != 0 ? h : 1;
+}
+
+static bool
+seen_has(const struct seen *v, uint64_t h)
+{
+	for (size_t i = h & (v->cap - 1); v->cap > 0 && v->h[i] != 0;
+	    i = (i + 1) & (v->cap - 1))
+		if (v->h[i] == h)
+			return true;
+	return false;
+}
+
+/* 1: seen before; 0: added; PIERONE_ENOMEM. */
+static int
+seen_add(struct seen *v, const char *path)
+{
+	uint64_t h = path_hash(path), *old = v->h;
+	size_t cap = v->cap;
+
+	if (seen_has(v, h))
+		return 1;
+	if (2 * (v->n + 1) > v->cap) {
+		v->cap = cap ? cap * 2 : 64;
+		if ((v->h = calloc(v->cap, sizeof(*v->h))) == NULL) {
+			v->h = old;
+			v->cap = cap;
+			return PIERONE_ENOMEM;
+		}
+		v->n = 0;
+		for (size_t i = 0; i < cap; i++)
+			if (old[i] != 0)
+				seen_add_hash(v, old[i]);
+		free(old);
+	}
+	seen_add_hash(v, h);
+	return 0;
+}
+
+/*
  * The rest of a list whose first page was `r` (for `path`): every next
  * page in turn, its `key` names added to `l`.  Messages name the page.
  */
@@ -104,11 +171,16 @@ v2_rest(pierone_client *c, const char *path, struct http_result *first,
     const char *key, struct names *l)
 {
 	struct http_result r = *first;
+	struct seen seen = { 0 };
 	char *cur = NULL, *next = NULL;
 	size_t pages = 0;
 	int rc;
 
 	memset(first, 0, sizeof(*first));
+	if (seen_add(&seen, path) < 0) {
+		http_results_free(&r, 1);
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	}
 	for (;;) {
 		if ((rc = page_names(l, r.body.data, r.body.len, key,
 		    &c->err)) != 0 ||
@@ -121,10 +193,11 @@ v2_rest(pierone_client *c, const char *path, struct http_result *first,
 		http_results_free(&r, 1);
 		if (next == NULL)
 			break;
-		if (++pages >= PAGES_MAX || strcmp(next, cur ? cur : path) ==
-		    0) {
-			rc = err_set(&c->err, PIERONE_EBADRESPONSE, "GET %s%s: "
-			    "the Link headers go round in a loop", c->url, next);
+		if (++pages >= PAGES_MAX || (rc = seen_add(&seen, next)) != 0) {
+			rc = err_set(&c->err, rc == PIERONE_ENOMEM ? rc :
+			    PIERONE_EBADRESPONSE, rc == PIERONE_ENOMEM ? "out of "
+			    "memory" : "GET %s%s: the Link headers go round in a "
+			    "loop", c->url, cur ? cur : path);
 			break;
 		}
 		free(cur);
@@ -134,6 +207,7 @@ v2_rest(pierone_client *c, const char *path, struct http_result *first,
 			break;
 	}
 	http_results_free(&r, 1);
+	free(seen.h);
 	free(cur);
 	free(next);
 	return rc;
@@ -456,9 +530,14 @@ take_manifest(struct vtag *t, struct http_result *r, struct pierone_err *err)
 	struct v2_manifest m;
 	int rc;
 
+	/* A broken manifest costs its tag the time, not the whole list. */
 	if ((rc = v2_manifest_parse(&m, r->body.data, r->body.len,
-	    r->content_type, err)) != 0)
-		return rc;
+	    r->content_type, err)) != 0) {
+		t->kind = MANIFEST_GONE;
+		free(t->digest);
+		t->digest = NULL;
+		return rc == PIERONE_EBADRESPONSE ? 0 : rc;
+	}
 	free(t->digest);
 	t->digest = NULL;
 	/* An index inside an index is no image: leave the time unknown. */
@@ -485,7 +564,10 @@ want_config(const struct vtag *t)
 static int
 take_config(struct vtag *t, struct http_result *r, struct pierone_err *err)
 {
-	return v2_config_created(&t->created, r->body.data, r->body.len, err);
+	int rc = v2_config_created(&t->created, r->body.data, r->body.len,
+	    err);
+
+	return rc == PIERONE_EBADRESPONSE ? 0 : rc;	/* time unknown */
 }
 
 static int

@@ -253,6 +253,10 @@ START_TEST(link_to_another_registry_is_refused)
 		"<file:///etc/passwd>; rel=\"next\"",
 		"</v2/_catalog?a b>; rel=\"next\"",
 		"<>; rel=\"next\"",
+		/* dot segments, which libcurl would resolve after our check */
+		"</v2/../../admin>; rel=\"next\"",
+		"</v2/./_catalog>; rel=\"next\"",
+		"<https://reg/v2/..>; rel=\"next\"",
 	};
 
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
@@ -522,17 +526,45 @@ START_TEST(cred_helper_gets_the_host_on_stdin_not_in_argv)
 }
 END_TEST
 
-START_TEST(creds_store_serves_hosts_without_an_entry)
+/* As in docker, the store comes first; what it lacks, "auths" may have. */
+START_TEST(creds_store_serves_every_host_then_auths)
 {
 	write_home("bin/docker-credential-store",
 	    "#!/bin/sh\nread -r host\n"
-	    "[ \"$host\" = other ] && { echo 'credentials not found'; exit 1; }\n"
+	    "case $host in other|mine) echo 'credentials not found'; exit 1;; "
+	    "esac\n"
 	    "echo '{\"Username\":\"s\",\"Secret\":\"t\"}'\n");
 	write_home(".docker/config.json", "{\"credsStore\":\"store\","
-	    "\"auths\":{\"mine\":{\"auth\":\"bTpt\"}}}");
-	ASSERT_CREDS("reg.example.org", "czp0");	/* s:t */
+	    "\"auths\":{\"mine\":{\"auth\":\"bTpt\"},\"reg.example.org\":"
+	    "{\"auth\":\"eDp4\"}}}");
+	ASSERT_CREDS("reg.example.org", "czp0");	/* s:t, not x:x */
 	ASSERT_CREDS("mine", "bTpt");
 	ASSERT_CREDS("other", "");
+}
+END_TEST
+
+/* docker login with a credsStore leaves an empty "auths" placeholder. */
+START_TEST(creds_store_is_asked_before_an_empty_auths_entry)
+{
+	write_home("bin/docker-credential-store", "#!/bin/sh\ncat >/dev/null\n"
+	    "echo '{\"Username\":\"s\",\"Secret\":\"t\"}'\n");
+	write_home(".docker/config.json", "{\"credsStore\":\"store\","
+	    "\"auths\":{\"reg.example.org\":{}}}");
+	ASSERT_CREDS("reg.example.org", "czp0");	/* s:t */
+}
+END_TEST
+
+/* A store copied from another machine, not installed here. */
+START_TEST(a_missing_creds_store_does_not_hide_auths)
+{
+	char *b;
+
+	write_home(".docker/config.json", "{\"credsStore\":\"desktop\","
+	    "\"auths\":{\"mine\":{\"auth\":\"bTpt\"}}}");
+	ASSERT_CREDS("mine", "bTpt");
+	b = creds_of("other", PIERONE_ECONFIG);
+	ck_assert_str_eq(b, "");
+	free(b);
 }
 END_TEST
 
@@ -627,7 +659,9 @@ regauth_suite(void)
 	tcase_add_test(td, no_files_means_no_credentials);
 	tcase_add_test(td, corrupt_config_json_is_an_error_naming_it);
 	tcase_add_test(td, cred_helper_gets_the_host_on_stdin_not_in_argv);
-	tcase_add_test(td, creds_store_serves_hosts_without_an_entry);
+	tcase_add_test(td, creds_store_serves_every_host_then_auths);
+	tcase_add_test(td, creds_store_is_asked_before_an_empty_auths_entry);
+	tcase_add_test(td, a_missing_creds_store_does_not_hide_auths);
 	tcase_add_test(td, identity_tokens_from_a_helper_are_not_passwords);
 	tcase_add_test(td, missing_or_unsafe_helpers_are_errors);
 	tcase_add_test(td, helper_with_garbage_output_is_a_bad_response);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pierone.h"
 #include "tests.h"
 
 #define TOKEN "test-token-v2v2v2v2"
@@ -432,6 +433,27 @@ setup_foreign_links(void)
 	start(a);
 }
 
+static void
+setup_loop_links(void)
+{
+	static const char *const a[] = { "--auth", "none", "--page-size", "2",
+	    "--link-style", "loop", NULL };
+
+	start(a);
+}
+
+START_TEST(links_that_lead_back_end_in_an_error)
+{
+	struct run r;
+
+	pierone(&r, "teams");
+	assert_failed(&r, 1, "the Link headers go round in a loop");
+	run_free(&r);
+	/* First page twice (n=1000, n=2), the second once: then stop. */
+	ck_assert_int_eq(LOG_COUNT("GET /v2/_catalog"), 3);
+}
+END_TEST
+
 START_TEST(links_to_another_host_are_refused)
 {
 	struct run r;
@@ -469,6 +491,21 @@ START_TEST(basic_is_answered_with_the_docker_credentials_once)
 	ck_assert_int_eq(LOG_COUNT("/v2/", " 401"), 1);
 	/* tags/list, 4 manifests, 4 configs */
 	ck_assert_int_eq(LOG_COUNT("/v2/", " 200 auth"), 9);
+}
+END_TEST
+
+/* Requests already on their way when Basic is learned get it too. */
+START_TEST(basic_is_learned_by_requests_in_flight)
+{
+	struct run r;
+
+	docker_login();
+	pierone_env(&r, forced_v2, "tags", "-o", "tsv", "acid", "app", "ocimg",
+	    "list", "many", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "\tocimg\ta\t"));
+	run_free(&r);
+	ck_assert_int_eq(LOG_COUNT(" 401"), LOG_COUNT("/tags/list", " 401"));
 }
 END_TEST
 
@@ -620,6 +657,17 @@ START_TEST(bearer_anonymous_token_needs_no_credentials)
 }
 END_TEST
 
+START_TEST(bearer_realm_takes_the_pierone_token_without_docker_login)
+{
+	struct run r;
+
+	pierone_env(&r, with_token, "latest", "acid", "list", NULL);
+	assert_output(&r, "q\n");
+	run_free(&r);
+	ck_assert_int_eq(LOG_COUNT("/auth/token", " 200 auth"), 1);
+}
+END_TEST
+
 START_TEST(bearer_realm_refusing_says_how_to_log_in)
 {
 	struct run r;
@@ -725,6 +773,94 @@ START_TEST(basic_inspect_contents_downloads_layers_with_the_credentials)
 }
 END_TEST
 
+/*
+ * A blob redirected to storage on another host that answers 401 with a
+ * realm of its own: that realm is not the registry's, and its URL's
+ * query (presigned credentials) stays out of the message.
+ */
+START_TEST(a_redirect_target_401_is_not_the_registry_challenge)
+{
+	const char *bargs[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--auth", "bearer", NULL };
+	char spec[256];
+	const char *args[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--api", "v2", "--auth", "none", "--fault", spec, NULL };
+	struct fake storage;
+	struct run r;
+	char *log;
+
+	fake_start(&storage, bargs);
+	test_fmt(spec, sizeof(spec), "redirect=%s/bucket/blob?"
+	    "X-Amz-Signature=sekrit-signature@/blobs/", storage.url);
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	docker_login();
+	pierone(&r, "latest", "acid", "app");
+	assert_failed(&r, 1, "HTTP 401");
+	ck_assert_ptr_nonnull(strstr(r.err, storage.url));
+	ck_assert_ptr_null(strstr(r.err, "sekrit"));
+	run_free(&r);
+	log = fake_log(&storage);
+	ck_assert_ptr_null(strstr(log, "/auth/token"));
+	free(log);
+	fake_stop(&storage);
+}
+END_TEST
+
+/* A manifest that is not one costs its tag the time, not the list. */
+START_TEST(a_broken_manifest_leaves_its_tag_without_a_time)
+{
+	const char *args[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--api", "v2", "--auth", "none", "--fault",
+	    "invalid-json@/v2/acid/app/manifests/0.9", NULL };
+	struct run r;
+
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	pierone(&r, "latest", "--no-snapshot", "acid", "app");
+	assert_output(&r, "1.1\n");
+	run_free(&r);
+	pierone(&r, "tags", "-o", "tsv", "-l", "0", "acid", "app");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	/* No time: the oldest, listed first. */
+	ck_assert_ptr_nonnull(strstr(r.out, "\nacid\tapp\t0.9\t\t"));
+	run_free(&r);
+}
+END_TEST
+
+/* A library client asks again for a token that failed in an earlier call. */
+START_TEST(a_failed_realm_token_is_tried_again_by_the_next_call)
+{
+	static const char *const env[] = { "HOME", "DOCKER_CONFIG" };
+	const char *args[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--api", "v2", "--auth", "bearer", "--anonymous",
+	    "--fault", "status=503@/auth/token#1", NULL };
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	pierone_client *c;
+	char *tag = NULL;
+
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	test_env_isolate(env, 2);
+	setenv("HOME", home, 1);
+	o.url = fake.url;
+	o.api = PIERONE_API_V2;
+	o.retries = 0;
+	ck_assert_int_eq(pierone_client_new(&c, &o, &err), 0);
+	ck_assert_int_eq(pierone_latest(&tag, c, "acid", "list", 0),
+	    PIERONE_ESERVER);
+	ck_assert_ptr_null(tag);
+	ck_assert_int_eq(pierone_latest(&tag, c, "acid", "list", 0), 0);
+	ck_assert_str_eq(tag, "q");
+	free(tag);
+	pierone_client_free(c);
+	test_env_restore();
+}
+END_TEST
+
 /* Without a token, Pier One's 401 still says how to get one. */
 START_TEST(no_token_against_pier_one_says_run_login)
 {
@@ -753,6 +889,7 @@ v2_suite(void)
 	TCase *tp = tcase_create("pages");
 	TCase *ta = tcase_create("absolute_links");
 	TCase *tf = tcase_create("foreign_links");
+	TCase *tl = tcase_create("loop_links");
 	TCase *tb = tcase_create("basic");
 	TCase *te = tcase_create("bearer");
 	TCase *tn = tcase_create("bearer_anonymous");
@@ -775,6 +912,9 @@ v2_suite(void)
 	tcase_add_test(tc, api_pierone_in_the_config_never_switches);
 	tcase_add_test(tc, a_bad_api_value_is_refused);
 	tcase_add_test(tc, no_token_against_pier_one_says_run_login);
+	tcase_add_test(tc, a_redirect_target_401_is_not_the_registry_challenge);
+	tcase_add_test(tc, a_broken_manifest_leaves_its_tag_without_a_time);
+	tcase_add_test(tc, a_failed_realm_token_is_tried_again_by_the_next_call);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tp, setup_short_pages, teardown);
@@ -783,12 +923,16 @@ v2_suite(void)
 	tcase_add_checked_fixture(ta, setup_absolute_links, teardown);
 	tcase_add_test(ta, absolute_links_to_the_same_registry_are_followed);
 	suite_add_tcase(s, ta);
+	tcase_add_checked_fixture(tl, setup_loop_links, teardown);
+	tcase_add_test(tl, links_that_lead_back_end_in_an_error);
+	suite_add_tcase(s, tl);
 	tcase_add_checked_fixture(tf, setup_foreign_links, teardown);
 	tcase_add_test(tf, links_to_another_host_are_refused);
 	suite_add_tcase(s, tf);
 
 	tcase_add_checked_fixture(tb, setup_basic, teardown);
 	tcase_add_test(tb, basic_is_answered_with_the_docker_credentials_once);
+	tcase_add_test(tb, basic_is_learned_by_requests_in_flight);
 	tcase_add_test(tb, basic_falls_back_to_the_pierone_token);
 	tcase_add_test(tb, basic_without_credentials_says_how_to_log_in);
 	tcase_add_test(tb, basic_with_wrong_credentials_fails_with_401);
@@ -803,6 +947,8 @@ v2_suite(void)
 	tcase_add_test(te,
 	    bearer_tokens_are_one_per_scope_for_parallel_requests);
 	tcase_add_test(te, bearer_catalog_has_its_own_scope);
+	tcase_add_test(te,
+	    bearer_realm_takes_the_pierone_token_without_docker_login);
 	tcase_add_test(te, bearer_realm_refusing_says_how_to_log_in);
 	tcase_add_test(te, bearer_realm_refusing_the_credentials_says_so);
 	tcase_add_test(te, bearer_digest_and_inspect_use_the_token_too);

@@ -34,7 +34,7 @@
  * /v2/_catalog and .../tags/list page as Distribution does (sorted, "n"
  * and "last", a Link to the next page) once n, last or --page-size is
  * given; --short-pages and --link-style make pages a client must not
- * trust blindly.
+ * trust blindly (loop: every page after the first links back to it).
  *
  * A tag with "created", no "layer_digests", and a "format" or --api v2
  * gets made-up manifests and configs whose "created" is the tag's:
@@ -137,13 +137,13 @@ enum svc { S_NONE, S_TOKEN, S_OAUTH2, S_REGTOKEN };
 /* --api, --auth and --link-style; the first of each is the default. */
 enum api { API_BOTH, API_PIERONE, API_V2 };
 enum auth { AUTH_TOKEN, AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
-enum link { LINK_RELATIVE, LINK_ABSOLUTE, LINK_FOREIGN };
+enum link { LINK_RELATIVE, LINK_ABSOLUTE, LINK_FOREIGN, LINK_LOOP };
 
 static const char *const apis[] = { "both", "pierone", "v2", NULL };
 static const char *const auths[] = { "token", "none", "basic", "bearer",
     NULL };
 static const char *const links[] = { "relative", "absolute", "foreign",
-    NULL };
+    "loop", NULL };
 
 /* A tag's "format": what its made-up top manifest is. */
 enum mfmt { M_DOCKER, M_OCI, M_OCI_INDEX, M_DOCKER_LIST };
@@ -371,7 +371,7 @@ usage(void)
 	    "[--anonymous]\n"
 	    "\t[--registry-token-ttl SECONDS] [--page-size N] "
 	    "[--short-pages]\n"
-	    "\t[--link-style relative|absolute|foreign]\n"
+	    "\t[--link-style relative|absolute|foreign|loop]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#')\n",
@@ -820,9 +820,13 @@ reply_link(struct reply *r, const char *path, const char *last, size_t len)
 	sb_str(&sb, "<");
 	sb_str(&sb, link_base);
 	sb_str(&sb, path);
-	sb_str(&sb, "?last=");
-	sb_pct(&sb, last);
-	sb_str(&sb, "&n=");
+	sb_str(&sb, "?");
+	if (last != NULL) {
+		sb_str(&sb, "last=");
+		sb_pct(&sb, last);
+		sb_str(&sb, "&");
+	}
+	sb_str(&sb, "n=");
 	sb_num(&sb, len < PAGE_MAX ? len : PAGE_MAX);
 	sb_str(&sb, ">; rel=\"next\"");
 	reply_header(r, "Link", sb.p);
@@ -855,8 +859,10 @@ reply_page(struct reply *r, const struct page *pg, struct names *l,
 	}
 	sb_str(&sb, "]}");
 	set_reply(r, MHD_HTTP_OK, &sb);
+	/* "loop": the second page leads back to the first, and so on. */
 	if (end > i && end < l->n)
-		reply_link(r, path, l->v[end - 1], len);
+		reply_link(r, path, opt.link == LINK_LOOP && pg->last != NULL ?
+		    NULL : l->v[end - 1], len);
 }
 
 static void
