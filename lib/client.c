@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -90,6 +91,36 @@ pierone_client_api(const pierone_client *c)
 }
 
 /*
+ * A web page where Pier One's API would answer: registries with a web
+ * interface (Harbor, Nexus, ...) serve it for any path they do not know.
+ */
+bool
+web_page(const struct http_result *r)
+{
+	return r->rc == 0 && r->content_type != NULL &&
+	    strncasecmp(r->content_type, "text/html", 9) == 0;
+}
+
+/* GET path: a web page counts as absent (404); c->err says why. */
+static int
+get_api(pierone_client *c, const char *path, struct buf *body)
+{
+	struct http_result r;
+	int rc;
+
+	memset(body, 0, sizeof(*body));
+	if ((rc = http_get_one(c, path, 0, &r)) == 0 && web_page(&r))
+		rc = err_set(&c->err, PIERONE_ENOTFOUND, "GET %s%s: a web "
+		    "page, not Pier One's API", c->url, path);
+	else if (rc == 0) {
+		*body = r.body;		/* handed over */
+		memset(&r.body, 0, sizeof(r.body));
+	}
+	http_results_free(&r, 1);
+	return rc;
+}
+
+/*
  * Detect the API after a Pier One call ended with `rc` (once per client):
  * true when the registry has no /teams, so that the call is to be made
  * over v2 instead.  `probed`: the call was GET /teams itself.
@@ -110,7 +141,9 @@ api_fallback(pierone_client *c, int rc, bool probed)
 		return false;
 	if (!probed) {
 		saved = c->err;
-		rc = http_get_one(c, "/teams", 0, &r);
+		if ((rc = http_get_one(c, "/teams", 0, &r)) == 0 &&
+		    web_page(&r))
+			rc = PIERONE_ENOTFOUND;
 		http_results_free(&r, 1);
 		c->err = saved;
 		if (rc != PIERONE_ENOTFOUND) {
@@ -133,7 +166,7 @@ pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
 	*out = NULL;
 	client_err_clear(c);
 	if (c->api != PIERONE_API_V2) {
-		if ((rc = http_get(c, "/teams", &body)) == 0) {
+		if ((rc = get_api(c, "/teams", &body)) == 0) {
 			rc = strlist_from_json(out, body.data, body.len,
 			    &c->err);
 			if (rc != 0)
@@ -163,7 +196,7 @@ pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
 	client_err_clear(c);
 	if (c->api == PIERONE_API_V2) {
 		rc = PIERONE_ENOTFOUND;
-	} else if ((rc = http_get(c, path.data, &body)) == 0) {
+	} else if ((rc = get_api(c, path.data, &body)) == 0) {
 		rc = strlist_from_json(out, body.data, body.len, &c->err);
 		if (rc != 0)
 			err_prefix(&c->err, "GET %s%s", c->url, path.data);
@@ -193,7 +226,10 @@ tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
 {
 	int rc = r->rc;
 
-	if (rc == 0) {
+	if (web_page(r))
+		rc = err_set(&r->err, PIERONE_ENOTFOUND, "a web page, not "
+		    "Pier One's API");
+	else if (rc == 0) {
 		if (latest != NULL)
 			rc = tags_latest_from_json(latest, NULL, r->body.data,
 			    r->body.len, flags, &r->err);

@@ -30,21 +30,6 @@ http_get_one(pierone_client *c, const char *path, unsigned int flags,
 	return rc;
 }
 
-int
-http_get(pierone_client *c, const char *path, struct buf *body)
-{
-	struct http_result r;
-	int rc;
-
-	memset(body, 0, sizeof(*body));
-	if ((rc = http_get_one(c, path, 0, &r)) == 0) {
-		*body = r.body;		/* handed over */
-		memset(&r.body, 0, sizeof(r.body));
-	}
-	http_results_free(&r, 1);
-	return rc;
-}
-
 /* The token service: one transfer, no redirects, never retried. */
 int
 http_request(const struct http_req *req, long *status, struct buf *body,

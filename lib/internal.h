@@ -230,6 +230,9 @@ void auth_free(struct auth *a);
  * /teams) and the call is to be made over v2.
  */
 bool api_fallback(struct pierone_client *c, int rc, bool probed);
+/* A 2xx web page (text/html) where an API answer was due. */
+struct http_result;
+bool web_page(const struct http_result *r);
 
 /* v2.c: the Docker Registry HTTP API v2, for registries without /teams. */
 int v2_teams(struct pierone_strlist **out, struct pierone_client *c);
@@ -288,12 +291,6 @@ client_err_clear(pierone_client *c)
 	c->err.msg[0] = '\0';
 }
 
-/*
- * GET url + path with the bearer token.  On success `body` holds the
- * response of a 2xx answer.  Otherwise c->err says what failed, starting
- * with "GET URL: ".
- */
-int http_get(pierone_client *c, const char *path, struct buf *body);
 void http_free(struct http *h);
 
 /* The outcome of one of many requests. */

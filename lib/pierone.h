@@ -64,8 +64,8 @@ struct pierone_err {
 
 /*
  * Which API the registry is spoken to with.  AUTO starts with Pier One's
- * (/teams/...) and, the first time a call finds it missing (404 on
- * /teams too), uses the Docker Registry HTTP API v2 for the rest of the
+ * (/teams/...) and, the first time a call finds it missing (404, or a
+ * web page, on /teams too), uses the Docker Registry HTTP API v2 for the rest of the
  * client's life, as any OCI registry offers it.
  */
 enum pierone_api {

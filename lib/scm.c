@@ -244,6 +244,8 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	}
 	if ((rc = r.rc) != 0)
 		c->err = r.err;
+	else if (web_page(&r))
+		rc = PIERONE_ENOTFOUND;		/* a portal: no Pier One API */
 	else if ((rc = image_tags_from_json(out, &r.body, &c->err)) != 0)
 		err_prefix(&c->err, "GET %s%s", c->url, path);
 	/* The old client's words, which scripts may look for. */

@@ -808,6 +808,35 @@ START_TEST(a_redirect_target_401_is_not_the_registry_challenge)
 }
 END_TEST
 
+/* Registries with a web interface answer /teams with a page, not 404. */
+START_TEST(a_web_page_for_teams_means_no_pier_one_api)
+{
+	const char *args[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--api", "v2-portal", "--auth", "none", NULL };
+	struct run r;
+
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	pierone(&r, "teams", "-o", "tsv");
+	assert_output(&r, "name\nacid\nstups\n");
+	run_free(&r);
+	pierone(&r, "latest", "acid", "multi");
+	assert_output(&r, "x\n");
+	run_free(&r);
+	pierone(&r, "tags", "-o", "tsv", "acid", "ocimg");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "\tocimg\tb\t"));
+	run_free(&r);
+	pierone(&r, "scm-source", "acid", "app", "1.0");
+	assert_failed(&r, 1, "scm-source needs Pier One's API");
+	run_free(&r);
+	pierone(&r, "image", "abc123");
+	assert_failed(&r, 1, "image needs Pier One's API");
+	run_free(&r);
+}
+END_TEST
+
 /* A manifest that is not one costs its tag the time, not the list. */
 START_TEST(a_broken_manifest_leaves_its_tag_without_a_time)
 {
@@ -914,6 +943,7 @@ v2_suite(void)
 	tcase_add_test(tc, no_token_against_pier_one_says_run_login);
 	tcase_add_test(tc, a_redirect_target_401_is_not_the_registry_challenge);
 	tcase_add_test(tc, a_broken_manifest_leaves_its_tag_without_a_time);
+	tcase_add_test(tc, a_web_page_for_teams_means_no_pier_one_api);
 	tcase_add_test(tc, a_failed_realm_token_is_tried_again_by_the_next_call);
 	suite_add_tcase(s, tc);
 

@@ -24,11 +24,12 @@
  * It can also play a plain OCI / Docker Distribution registry, for the
  * clients that must cope with one; every default is Pier One's as above.
  * --api v2 answers every route outside /v2/ with Distribution's plain
- * 404 (--api pierone hides /v2/ instead).  --auth none lets anyone in;
- * basic wants Basic oauth2:TOKEN or a --registry-user; bearer wants a
- * registry token from the fake's own GET /auth/token, Docker's token
- * protocol: the 401 names realm, service and scope, and the token must
- * grant that scope.  /auth/token grants whatever it is asked for, to a
+ * 404, v2-portal with a web page (200, text/html), as registries with a
+ * web interface do (--api pierone hides /v2/ instead).  --auth none
+ * lets anyone in; basic wants Basic oauth2:TOKEN or a --registry-user;
+ * bearer wants a registry token from the fake's own GET /auth/token,
+ * Docker's token protocol: the 401 names realm, service and scope, and
+ * the token must grant that scope.  /auth/token grants whatever it is asked for, to a
  * Basic account of --auth basic, or to anyone with --anonymous.
  *
  * /v2/_catalog and .../tags/list page as Distribution does (sorted, "n"
@@ -135,11 +136,12 @@ struct team {
 enum svc { S_NONE, S_TOKEN, S_OAUTH2, S_REGTOKEN };
 
 /* --api, --auth and --link-style; the first of each is the default. */
-enum api { API_BOTH, API_PIERONE, API_V2 };
+enum api { API_BOTH, API_PIERONE, API_V2, API_V2_PORTAL };
 enum auth { AUTH_TOKEN, AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
 enum link { LINK_RELATIVE, LINK_ABSOLUTE, LINK_FOREIGN, LINK_LOOP };
 
-static const char *const apis[] = { "both", "pierone", "v2", NULL };
+static const char *const apis[] = { "both", "pierone", "v2", "v2-portal",
+    NULL };
 static const char *const auths[] = { "token", "none", "basic", "bearer",
     NULL };
 static const char *const links[] = { "relative", "absolute", "foreign",
@@ -264,6 +266,7 @@ static struct {
 	const char	 *realm_url;
 	unsigned long	  page_size, rt_ttl;
 	bool		  anonymous, short_pages;
+	bool		  portal;	/* --api v2-portal */
 } opt = { .logfd = -1, .expires_in = 3600, .rt_ttl = 300 };
 
 static struct team	*teams;
@@ -366,7 +369,8 @@ usage(void)
 	    "[--issue TOKEN]\n"
 	    "\t[--expires-in N|none] [--token-response JSON]\n"
 	    "\t[--tls-cert FILE --tls-key FILE]\n"
-	    "\t[--api pierone|v2|both] [--auth token|none|basic|bearer]\n"
+	    "\t[--api pierone|v2|v2-portal|both]\n"
+	    "\t[--auth token|none|basic|bearer]\n"
 	    "\t[--registry-user NAME:SECRET]... [--realm-url URL] "
 	    "[--anonymous]\n"
 	    "\t[--registry-token-ttl SECONDS] [--page-size N] "
@@ -1798,6 +1802,13 @@ api_hidden(struct reply *r, const char *path)
 {
 	bool	 v2 = strncmp(path, "/v2/", 4) == 0;
 
+	if (opt.api == API_V2 && !v2 && opt.portal) {
+		reply_text(r, MHD_HTTP_OK, "<!doctype html><html><head><title>"
+		    "Registry</title></head><body></body></html>\n");
+		reply_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    "text/html; charset=utf-8");
+		return true;
+	}
 	if (opt.api == API_V2 && !v2) {
 		reply_text(r, MHD_HTTP_NOT_FOUND, "404 page not found\n");
 		reply_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -2723,9 +2734,12 @@ open_log(const char *file)
 static bool
 distribution_arg(int ch)
 {
-	if (ch == 'a')
+	if (ch == 'a') {
 		opt.api = (enum api)word_arg("--api", optarg, apis);
-	else if (ch == 'A')
+		/* v2, with a web portal answering every other path. */
+		if ((opt.portal = opt.api == API_V2_PORTAL))
+			opt.api = API_V2;
+	} else if (ch == 'A')
 		opt.auth = (enum auth)word_arg("--auth", optarg, auths);
 	else if (ch == 'U')
 		opt.regusers[opt.nregusers++] = pair_arg("--registry-user",
