@@ -252,6 +252,23 @@ int v2_latest(char **out, struct pierone_client *c, const char *team,
 int v2_link_next(char **next, const char *base, const char *cur,
     const char *link, struct pierone_err *err);
 
+/* pages.c: the names of a paginated list. */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+void names_free(struct names *l);
+int names_add(struct names *l, const char *s, size_t len);
+/*
+ * The rest of a list whose first page is `first` (taken over), for
+ * `path`: every next page in turn, the strings of each page's array `key`
+ * added to `l`.  A Link leading back to a page read is an error; c->err
+ * names the page.
+ */
+struct http_result;
+int v2_rest(struct pierone_client *c, const char *path,
+    struct http_result *first, const char *key, struct names *l);
+
 enum v2_manifest_kind { MANIFEST_NONE, MANIFEST_IMAGE, MANIFEST_INDEX,
 	MANIFEST_V1, MANIFEST_GONE };
 struct v2_manifest {
