@@ -258,14 +258,6 @@ pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n)
 	free(lists);
 }
 
-static void
-paths_free(char **paths, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
 /* Encoded request paths of every artifact, all validated first. */
 static int
 tags_paths(char ***out, pierone_client *c, const char *team,
@@ -280,7 +272,7 @@ tags_paths(char ***out, pierone_client *c, const char *team,
 		rc = repo_path(&paths[i], REPO_TAGS, team, artifacts[i], NULL,
 		    &c->err);
 	if (rc != 0) {
-		paths_free(paths, n);
+		strv_free(paths, n);
 		return rc;
 	}
 	*out = paths;
@@ -302,7 +294,7 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 	if ((rc = tags_paths(&paths, c, team, artifacts, n)) != 0)
 		return rc;
 	if (c->api == PIERONE_API_V2) {
-		paths_free(paths, n);
+		strv_free(paths, n);
 		return v2_tags_many(out, c, team, artifacts, n,
 		    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
 	}
@@ -320,7 +312,7 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 		http_results_free(res, n);
 	}
 	free(res);
-	paths_free(paths, n);
+	strv_free(paths, n);
 	if (rc != 0)
 		pierone_tag_lists_free(lists, n);
 	if (api_fallback(c, rc, false))

@@ -68,8 +68,7 @@ pierone_docker_default_path(char **out, enum pierone_docker_format fmt,
 	return *out != NULL ? 0 : nomem(err);
 }
 
-/* The host[:port] in a URL: after the scheme, up to the path. */
-static const char *
+const char *
 host_span(const char *url, size_t *len)
 {
 	const char *h, *s;

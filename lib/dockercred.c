@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -36,11 +35,9 @@ extern char **environ;
 static bool
 key_is_host(const char *key, const char *host)
 {
-	const char *h = strstr(key, "://");
 	size_t len;
+	const char *h = host_span(key, &len);
 
-	h = h != NULL ? h + 3 : key;
-	len = strcspn(h, "/");
 	return len == strlen(host) && strncasecmp(h, host, len) == 0;
 }
 
@@ -95,15 +92,6 @@ helper_name_ok(const char *name)
 		return false;
 	return name[strspn(name, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] == '\0';
-}
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*

@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "curldl.h"
@@ -202,13 +201,6 @@ struct run {
 	struct http_result *res;
 };
 
-static void
-str_freezero(char *s)
-{
-	if (s != NULL)
-		freezero(s, strlen(s) + 1);
-}
-
 /*
  * The headers of the slot's next try: the batch's Accept lines (a token
  * request's are JSON) and the Authorization `line`, taken over.
@@ -252,15 +244,6 @@ xfer_send(pierone_client *c, struct xfer *x)
 	return 0;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *
 effective_url(const struct xfer *x)
 {
@@ -292,12 +275,10 @@ answered_by(const struct xfer *x, char *buf, size_t size)
 static bool
 answered_by_registry(const pierone_client *c, const struct xfer *x)
 {
-	const char *eff = effective_url(x), *base = c->url;
-	size_t n = strcspn(strstr(base, "://") + 3, "/") +
-	    (size_t)(strstr(base, "://") + 3 - base);
+	const char *eff = effective_url(x);
+	size_t n = url_origin_len(c->url);
 
-	return strncasecmp(eff, base, n) == 0 && (eff[n] == '/' ||
-	    eff[n] == '\0' || eff[n] == '?');
+	return url_origin_len(eff) == n && strncasecmp(eff, c->url, n) == 0;
 }
 
 static int launch(pierone_client *, struct run *, struct xfer *, size_t);
@@ -460,7 +441,7 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (transient(cc, status) && !x->too_large && !x->write_failed &&
 	    x->tries <= c->retries) {
-		x->wake_ms = now_ms() + retry_delay(x);
+		x->wake_ms = mono_ms() + retry_delay(x);
 		rn->waiting++;
 		return 0;
 	}
@@ -486,7 +467,7 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 static int
 wake(pierone_client *c, struct run *rn, int *wait_ms)
 {
-	long long now = now_ms(), left;
+	long long now = mono_ms(), left;
 	enum auth_step step;
 	int woke = 0, rc;
 	char *line;

@@ -51,6 +51,19 @@ int file_read(struct buf *out, const char *path, size_t max,
 char *home_dir(void);
 /* $XDG_CONFIG_HOME when absolute, else ~/.config; caller frees. */
 char *xdg_config_home(void);
+/* Free the n strings of v and v itself; v may be NULL. */
+void strv_free(char **v, size_t n);
+/* Wipe a string (it held a secret) and free it; NULL is a no-op. */
+void str_freezero(char *s);
+/* Milliseconds of CLOCK_MONOTONIC, for deadlines and backoff. */
+long long mono_ms(void);
+/* The host[:port] of a URL or Docker config key: after the scheme and
+ * any user@, up to the path; not NUL-terminated, *len long. */
+const char *host_span(const char *url, size_t *len);
+/* Length of "scheme://host[:port]" at the start of url; 0 when none. */
+size_t url_origin_len(const char *url);
+/* A mutable tag: its name (len bytes) ends in "-SNAPSHOT". */
+bool tag_is_snapshot(const char *name, size_t len);
 /* "a/b" (one slash); caller frees; NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 

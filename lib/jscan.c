@@ -407,9 +407,8 @@ tag_keep(struct jscan *s)
 	return 0;
 }
 
-/* A mutable tag: its name ends in "-SNAPSHOT". */
-static bool
-is_snapshot(const char *name, size_t len)
+bool
+tag_is_snapshot(const char *name, size_t len)
 {
 	static const char suffix[] = "-SNAPSHOT";
 
@@ -428,7 +427,7 @@ tag_compare(struct jscan *s, size_t idx)
 	/* The name as every reader sees it: up to an escaped NUL, if any. */
 	if ((s->flags & PIERONE_LATEST_NO_SNAPSHOT) &&
 	    s->val[F_NAME].data != NULL &&
-	    is_snapshot(s->val[F_NAME].data, strlen(s->val[F_NAME].data)))
+	    tag_is_snapshot(s->val[F_NAME].data, strlen(s->val[F_NAME].data)))
 		return;
 	if (s->type[F_CREATED] == J_STRING)
 		pierone_time_parse(&t, s->val[F_CREATED].data);

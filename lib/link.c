@@ -10,10 +10,9 @@
 
 #include "internal.h"
 
-
 /* "scheme://host[:port]" of a URL: its length, 0 when it has none. */
-static size_t
-origin_len(const char *url)
+size_t
+url_origin_len(const char *url)
 {
 	const char *h = strstr(url, "://");
 
@@ -98,7 +97,7 @@ int
 v2_link_next(char **next, const char *base, const char *cur,
     const char *link, struct pierone_err *err)
 {
-	size_t olen = origin_len(base), blen = strlen(base), dlen;
+	size_t olen = url_origin_len(base), blen = strlen(base), dlen;
 	char *t, *joined = NULL;
 	const char *path;
 	int rc = 0;
@@ -122,7 +121,7 @@ v2_link_next(char **next, const char *base, const char *cur,
 		dlen = (size_t)(strstr(base, "://") - base) + 1;
 		if (asprintf(&joined, "%.*s%s", (int)dlen, base, t) == -1)
 			rc = PIERONE_ENOMEM;
-	} else if (origin_len(t) > 0) {
+	} else if (url_origin_len(t) > 0) {
 		joined = strdup(t);
 		rc = joined == NULL ? PIERONE_ENOMEM : 0;
 	} else {			/* relative to the current directory */
@@ -136,7 +135,7 @@ v2_link_next(char **next, const char *base, const char *cur,
 	if (rc == 0 && joined != NULL) {
 		/* Same origin and under the base path, compared exactly. */
 		if (strncasecmp(joined, base, olen) != 0 ||
-		    origin_len(joined) != olen ||
+		    url_origin_len(joined) != olen ||
 		    strncmp(joined + olen, base + olen, blen - olen) != 0 ||
 		    (joined[blen] != '/' && joined[blen] != '?')) {
 			rc = err_set(err, PIERONE_EBADRESPONSE, "refusing to "

@@ -59,13 +59,6 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void
-freestr(char *s)
-{
-	if (s != NULL)
-		freezero(s, strlen(s) + 1);
-}
-
 void
 auth_free(struct auth *a)
 {
@@ -78,10 +71,10 @@ auth_free(struct auth *a)
 		free(t->realm);
 		free(t->service);
 		free(t->scope);
-		freestr(t->token);
+		str_freezero(t->token);
 		free(t);
 	}
-	freestr(a->basic);
+	str_freezero(a->basic);
 	free(a->realm);
 	free(a->service);
 	free(a);
@@ -120,7 +113,7 @@ tok_entry(struct auth *a, const char *realm, const char *service,
 	if (t != NULL) {
 		/* An expired token is fetched again. */
 		if (t->state == TOK_READY && now_s() >= t->expires) {
-			freestr(t->token);
+			str_freezero(t->token);
 			t->token = NULL;
 			t->state = TOK_NEW;
 		}
@@ -195,7 +188,7 @@ basic_line(char **line, pierone_client *c, struct auth *a)
 		    -1)
 			return PIERONE_ENOMEM;
 		own = base64_encode((unsigned char *)plain, strlen(plain));
-		freestr(plain);
+		str_freezero(plain);
 		if ((b = own) == NULL)
 			return PIERONE_ENOMEM;
 	}
@@ -205,7 +198,7 @@ basic_line(char **line, pierone_client *c, struct auth *a)
 		*line = NULL;
 		rc = PIERONE_ENOMEM;
 	}
-	freestr(own);
+	str_freezero(own);
 	return rc;
 }
 
@@ -309,7 +302,7 @@ auth_on_401(pierone_client *c, const char *www_auth, const char *sent,
 		step = rc == 0 ? AUTH_SEND : rc == PIERONE_ENOMEM ?
 		    AUTH_NOMEM : AUTH_NO_CREDS;
 		if (rc == 0 && sent != NULL && strcmp(sent, *line) == 0) {
-			freestr(*line);
+			str_freezero(*line);
 			*line = NULL;
 			step = AUTH_GIVE_UP;
 		}
@@ -330,7 +323,7 @@ auth_on_401(pierone_client *c, const char *www_auth, const char *sent,
 		 * answers two 401s at most, so this cannot go round.
 		 */
 		if (t->state == TOK_READY && sent_token(sent, t->token)) {
-			freestr(t->token);
+			str_freezero(t->token);
 			t->token = NULL;
 			t->state = TOK_NEW;
 		}

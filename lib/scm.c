@@ -53,14 +53,6 @@ pierone_scm_sources_free(struct pierone_scm_source *s, size_t n)
 	free(s);
 }
 
-static void
-strings_free(char **v, size_t n)
-{
-	for (size_t i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Every tag's request path, validated and encoded. */
 static int
 scm_paths(char ***out, pierone_client *c, const char *team,
@@ -75,7 +67,7 @@ scm_paths(char ***out, pierone_client *c, const char *team,
 		rc = repo_path(&paths[i], REPO_SCM_SOURCE, team, artifact,
 		    tags[i], &c->err);
 	if (rc != 0)
-		strings_free(paths, n);
+		strv_free(paths, n);
 	else
 		*out = paths;
 	return rc;
@@ -137,7 +129,7 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 	if ((rc = scm_paths(&paths, c, team, artifact, tags, n)) != 0)
 		return rc;
 	if (c->api == PIERONE_API_V2) {
-		strings_free(paths, n);
+		strv_free(paths, n);
 		return unsupported(c, "scm-source");
 	}
 	if ((s = calloc(n + 1, sizeof(*s))) == NULL ||
@@ -153,7 +145,7 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 		http_results_free(res, n);
 	}
 	free(res);
-	strings_free(paths, n);
+	strv_free(paths, n);
 	if (rc != 0) {
 		pierone_scm_sources_free(s, n);
 		return rc;

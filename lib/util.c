@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -232,4 +233,28 @@ path_join(const char *a, const char *b)
 	if (asprintf(&p, "%.*s/%s", (int)la, a, b) == -1)
 		return NULL;
 	return p;
+}
+
+void
+strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+str_freezero(char *s)
+{
+	if (s != NULL)
+		freezero(s, strlen(s) + 1);
+}
+
+long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

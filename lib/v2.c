@@ -40,39 +40,30 @@ catalog(pierone_client *c, struct names *repos)
 	return rc;
 }
 
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted, without repeats, as a list for the caller. */
 static int
 to_strlist(struct pierone_strlist **out, struct names *l,
     struct pierone_err *err)
 {
+	struct pierone_strlist *list;
 	size_t k = 0;
 
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_name);
-	for (size_t i = 0; i < l->n; i++) {
-		if (k > 0 && strcmp(l->v[k - 1], l->v[i]) == 0)
-			free(l->v[i]);
-		else
-			l->v[k++] = l->v[i];
-	}
-	l->n = k;
-	if ((*out = calloc(1, sizeof(**out))) == NULL) {
+	if ((list = calloc(1, sizeof(*list))) == NULL) {
 		names_free(l);
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	}
-	if (k == 0) {
-		free(l->v);
-		l->v = NULL;
-	}
-	(*out)->items = l->v;
-	(*out)->count = k;
+	list->items = l->v;
+	list->count = l->n;
 	memset(l, 0, sizeof(*l));
+	pierone_strlist_sort(list);
+	for (size_t i = 0; i < list->count; i++) {
+		if (k > 0 && strcmp(list->items[k - 1], list->items[i]) == 0)
+			free(list->items[i]);
+		else
+			list->items[k++] = list->items[i];
+	}
+	list->count = k;
+	*out = list;
 	return 0;
 }
 
@@ -168,14 +159,6 @@ job_free(struct job *j)
 	free(j->tags);
 }
 
-static void
-paths_free(char **p, size_t n)
-{
-	for (size_t i = 0; p != NULL && i < n; i++)
-		free(p[i]);
-	free(p);
-}
-
 /* A failed request's message, naming the artifact it was for. */
 static int
 art_fail(struct job *j, size_t art, struct http_result *r)
@@ -187,14 +170,6 @@ art_fail(struct job *j, size_t art, struct http_result *r)
 	err_prefix(&j->c->err, "cannot list tags of '%s/%s'", j->team,
 	    j->arts[art]);
 	return r->rc;
-}
-
-static bool
-is_snapshot(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len >= 9 && strcmp(name + len - 9, "-SNAPSHOT") == 0;
 }
 
 /* Every artifact's tag names: first pages in parallel, then the rest. */
@@ -234,7 +209,7 @@ list_tags(struct job *j, unsigned int flags)
 			struct vtag *t;
 
 			if ((flags & PIERONE_LATEST_NO_SNAPSHOT) &&
-			    is_snapshot(names.v[k]))
+			    tag_is_snapshot(names.v[k], strlen(names.v[k])))
 				continue;
 			if ((t = reallocarray(j->tags, j->ntags + 1,
 			    sizeof(*t))) == NULL) {
@@ -255,7 +230,7 @@ list_tags(struct job *j, unsigned int flags)
 	free(names.v);
 	http_results_free(res, j->narts);
 	free(res);
-	paths_free(paths, j->narts);
+	strv_free(paths, j->narts);
 	return rc;
 }
 
@@ -319,7 +294,7 @@ stage(struct job *j, bool (*want)(const struct vtag *), enum repo_path kind,
 		http_results_free(res, n);
 	free(res);
 	free(who);
-	paths_free(paths, n);
+	strv_free(paths, n);
 	return rc;
 }
 

@@ -716,7 +716,7 @@ START_TEST(bearer_realm_that_fails_is_a_clear_error)
 }
 END_TEST
 
-START_TEST(bearer_digest_and_inspect_use_the_token_too)
+START_TEST(bearer_digest_uses_the_token_too)
 {
 	struct run r;
 
@@ -981,7 +981,7 @@ v2_suite(void)
 	    bearer_realm_takes_the_pierone_token_without_docker_login);
 	tcase_add_test(te, bearer_realm_refusing_says_how_to_log_in);
 	tcase_add_test(te, bearer_realm_refusing_the_credentials_says_so);
-	tcase_add_test(te, bearer_digest_and_inspect_use_the_token_too);
+	tcase_add_test(te, bearer_digest_uses_the_token_too);
 	tcase_add_test(te, bearer_tokens_expired_early_are_fetched_again);
 	suite_add_tcase(s, te);
 
