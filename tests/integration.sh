@@ -546,37 +546,31 @@ else
 	pierone_failed ptags
 fi
 
-pierone_run latest latest --timeout 10 acid app
-rc=$?
-if [ $rc -eq 0 ] && [ "$(cat "$tmp/latest.out")" = 1.0 ]; then
-	ok "pierone latest acid app: 1.0, created last though pushed first"
-else
-	not_ok "pierone latest acid app: 1.0, created last though pushed" \
-	    "first (status $rc)"
-	pierone_failed latest
-fi
+# pierone_expect NAME WANT WHAT ARGS...: pierone ARGS prints exactly WANT.
+pierone_expect() {
+	_name=$1 _want=$2 _what=$3
+	shift 3
+	pierone_run "$_name" "$@"
+	_rc=$?
+	if [ $_rc -eq 0 ] && [ "$(cat "$tmp/$_name.out")" = "$_want" ]; then
+		ok "$_what"
+	else
+		not_ok "$_what (status $_rc)"
+		pierone_failed "$_name"
+	fi
+}
 
+pierone_expect latest 1.0 \
+    "pierone latest acid app: 1.0, created last though pushed first" \
+    latest --timeout 10 acid app
 want="$reg/acid/app:1.0@$D"
-pierone_run digest latest --digest --timeout 10 acid app
-rc=$?
-if [ $rc -eq 0 ] && [ "$(cat "$tmp/digest.out")" = "$want" ]; then
-	ok "pierone latest --digest acid app: $want, skopeo's digest"
-else
-	not_ok "pierone latest --digest acid app: $want, skopeo's digest" \
-	    "(status $rc)"
-	pierone_failed digest
-fi
-
+pierone_expect digest "$want" \
+    "pierone latest --digest acid app: $want, skopeo's digest" \
+    latest --digest --timeout 10 acid app
 want="$reg/acid/tools:0.1@$(cat "$tmp/tools.digest")"
-pierone_run ocidigest latest --digest --timeout 10 acid tools
-rc=$?
-if [ $rc -eq 0 ] && [ "$(cat "$tmp/ocidigest.out")" = "$want" ]; then
-	ok "pierone latest --digest acid tools (an OCI manifest): $want"
-else
-	not_ok "pierone latest --digest acid tools (an OCI manifest): $want" \
-	    "(status $rc)"
-	pierone_failed ocidigest
-fi
+pierone_expect ocidigest "$want" \
+    "pierone latest --digest acid tools (an OCI manifest): $want" \
+    latest --digest --timeout 10 acid tools
 
 if grep -qF -e "$token" -e "$auth" "$tmp/artifacts.out" "$tmp/artifacts.err" \
     "$tmp/ptags.out" "$tmp/ptags.err" "$tmp/latest.out" "$tmp/latest.err" \
