@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -54,6 +55,24 @@ cli_check_name(struct cli *cli, const char *what, const char *name)
 	if (pierone_segment_validate(what, name, &err) != 0)
 		return cli_usage_error(cli->cmd, "%s", err.msg);
 	return 0;
+}
+
+/*
+ * The name a tag's creator is shown by: the robots of the Continuous
+ * Delivery Platform as "[CDP]", as stups-pierone 0.22 showed them.
+ */
+const char *
+cli_user_name(const char *created_by)
+{
+	static const char *const cdp[] = {
+		"credprov-cdp-controller-proxy_pierone-token",
+		"credprov-cdp-controller-proxy-credentials-cdp_proxy-token",
+	};
+
+	for (size_t i = 0; created_by != NULL && i < 2; i++)
+		if (strcmp(created_by, cdp[i]) == 0)
+			return "[CDP]";
+	return created_by;
 }
 
 int

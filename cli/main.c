@@ -83,14 +83,24 @@ static const struct cmd commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-/* One line on stderr, after whatever stdout holds. */
+/*
+ * One line on stderr, after whatever stdout holds.  Messages quote names
+ * and values from servers: what a terminal would act on is escaped.
+ */
 static void
 vwarnx(const char *fmt, va_list ap)
 {
+	char *msg = NULL, *safe = NULL;
+
 	fflush(stdout);
-	fputs("pierone: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	putc('\n', stderr);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (msg != NULL)
+		safe = pierone_text_escape(msg);
+	fprintf(stderr, "pierone: %s\n", safe != NULL ? safe :
+	    msg != NULL ? "out of memory" : fmt);
+	free(safe);
+	free(msg);
 }
 
 void

@@ -70,6 +70,14 @@ char *path_join(const char *a, const char *b);
 /* "algorithm:encoded" as OCI digests are written (sha256:0123...). */
 bool digest_valid(const char *d);
 
+/*
+ * textesc.c: whether s holds a character a terminal would act on (C0, DEL,
+ * C1, bytes that are not UTF-8); s escaped into dst (at most size bytes,
+ * NUL-terminated, cut between characters), the length it needs returned.
+ */
+bool text_needs_escape(const char *s);
+size_t text_escape_into(char *dst, size_t size, const char *s);
+
 /* Percent-encode everything but RFC 3986 unreserved characters. */
 char *segment_encode(const char *s);
 

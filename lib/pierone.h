@@ -51,6 +51,19 @@ enum pierone_error {
 /* Static English description of an error code ("not found", ...). */
 const char *pierone_strerror(int code);
 
+/*
+ * Text from a server (names, header values, file names in layers) as it
+ * may be written to a terminal: C0 controls and DEL as \t, \n, \r or
+ * \xHH, C1 controls (U+0080..U+009F) as \u0080..\u009f, bytes that are
+ * not UTF-8 as \xHH; everything else as it is.  A backslash stays a
+ * backslash.  Returns a new string (free()), NULL when out of memory or
+ * for NULL.  Every message the library keeps is escaped so already.
+ */
+char *pierone_text_escape(const char *s);
+
+/* Whether pierone_text_escape() would change s (0 for NULL). */
+int pierone_text_needs_escape(const char *s);
+
 /* Detail message for calls that have no client. */
 #define PIERONE_ERRMSG_SIZE 512
 struct pierone_err {

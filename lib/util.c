@@ -96,10 +96,17 @@ buf_freezero(struct buf *b)
 int
 err_vset(struct pierone_err *err, int code, const char *fmt, va_list ap)
 {
+	char raw[PIERONE_ERRMSG_SIZE];
+
 	if (err != NULL) {
 		err->code = code;
-		/* A message cut short is still better than none. */
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		/*
+		 * A message cut short is still better than none.  Messages
+		 * quote names, headers and URLs from servers: whatever in them
+		 * a terminal would act on is escaped, here, once for all.
+		 */
+		vsnprintf(raw, sizeof(raw), fmt, ap);
+		text_escape_into(err->msg, sizeof(err->msg), raw);
 	}
 	return code;
 }
