@@ -95,6 +95,8 @@ struct column {
 struct cell {
 	const char *s;		/* COL_STR, COL_INT; NULL prints empty / null */
 	struct pierone_time t;	/* COL_TIME */
+	bool json;		/* json: s is JSON text, written as it is */
+	bool right;		/* text: right-aligned, as 0.22 did numbers */
 };
 
 struct table {
@@ -103,11 +105,20 @@ struct table {
 	struct cell *cells;	/* nrows * ncols */
 	size_t nrows;
 	size_t cap;
+	char **owned;		/* strings the table frees */
+	size_t nowned;
 };
 
 void table_init(struct table *t, const struct column *cols, size_t ncols);
 /* A new row of empty cells, or NULL when out of memory. */
 struct cell *table_add_row(struct table *t);
+/*
+ * A member of a tag that was not a JSON string (pierone_tag.raw) into
+ * cell c, as 0.22 showed it in `fmt`; the table keeps the text.  -1 when
+ * out of memory.
+ */
+int table_set_raw(struct table *t, struct cell *c, const char *json,
+    enum out_format fmt);
 void table_free(struct table *t);
 int table_print(FILE *fp, const struct table *t, enum out_format fmt,
     double now, int color);

@@ -108,7 +108,7 @@ print_files(struct cli *cli, struct pierone_layer_files **res, size_t n)
 		    NULL || add_rows(&t, res[i], nums[i]) != 0)
 			rc = EXIT_FAILURE;
 	if (rc == 0)
-		cli_print_table(cli, &t);
+		rc = cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);

@@ -34,7 +34,7 @@ cmd_teams(struct cli *cli, int argc, char **argv)
 			row[0].s = teams->items[i];
 	}
 	if (rc == 0)
-		cli_print_table(cli, &t);
+		rc = cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);
@@ -70,7 +70,7 @@ cmd_artifacts(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		cli_print_table(cli, &t);
+		rc = cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);
@@ -116,6 +116,13 @@ cmd_latest(struct cli *cli, int argc, char **argv)
 	if ((rc = pierone_latest(&tag, cli->client, argv[0], argv[1],
 	    cli->no_snapshot ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
 		return cli_lib_fail(cli, rc);
+	/* $(pierone latest ...) must be one tag, never two words or an ESC */
+	if (!pierone_docker_tag_valid(tag)) {
+		cli_warnx("the latest tag of '%s/%s' is not a valid Docker "
+		    "tag: '%s'", argv[0], argv[1], tag);
+		free(tag);
+		return EXIT_FAILURE;
+	}
 	if (cli->digest)
 		rc = print_digest(cli, argv[0], argv[1], tag);
 	else
@@ -143,9 +150,27 @@ cmp_group(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/*
+ * A member of a tag into its cell as 0.22 showed it: a value of another
+ * type than string as Python printed it, a missing status as "Not
+ * Processed" (an explicit null stays null), CDP's robots as "[CDP]".
+ */
+static int
+tag_cell(struct table *t, struct cell *c, enum out_format fmt,
+    const struct pierone_tag *tag, unsigned int member, const char *val)
+{
+	if (tag->raw & member)
+		return table_set_raw(t, c, val, fmt);
+	if (val == NULL && !(tag->null & member) &&
+	    (member & (PIERONE_TAG_STATUS | PIERONE_TAG_STATUS_REASON)))
+		val = NOT_PROCESSED;
+	c->s = member == PIERONE_TAG_CREATED_BY ? cli_user_name(val) : val;
+	return 0;
+}
+
 static int
 tags_rows(struct table *t, const char *team, const struct group *g,
-    long limit)
+    long limit, enum out_format fmt)
 {
 	size_t first = 0, n = g->tags->count;
 	const struct pierone_tag *tag;
@@ -159,12 +184,16 @@ tags_rows(struct table *t, const char *team, const struct group *g,
 			return -1;
 		row[0].s = team;
 		row[1].s = g->artifact;
-		row[2].s = tag->name;
 		row[3].t = tag->created;
-		row[4].s = tag->created_by;
-		row[5].s = tag->status != NULL ? tag->status : NOT_PROCESSED;
-		row[6].s = tag->status_reason != NULL ? tag->status_reason :
-		    NOT_PROCESSED;
+		if (tag_cell(t, &row[2], fmt, tag, PIERONE_TAG_NAME,
+		    tag->name) != 0 ||
+		    tag_cell(t, &row[4], fmt, tag, PIERONE_TAG_CREATED_BY,
+		    tag->created_by) != 0 ||
+		    tag_cell(t, &row[5], fmt, tag, PIERONE_TAG_STATUS,
+		    tag->status) != 0 ||
+		    tag_cell(t, &row[6], fmt, tag, PIERONE_TAG_STATUS_REASON,
+		    tag->status_reason) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -188,9 +217,10 @@ tags_print(struct cli *cli, const char *team, struct group *groups,
 	qsort(groups, n, sizeof(*groups), cmp_group);
 	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = tags_rows(&t, team, &groups[i], limit);
+		rc = tags_rows(&t, team, &groups[i], limit,
+		    cli->format);
 	if (rc == 0)
-		cli_print_table(cli, &t);
+		rc = cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);
@@ -222,6 +252,27 @@ tags_fetch(struct cli *cli, const char *team, struct group *groups, size_t n)
 	return 0;
 }
 
+/*
+ * Names from the server are listed whatever they hold; one that cannot be
+ * requested at all ("", "..") is left out with a warning.
+ */
+static void
+skip_unrequestable(struct pierone_strlist *arts)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < arts->count; i++) {
+		if (pierone_segment_requestable(arts->items[i])) {
+			arts->items[k++] = arts->items[i];
+			continue;
+		}
+		cli_warnx("skipping artifact '%s': its name cannot be "
+		    "requested", arts->items[i]);
+		free(arts->items[i]);
+	}
+	arts->count = k;
+}
+
 int
 cmd_tags(struct cli *cli, int argc, char **argv)
 {
@@ -249,6 +300,8 @@ cmd_tags(struct cli *cli, int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 	}
+	if (arts != NULL)
+		skip_unrequestable(arts);
 	n = arts != NULL ? arts->count : (size_t)argc - 1;
 	if ((groups = calloc(n, sizeof(*groups))) == NULL) {
 		pierone_strlist_free(arts);

@@ -23,7 +23,7 @@ struct login {
 	bool refresh;
 	bool helper;
 	char *url;		/* normalised registry URL */
-	bool store_url;		/* came from --url or the prompt */
+	bool store_url;		/* typed at the prompt */
 };
 
 static const struct option login_opts[] = {
@@ -98,7 +98,8 @@ login_url(struct cli *cli, struct login *l)
 		    "PIERONE_URL");
 		return EXIT_FAILURE;
 	}
-	l->store_url = url != NULL;
+	/* --url is for this run only; a URL typed at the prompt is kept */
+	l->store_url = typed != NULL;
 	if (url == NULL)
 		url = cli->config.url;
 	if (pierone_url_normalize(&l->url, url, &err) != 0) {
@@ -109,7 +110,7 @@ login_url(struct cli *cli, struct login *l)
 	return 0;
 }
 
-/* Remember a URL that was given or typed, once it has served a login. */
+/* Remember a URL typed at the prompt, once it has served a login. */
 static int
 save_url(struct cli *cli, const struct login *l)
 {

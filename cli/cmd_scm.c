@@ -74,7 +74,7 @@ scm_print(struct cli *cli, const char *const *names, size_t n,
 	/* qsort is stable enough here: equal rows are equal cells. */
 	if (rc == 0) {
 		qsort(t.cells, t.nrows, SCM_NCOLS * sizeof(*t.cells), cmp_rows);
-		cli_print_table(cli, &t);
+		rc = cli_print_table(cli, &t);
 	} else {
 		cli_warnx("out of memory");
 	}
@@ -169,7 +169,7 @@ cmd_image(struct cli *cli, int argc, char **argv)
 		row[2].s = tags->tags[i].name;
 	}
 	if (rc == 0)
-		cli_print_table(cli, &t);
+		rc = cli_print_table(cli, &t);
 	else
 		cli_warnx("out of memory");
 	table_free(&t);

@@ -78,7 +78,11 @@ cli_user_name(const char *created_by)
 int
 cli_print_table(struct cli *cli, const struct table *t)
 {
-	table_print(stdout, t, cli->format, cli_now(), output_color());
+	if (table_print(stdout, t, cli->format, cli_now(),
+	    output_color()) != 0 && !ferror(stdout)) {
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
 	return 0;
 }
 

@@ -59,7 +59,7 @@ static const struct cmd commands[] = {
 	    "      --timeout SECS       seconds a request may take (default "
 	    "60)\n"
 	    "  -U, --user USER          user name for the token service\n"
-	    "      --url URL            registry URL; saved in pierone.yaml\n",
+	    "      --url URL            registry URL, for this run only\n",
 	    NEED_CONFIG, cmd_login },
 	{ "scm-source", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] TEAM "
 	    "ARTIFACT [TAG ...]",
@@ -411,8 +411,11 @@ main(int argc, char *argv[])
 			return cli_bad_option(NULL, ch, argv);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error(NULL, "no command given");
+	/* No command: the help, as 0.22 (click) and most tools print it. */
+	if (optind >= argc) {
+		usage(stdout);
+		return finish_stdout(0);
+	}
 	if ((cmd = find_command(argv[optind], &status)) == NULL)
 		return status;
 	argc -= optind;

@@ -44,9 +44,35 @@ table_add_row(struct table *t)
 	return c;
 }
 
+int
+table_set_raw(struct table *t, struct cell *c, const char *json,
+    enum out_format fmt)
+{
+	char *s, **grown;
+
+	if (pierone_json_render(&s, json, fmt == OUT_JSON ?
+	    PIERONE_RENDER_JSON : PIERONE_RENDER_TEXT, NULL) != 0)
+		return -1;
+	if ((grown = reallocarray(t->owned, t->nowned + 1,
+	    sizeof(*grown))) == NULL) {
+		free(s);
+		return -1;
+	}
+	t->owned = grown;
+	t->owned[t->nowned++] = s;
+	c->s = s;
+	c->json = fmt == OUT_JSON;
+	/* Python's int, float and bool (0.22 right-aligned them) */
+	c->right = strchr("-0123456789tf", json[0]) != NULL;
+	return 0;
+}
+
 void
 table_free(struct table *t)
 {
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }
@@ -89,16 +115,62 @@ text_width(const char *s)
 	return n;
 }
 
+/* A cell as text and tsv show it; *own is what the caller frees. */
 static const char *
 cell_text(const struct column *col, const struct cell *c, double now,
-    char *buf, size_t len)
+    char **own)
 {
-	if (col->kind != COL_TIME)
-		return c->s != NULL ? c->s : "";
-	if (!c->t.valid)
-		return "";
-	format_ago(buf, len, now - ((double)c->t.sec + c->t.ms / 1000.0));
-	return buf;
+	char buf[64];
+	const char *s = c->s != NULL ? c->s : "";
+
+	*own = NULL;
+	if (col->kind == COL_TIME) {
+		if (!c->t.valid)
+			return "";
+		format_ago(buf, sizeof(buf), now - ((double)c->t.sec +
+		    c->t.ms / 1000.0));
+		return *own = strdup(buf);
+	}
+	/* What the server sent never reaches the terminal as controls. */
+	if (pierone_text_needs_escape(s))
+		return *own = pierone_text_escape(s);
+	return s;
+}
+
+/*
+ * Every cell's text, escaped; NULL when out of memory.  The texts are
+ * freed with shown_free().
+ */
+struct shown {
+	const char *s;
+	char *own;
+};
+
+static struct shown *
+shown_new(const struct table *t, double now)
+{
+	size_t n = t->nrows * t->ncols;
+	struct shown *sh = calloc(n + 1, sizeof(*sh));
+
+	for (size_t k = 0; sh != NULL && k < n; k++) {
+		sh[k].s = cell_text(&t->cols[k % t->ncols], &t->cells[k], now,
+		    &sh[k].own);
+		if (sh[k].s == NULL) {
+			for (size_t i = 0; i < k; i++)
+				free(sh[i].own);
+			free(sh);
+			sh = NULL;
+		}
+	}
+	return sh;
+}
+
+static void
+shown_free(struct shown *sh, size_t n)
+{
+	for (size_t i = 0; sh != NULL && i < n; i++)
+		free(sh[i].own);
+	free(sh);
 }
 
 static void
@@ -138,28 +210,35 @@ print_cut(FILE *fp, const char *s, size_t width)
 	fputs("..", fp);
 }
 
-static void
-print_text(FILE *fp, const struct table *t, double now, int color)
+/* clickclick cut every cell at 1000 characters, narrower where asked. */
+#define MAX_CELL 1000
+
+static size_t *
+column_widths(const struct table *t, const struct shown *sh)
 {
-	size_t *w, i, r;
-	char buf[64];
-	const char *s;
+	size_t *w, i, r, cap;
 
 	if ((w = calloc(t->ncols, sizeof(*w))) == NULL)
-		return;
+		return NULL;
 	for (i = 0; i < t->ncols; i++)
 		w[i] = text_width(t->cols[i].title);
 	for (r = 0; r < t->nrows; r++)
-		for (i = 0; i < t->ncols; i++) {
-			s = cell_text(&t->cols[i], &t->cells[r * t->ncols + i],
-			    now, buf, sizeof(buf));
-			if (text_width(s) > w[i])
-				w[i] = text_width(s);
-		}
-	for (i = 0; i < t->ncols; i++)
-		if (t->cols[i].max_width > 0 && w[i] > t->cols[i].max_width)
-			w[i] = t->cols[i].max_width;
+		for (i = 0; i < t->ncols; i++)
+			if (text_width(sh[r * t->ncols + i].s) > w[i])
+				w[i] = text_width(sh[r * t->ncols + i].s);
 	for (i = 0; i < t->ncols; i++) {
+		cap = t->cols[i].max_width > 0 ? t->cols[i].max_width :
+		    MAX_CELL;
+		if (w[i] > cap)
+			w[i] = cap;
+	}
+	return w;
+}
+
+static void
+print_header(FILE *fp, const struct table *t, const size_t *w, int color)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
 		fprintf(fp, "%s%s", color ? HEADER_ON : "", t->cols[i].title);
 		pad(fp, w[i] - text_width(t->cols[i].title));
 		fputs(color ? STYLE_OFF : "", fp);
@@ -168,20 +247,39 @@ print_text(FILE *fp, const struct table *t, double now, int color)
 			    color ? STYLE_OFF : "");
 	}
 	putc('\n', fp);
+}
+
+static void
+print_text(FILE *fp, const struct table *t, const struct shown *sh,
+    double now, int color)
+{
+	size_t *w, i, r, len;
+	const struct cell *c;
+	const char *s;
+
+	if ((w = column_widths(t, sh)) == NULL)
+		return;
+	print_header(fp, t, w, color);
 	/* Every cell, the last one too, is followed by a space, as in 0.22. */
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
-			const struct cell *c = &t->cells[r * t->ncols + i];
-
-			s = cell_text(&t->cols[i], c, now, buf, sizeof(buf));
+			c = &t->cells[r * t->ncols + i];
+			s = sh[r * t->ncols + i].s;
+			len = text_width(s);
 			if (t->cols[i].kind == COL_TIME && c->t.valid) {
 				print_time_cell(fp, s, w[i], color ?
 				    now - (double)c->t.sec : 1e9);
-			} else if (text_width(s) > w[i]) {
+			} else if (len > w[i]) {
 				print_cut(fp, s, w[i]);
 			} else {
+				/* numbers right-aligned, as 0.22 did */
+				if (c->right || (t->cols[i].kind == COL_INT &&
+				    c->s != NULL))
+					pad(fp, w[i] - len);
 				fputs(s, fp);
-				pad(fp, w[i] - text_width(s));
+				if (!c->right && !(t->cols[i].kind ==
+				    COL_INT && c->s != NULL))
+					pad(fp, w[i] - len);
 			}
 			putc(' ', fp);
 		}
@@ -191,18 +289,15 @@ print_text(FILE *fp, const struct table *t, double now, int color)
 }
 
 static void
-print_tsv(FILE *fp, const struct table *t, double now)
+print_tsv(FILE *fp, const struct table *t, const struct shown *sh)
 {
-	char buf[64];
-
 	for (size_t i = 0; i < t->ncols; i++)
 		fprintf(fp, "%s%s", i ? "\t" : "", t->cols[i].key);
 	putc('\n', fp);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t i = 0; i < t->ncols; i++)
 			fprintf(fp, "%s%s", i ? "\t" : "",
-			    cell_text(&t->cols[i], &t->cells[r * t->ncols + i],
-			    now, buf, sizeof(buf)));
+			    sh[r * t->ncols + i].s);
 		putc('\n', fp);
 	}
 }
@@ -326,7 +421,7 @@ print_json(FILE *fp, const struct table *t)
 				json_time(fp, &c->t);
 			else if (c->s == NULL)
 				fputs("null", fp);
-			else if (t->cols[order[k]].kind == COL_INT)
+			else if (t->cols[order[k]].kind == COL_INT || c->json)
 				fputs(c->s, fp);
 			else
 				json_string(fp, c->s);
@@ -340,16 +435,18 @@ int
 table_print(FILE *fp, const struct table *t, enum out_format fmt, double now,
     int color)
 {
-	switch (fmt) {
-	case OUT_JSON:
+	struct shown *sh;
+
+	if (fmt == OUT_JSON) {
 		print_json(fp, t);
-		break;
-	case OUT_TSV:
-		print_tsv(fp, t, now);
-		break;
-	default:
-		print_text(fp, t, now, color);
-		break;
+		return ferror(fp) ? -1 : 0;
 	}
+	if ((sh = shown_new(t, now)) == NULL)
+		return -1;
+	if (fmt == OUT_TSV)
+		print_tsv(fp, t, sh);
+	else
+		print_text(fp, t, sh, now, color);
+	shown_free(sh, t->nrows * t->ncols);
 	return ferror(fp) ? -1 : 0;
 }

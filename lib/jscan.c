@@ -5,11 +5,13 @@
  * members a tag has are kept.  Every other value is validated and skipped.
  * `pierone latest` keeps not even the list, only the best tag so far.
  *
- * The results and messages are those of the cJSON code this replaces:
- * a syntax error anywhere wins over a wrong type (cJSON parsed everything
- * before looking), of duplicate members the first counts
- * (cJSON_GetObjectItemCaseSensitive), the first bad tag is the one told,
- * and a tag's members are checked in a fixed order, not the text's.  The
+ * What the server sends is data: a member of another type than string is
+ * kept as its JSON text (pierone_tag.raw), null is told from absent
+ * (pierone_tag.null), a tag without a name keeps its row.  Only a syntax
+ * error or an element that is not an object fails the list, and a syntax
+ * error anywhere wins (cJSON, which this replaced, parsed everything
+ * before looking); of duplicate members the first counts
+ * (cJSON_GetObjectItemCaseSensitive).  The
  * syntax is strict RFC 8259 where cJSON was lenient: no leading zeros,
  * "1." or "-.5", no raw control characters in strings or between tokens,
  * \u needs four hex digits, nesting stops at JSCAN_MAX_DEPTH (cJSON: 1000).
@@ -318,6 +320,7 @@ static int
 tag_member(struct jscan *s)
 {
 	enum jtype t = jtype_of(peek(s));
+	const char *start;
 	int f;
 
 	for (f = 0; f < NFIELD; f++)
@@ -327,9 +330,19 @@ tag_member(struct jscan *s)
 	if (f == NFIELD || s->type[f] != J_NONE)
 		return scan_value(s);
 	s->type[f] = t;
-	if (t != J_STRING)
-		return scan_value(s);
-	return scan_string(s, (s->decode & 1u << f) != 0 ? &s->val[f] : NULL);
+	if (t == J_STRING)
+		return scan_string(s, (s->decode & 1u << f) != 0 ?
+		    &s->val[f] : NULL);
+	start = s->p;
+	if (scan_value(s) != 0)
+		return -1;
+	/* a value of another type is kept as its JSON text */
+	if ((s->decode & 1u << f) != 0 && t != J_NULL) {
+		s->val[f].len = 0;
+		if (buf_append(&s->val[f], start, (size_t)(s->p - start)) != 0)
+			return nomem(s);
+	}
+	return 0;
 }
 
 static void
@@ -347,32 +360,24 @@ refuse(struct jscan *s, const char *fmt, ...)
 	s->failed = true;
 }
 
-/* The checks of the cJSON code, in its order; false when refused. */
-static bool
-tag_ok(struct jscan *s, size_t idx)
-{
-	enum jtype t;
-
-	for (int f = 0; f < NFIELD; f++) {
-		t = s->type[f];
-		if (t != J_NONE && t != J_NULL && t != J_STRING) {
-			refuse(s, "tag %zu: '%s' is %s, expected a string",
-			    idx + 1, field_key[f], jtype_name(t));
-			return false;
-		}
-		if (f == F_NAME && t != J_STRING) {
-			refuse(s, "tag %zu has no name", idx + 1);
-			return false;
-		}
-	}
-	return true;
-}
-
+/* A member's value: a string, or the JSON text of another type. */
 static int
-keep_string(char **dst, struct jscan *s, enum field f)
+keep_string(char **dst, struct jscan *s, enum field f, struct pierone_tag *t)
 {
+	switch (s->type[f]) {
+	case J_NONE:
+		return 0;
+	case J_NULL:
+		t->null |= 1u << f;
+		return 0;
+	case J_STRING:
+		break;
+	default:
+		t->raw |= 1u << f;
+		break;
+	}
 	/* strdup(): a \u0000 ends the string, as it did with cJSON */
-	if (s->type[f] == J_STRING && (*dst = strdup(s->val[f].data)) == NULL)
+	if ((*dst = strdup(s->val[f].data)) == NULL)
 		return nomem(s);
 	return 0;
 }
@@ -398,12 +403,15 @@ tag_keep(struct jscan *s)
 	l->count++;
 	if (s->type[F_CREATED] == J_STRING)
 		pierone_time_parse(&t->created, s->val[F_CREATED].data);
-	if (keep_string(&t->name, s, F_NAME) != 0 ||
-	    keep_string(&t->created_by, s, F_CREATED_BY) != 0 ||
-	    keep_string(&t->image, s, F_IMAGE) != 0 ||
-	    keep_string(&t->status, s, F_STATUS) != 0 ||
-	    keep_string(&t->status_reason, s, F_REASON) != 0)
+	if (keep_string(&t->name, s, F_NAME, t) != 0 ||
+	    keep_string(&t->created_by, s, F_CREATED_BY, t) != 0 ||
+	    keep_string(&t->image, s, F_IMAGE, t) != 0 ||
+	    keep_string(&t->status, s, F_STATUS, t) != 0 ||
+	    keep_string(&t->status_reason, s, F_REASON, t) != 0)
 		return -1;
+	/* a tag without a name still has a row */
+	if (t->name == NULL && (t->name = strdup("")) == NULL)
+		return nomem(s);
 	return 0;
 }
 
@@ -456,12 +464,14 @@ scan_tag(struct jscan *s, size_t idx)
 			    idx + 1, jtype_name(t));
 		return scan_value(s);
 	}
-	for (int f = 0; f < NFIELD; f++)
+	for (int f = 0; f < NFIELD; f++) {
 		s->type[f] = J_NONE;
+		/* an absent or null member reads as "" */
+		if (s->val[f].data != NULL)
+			s->val[f].data[s->val[f].len = 0] = '\0';
+	}
 	if (scan_container(s, L_TAG) != 0)
 		return -1;
-	if (!tag_ok(s, idx))
-		return 0;
 	if (s->list != NULL)
 		return tag_keep(s);
 	tag_compare(s, idx);
@@ -604,7 +614,13 @@ tags_latest_from_json(char **name, long *index, const char *json,
 	if (index != NULL)
 		*index = -1;
 	if ((rc = scan_doc(&s, json, len, err)) == 0 && s.best_idx >= 0) {
-		*name = s.best_name.data;	/* the buffer is handed over */
+		/* the buffer is handed over; a tag without a name has "" */
+		if (s.best_name.data == NULL &&
+		    buf_append(&s.best_name, "", 0) != 0) {
+			jscan_free(&s);
+			return err_set(err, PIERONE_ENOMEM, "out of memory");
+		}
+		*name = s.best_name.data;
 		s.best_name.data = NULL;
 		if (index != NULL)
 			*index = s.best_idx;

@@ -1,10 +1,13 @@
 /*
  * Validation and encoding of team, artifact and tag names.  Names become
- * URL path segments, so anything that could leave the segment is refused
- * before a request is made, and the rest is percent-encoded.
+ * URL path segments.  What the user types is validated strictly
+ * (pierone_*_validate); names from the server are data, percent-encoded
+ * whatever they hold, and only those no encoding keeps in one segment
+ * ("", ".", "..") are refused.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +63,41 @@ pierone_segment_validate(const char *what, const char *name,
 			    what, name, *p);
 	}
 	return 0;
+}
+
+int
+pierone_docker_tag_valid(const char *name)
+{
+	size_t n;
+
+	if (name == NULL || !(isalnum((unsigned char)name[0]) ||
+	    name[0] == '_'))
+		return 0;
+	n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-");
+	/* isalnum() of the C locale: ASCII letters and digits only */
+	return name[n] == '\0' && n <= 128 && (unsigned char)name[0] < 0x80;
+}
+
+int
+pierone_segment_requestable(const char *name)
+{
+	return name != NULL && name[0] != '\0' && strcmp(name, ".") != 0 &&
+	    strcmp(name, "..") != 0;
+}
+
+/*
+ * A name from a server becomes a path segment percent-encoded, whatever it
+ * holds ('/', '?', controls, 300 characters); only what no encoding can
+ * keep in its segment is refused.
+ */
+static int
+segment_check(const char *what, const char *name, struct pierone_err *err)
+{
+	if (pierone_segment_requestable(name))
+		return 0;
+	return err_set(err, PIERONE_EINVAL, "%s name '%s' cannot be "
+	    "requested", what, name != NULL ? name : "");
 }
 
 /*
@@ -123,9 +161,9 @@ repo_path(char **out, enum repo_path kind, const char *team,
 
 	*out = NULL;
 	if ((rc = pierone_team_validate(team, err)) != 0 ||
-	    (rc = pierone_segment_validate("artifact", artifact, err)) != 0 ||
+	    (rc = segment_check("artifact", artifact, err)) != 0 ||
 	    ((kind == REPO_SCM_SOURCE || kind == REPO_MANIFEST) &&
-	    (rc = pierone_segment_validate("tag", ref, err)) != 0))
+	    (rc = segment_check("tag", ref, err)) != 0))
 		return rc;
 	/* A digest goes as it is: ':' is fine in a path, as registries expect. */
 	if (kind == REPO_BLOB && (ref == NULL || !digest_valid(ref)))

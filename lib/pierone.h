@@ -322,6 +322,22 @@ int pierone_team_validate(const char *team, struct pierone_err *err);
 int pierone_segment_validate(const char *what, const char *name,
     struct pierone_err *err);
 
+/*
+ * Whether a name can be requested at all: the library percent-encodes
+ * artifact and tag names in request paths whatever they hold (names from
+ * the server are data: '/', '?', control characters, any length), and
+ * refuses only "", "." and "..", which no encoding keeps in their segment.
+ * The calls taking such names check this; pierone_segment_validate() is
+ * for what a user types.  1 or 0.
+ */
+int pierone_segment_requestable(const char *name);
+
+/*
+ * Whether name is a Docker tag, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}: what
+ * `docker pull REPO:TAG` takes, and one word in a shell.  1 or 0.
+ */
+int pierone_docker_tag_valid(const char *name);
+
 /* ---------------------------------------------------------------------
  * Lists of strings
  */
@@ -354,14 +370,49 @@ struct pierone_time {
 	bool valid;		/* false: absent, null or unparsable */
 };
 
+/*
+ * A tag as the server sent it: what the server sends is data, so a member
+ * of an unexpected type does not fail the list.  A member that is not a
+ * string holds its JSON text (a number as written, true, [...], {...}) and
+ * has its bit in `raw` (render it with pierone_json_render()); a member
+ * that is JSON null is NULL with its bit in `null`; an absent one is NULL
+ * with neither.  A tag without a name (absent, null) has name "".
+ * `created` is parsed from a string only.
+ */
+#define PIERONE_TAG_NAME		0x01
+#define PIERONE_TAG_CREATED		0x02
+#define PIERONE_TAG_CREATED_BY		0x04
+#define PIERONE_TAG_IMAGE		0x08
+#define PIERONE_TAG_STATUS		0x10
+#define PIERONE_TAG_STATUS_REASON	0x20
+
 struct pierone_tag {
-	char *name;
+	char *name;		/* never NULL */
 	struct pierone_time created;
 	char *created_by;	/* NULL when absent or null */
 	char *image;		/* NULL when absent or null */
 	char *status;		/* NULL when absent or null */
 	char *status_reason;	/* NULL when absent or null */
+	unsigned int raw;	/* PIERONE_TAG_* members holding JSON text */
+	unsigned int null;	/* PIERONE_TAG_* members that were null */
 };
+
+/* How pierone_json_render() writes a value. */
+enum pierone_render {
+	/* as stups-pierone 0.22's text and tsv output: Python's str(),
+	 * true/false as yes/no, a string as itself, null as "" */
+	PIERONE_RENDER_TEXT,
+	/* as its json output: json.dumps(sort_keys=True), ASCII only */
+	PIERONE_RENDER_JSON,
+};
+
+/*
+ * The JSON value `json` (a member of pierone_tag flagged `raw`, or any
+ * JSON text) written as `style` says; numbers are copied as written.
+ * PIERONE_EINVAL when it is not one JSON value.  *out is the caller's.
+ */
+int pierone_json_render(char **out, const char *json,
+    enum pierone_render style, struct pierone_err *err);
 
 struct pierone_tag_list {
 	struct pierone_tag *tags;	/* oldest first, as the server sent them */
@@ -382,8 +433,8 @@ int pierone_tags_list(struct pierone_tag_list **out, pierone_client *client,
  * The tags of many artifacts of one team, fetched concurrently: at most
  * `jobs` requests at a time (0: PIERONE_DEFAULT_JOBS) over the client's
  * connections, which are kept alive and, over TLS, multiplexed with
- * HTTP/2 where the server offers it.  Every name is validated before any
- * request.  On success (*out)[i] holds the tags of artifacts[i]; release
+ * HTTP/2 where the server offers it.  Every name is checked
+ * (pierone_segment_requestable()) before any request.  On success (*out)[i] holds the tags of artifacts[i]; release
  * all with pierone_tag_lists_free(*out, n).  On failure nothing is
  * returned, and the message names the artifact that failed (the first in
  * `artifacts` order when several did).

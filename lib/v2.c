@@ -262,7 +262,7 @@ stage(struct job *j, bool (*want)(const struct vtag *), enum repo_path kind,
 		if (!want(t))
 			continue;
 		if (kind == REPO_MANIFEST && t->digest == NULL &&
-		    pierone_segment_validate("tag", t->name, NULL) != 0) {
+		    !pierone_segment_requestable(t->name)) {
 			t->kind = MANIFEST_GONE;  /* no registry has such */
 			continue;
 		}

@@ -155,13 +155,19 @@ START_TEST(help_goes_to_stdout_and_exits_zero)
 }
 END_TEST
 
-START_TEST(no_command_is_a_usage_error)
+START_TEST(no_command_prints_the_help_as_h_does)
 {
-	struct run r;
+	struct run r, h;
 
 	pierone(&r, NULL);
-	assert_failed(&r, 2, "no command");
+	pierone(&h, "-h", NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(h.status, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_ptr_nonnull(strstr(r.out, "usage: pierone"));
+	ck_assert_str_eq(r.out, h.out);
 	run_free(&r);
+	run_free(&h);
 }
 END_TEST
 
@@ -892,7 +898,7 @@ cli_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, version_prints_name_and_touches_nothing);
 	tcase_add_test(tc, help_goes_to_stdout_and_exits_zero);
-	tcase_add_test(tc, no_command_is_a_usage_error);
+	tcase_add_test(tc, no_command_prints_the_help_as_h_does);
 	tcase_add_test(tc, unknown_command_is_a_usage_error);
 	tcase_add_test(tc, ambiguous_prefix_lists_candidates);
 	tcase_add_test(tc, unique_prefix_selects_command);

@@ -417,10 +417,66 @@ START_TEST(repo_path_encodes_every_kind_and_checks_names_first)
 	ck_assert_int_eq(repo_path(&p, REPO_TAGS, "T1", "a", NULL, &err),
 	    PIERONE_EINVAL);
 	ck_assert_ptr_null(p);
+	/* names from servers are data: encoded into their segment */
 	ck_assert_int_eq(repo_path(&p, REPO_MANIFEST, "t1", "a", "../x", &err),
+	    0);
+	ck_assert_str_eq(p, "/v2/t1/a/manifests/..%2Fx");
+	free(p);
+	ck_assert_int_eq(repo_path(&p, REPO_TAGS, "t1", "a/b?c#d\x1b", NULL,
+	    &err), 0);
+	ck_assert_str_eq(p, "/teams/t1/artifacts/a%2Fb%3Fc%23d%1B/tags");
+	free(p);
+	/* only what no encoding keeps in one segment is refused */
+	ck_assert_int_eq(repo_path(&p, REPO_MANIFEST, "t1", "a", "..", &err),
 	    PIERONE_EINVAL);
-	ck_assert_ptr_nonnull(strstr(err.msg, "tag"));
+	ck_assert_str_eq(err.msg, "tag name '..' cannot be requested");
 	ck_assert_ptr_null(p);
+	ck_assert_int_eq(repo_path(&p, REPO_TAGS, "t1", "", NULL, &err),
+	    PIERONE_EINVAL);
+	ck_assert_str_eq(err.msg, "artifact name '' cannot be requested");
+	ck_assert_int_eq(repo_path(&p, REPO_SCM_SOURCE, "t1", ".", "1", &err),
+	    PIERONE_EINVAL);
+}
+END_TEST
+
+START_TEST(segment_requestable_refuses_only_empty_and_dots)
+{
+	char long_name[301];
+
+	memset(long_name, 'x', 300);
+	long_name[300] = '\0';
+	ck_assert_int_eq(pierone_segment_requestable(long_name), 1);
+	ck_assert_int_eq(pierone_segment_requestable("a/b"), 1);
+	ck_assert_int_eq(pierone_segment_requestable("..."), 1);
+	ck_assert_int_eq(pierone_segment_requestable("\n"), 1);
+	ck_assert_int_eq(pierone_segment_requestable(""), 0);
+	ck_assert_int_eq(pierone_segment_requestable("."), 0);
+	ck_assert_int_eq(pierone_segment_requestable(".."), 0);
+	ck_assert_int_eq(pierone_segment_requestable(NULL), 0);
+}
+END_TEST
+
+START_TEST(docker_tag_valid_takes_what_docker_takes)
+{
+	char name[130];
+
+	ck_assert_int_eq(pierone_docker_tag_valid("1.8.5"), 1);
+	ck_assert_int_eq(pierone_docker_tag_valid("_x-SNAPSHOT"), 1);
+	ck_assert_int_eq(pierone_docker_tag_valid("A"), 1);
+	ck_assert_int_eq(pierone_docker_tag_valid(".1"), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid("-1"), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid(""), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid(NULL), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid("1.0\nrm"), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid("1.0 x"), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid("\x1b[31m"), 0);
+	ck_assert_int_eq(pierone_docker_tag_valid("\xc3\xa9"), 0);
+	memset(name, 'a', 128);
+	name[128] = '\0';
+	ck_assert_int_eq(pierone_docker_tag_valid(name), 1);
+	name[128] = 'a';
+	name[129] = '\0';
+	ck_assert_int_eq(pierone_docker_tag_valid(name), 0);
 }
 END_TEST
 
@@ -435,6 +491,8 @@ names_suite(void)
 	tcase_add_test(team,
 	    repo_path_encodes_every_kind_and_checks_names_first);
 	tcase_add_test(team, digest_valid_accepts_oci_digests_only);
+	tcase_add_test(team, segment_requestable_refuses_only_empty_and_dots);
+	tcase_add_test(team, docker_tag_valid_takes_what_docker_takes);
 	tcase_add_test(team, team_validate_accepts_lowercase_name);
 	tcase_add_test(team, team_validate_accepts_two_characters);
 	tcase_add_test(team, team_validate_accepts_underscore_and_dash);

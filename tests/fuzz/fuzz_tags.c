@@ -7,7 +7,9 @@
  *
  * The input is passed as is, not NUL-terminated, so that reading past
  * `size` is caught by AddressSanitizer.  Invariants:
- *  - success: every tag has a name; a valid `created` has ms 0..999, an
+ *  - success: every tag has a name ("" when it had none); every member
+ *    escapes to text without controls, a member kept as JSON text renders
+ *    in both pierone_json_render() styles (json: printable ASCII); a valid `created` has ms 0..999, an
  *    invalid one is zero; error codes are EBADRESPONSE or ENOMEM and set
  *    the message;
  *  - tags_latest_from_json() returns what tags_from_json() returns (code
@@ -16,8 +18,10 @@
  *    with PIERONE_LATEST_NO_SNAPSHOT over the list without the tags whose
  *    names end in "-SNAPSHOT";
  *  - reference: the cJSON mapping jscan.c replaced (kept below, as it was
- *    in lib/json.c) accepts everything jscan accepts, with the same tags,
- *    and refuses a syntactically valid text with the same message;
+ *    in lib/json.c, brought up to date: members of any type are data)
+ *    accepts everything jscan accepts, with the same tags (the same
+ *    values for members kept as JSON text), and refuses a syntactically
+ *    valid text with the same message;
  *  - strlist: count items, none NULL, NULL-terminated, sorted after
  *    pierone_strlist_sort().
  *
@@ -89,52 +93,64 @@ ref_parse(const char *text, size_t len, struct pierone_err *err)
 	return root;
 }
 
+/*
+ * The mapping since members of any type are data: a string decoded, null
+ * flagged, another type kept as its JSON text (printed by cJSON here, so
+ * compared through cJSON below).
+ */
 static int
-ref_opt_string(char **dst, const cJSON *obj, const char *key, size_t idx,
-    struct pierone_err *err)
+ref_opt_string(char **dst, const cJSON *obj, const char *key,
+    struct pierone_tag *t, unsigned int bit)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	*dst = NULL;
-	if (v == NULL || cJSON_IsNull(v))
+	if (v == NULL)
 		return 0;
-	if (!cJSON_IsString(v))
-		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu: '%s' is "
-		    "%s, expected a string", idx + 1, key, ref_type_name(v));
-	if ((*dst = strdup(v->valuestring)) == NULL)
-		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	return 0;
+	if (cJSON_IsNull(v)) {
+		t->null |= bit;
+		return 0;
+	}
+	if (!cJSON_IsString(v)) {
+		t->raw |= bit;
+		*dst = cJSON_PrintUnformatted(v);
+	} else {
+		*dst = strdup(v->valuestring);
+	}
+	return *dst == NULL ? PIERONE_ENOMEM : 0;
 }
 
 static int
 ref_tag(struct pierone_tag *t, const cJSON *obj, size_t idx,
     struct pierone_err *err)
 {
-	char *created = NULL;
+	const cJSON *created;
 	int rc;
 
 	if (!cJSON_IsObject(obj))
 		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu is %s, "
 		    "expected an object", idx + 1, ref_type_name(obj));
-	if ((rc = ref_opt_string(&t->name, obj, "name", idx, err)) != 0)
-		return rc;
-	if (t->name == NULL)
-		return err_set(err, PIERONE_EBADRESPONSE, "tag %zu has no "
-		    "name", idx + 1);
-	rc = ref_opt_string(&created, obj, "created", idx, err);
+	rc = ref_opt_string(&t->name, obj, "name", t, PIERONE_TAG_NAME);
+	if (rc == 0 && t->name == NULL && (t->name = strdup("")) == NULL)
+		rc = PIERONE_ENOMEM;
 	if (rc == 0)
-		rc = ref_opt_string(&t->created_by, obj, "created_by", idx, err);
+		rc = ref_opt_string(&t->created_by, obj, "created_by", t,
+		    PIERONE_TAG_CREATED_BY);
 	if (rc == 0)
-		rc = ref_opt_string(&t->image, obj, "image", idx, err);
+		rc = ref_opt_string(&t->image, obj, "image", t,
+		    PIERONE_TAG_IMAGE);
 	if (rc == 0)
-		rc = ref_opt_string(&t->status, obj, "status", idx, err);
+		rc = ref_opt_string(&t->status, obj, "status", t,
+		    PIERONE_TAG_STATUS);
 	if (rc == 0)
 		rc = ref_opt_string(&t->status_reason, obj, "status_reason",
-		    idx, err);
-	if (rc == 0 && created != NULL)
-		pierone_time_parse(&t->created, created);
-	free(created);
-	return rc;
+		    t, PIERONE_TAG_STATUS_REASON);
+	if (rc != 0)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	created = cJSON_GetObjectItemCaseSensitive(obj, "created");
+	if (cJSON_IsString(created))
+		pierone_time_parse(&t->created, created->valuestring);
+	return 0;
 }
 
 static int
@@ -186,6 +202,26 @@ str_eq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* The same member: equal strings, or JSON texts cJSON prints alike. */
+static bool
+same(const char *scanned, const char *ref, unsigned int raw)
+{
+	cJSON *v;
+	char *printed;
+	bool eq;
+
+	if (!raw)
+		return str_eq(scanned, ref);
+	if (scanned == NULL || ref == NULL)
+		return false;
+	v = cJSON_Parse(scanned);
+	printed = v != NULL ? cJSON_PrintUnformatted(v) : NULL;
+	eq = printed != NULL && strcmp(printed, ref) == 0;
+	cJSON_free(printed);
+	cJSON_Delete(v);
+	return eq;
+}
+
 static bool
 syntax_error(const struct pierone_err *e)
 {
@@ -202,6 +238,42 @@ check_error(int rc, const struct pierone_err *e)
 	CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
 }
 
+/* No control character survives escaping; what is escaped is none. */
+static void
+check_escaped(const char *s)
+{
+	char *e = pierone_text_escape(s);
+	const unsigned char *p;
+
+	CHECK(e != NULL);
+	for (p = (const unsigned char *)e; *p != '\0'; p++)
+		CHECK(*p >= 0x20 && *p != 0x7f &&
+		    !(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
+	CHECK(!pierone_text_needs_escape(e));
+	CHECK(pierone_text_needs_escape(s) == (strcmp(s, e) != 0));
+	free(e);
+}
+
+/* A member as the CLI shows it: JSON text renders in both styles. */
+static void
+check_member(const char *v, unsigned int raw)
+{
+	char *out;
+
+	if (v == NULL)
+		return;
+	check_escaped(v);
+	if (!raw)
+		return;
+	CHECK(pierone_json_render(&out, v, PIERONE_RENDER_TEXT, NULL) == 0);
+	check_escaped(out);
+	free(out);
+	CHECK(pierone_json_render(&out, v, PIERONE_RENDER_JSON, NULL) == 0);
+	for (const char *p = out; *p != '\0'; p++)
+		CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
+	free(out);
+}
+
 static void
 check_list(const struct pierone_tag_list *l)
 {
@@ -211,6 +283,12 @@ check_list(const struct pierone_tag_list *l)
 		const struct pierone_tag *t = &l->tags[i];
 
 		CHECK(t->name != NULL);
+		check_member(t->name, t->raw & PIERONE_TAG_NAME);
+		check_member(t->created_by, t->raw & PIERONE_TAG_CREATED_BY);
+		check_member(t->image, t->raw & PIERONE_TAG_IMAGE);
+		check_member(t->status, t->raw & PIERONE_TAG_STATUS);
+		check_member(t->status_reason,
+		    t->raw & PIERONE_TAG_STATUS_REASON);
 		if (t->created.valid)
 			CHECK(t->created.ms >= 0 && t->created.ms <= 999);
 		else
@@ -314,11 +392,13 @@ fuzz_tags(const char *json, size_t len)
 			const struct pierone_tag *a = &list->tags[i];
 			const struct pierone_tag *b = &ref->tags[i];
 
-			CHECK(str_eq(a->name, b->name));
-			CHECK(str_eq(a->created_by, b->created_by));
-			CHECK(str_eq(a->image, b->image));
-			CHECK(str_eq(a->status, b->status));
-			CHECK(str_eq(a->status_reason, b->status_reason));
+			CHECK(a->raw == b->raw && a->null == b->null);
+			CHECK(same(a->name, b->name, a->raw & 1));
+			CHECK(same(a->created_by, b->created_by, a->raw & 4));
+			CHECK(same(a->image, b->image, a->raw & 8));
+			CHECK(same(a->status, b->status, a->raw & 16));
+			CHECK(same(a->status_reason, b->status_reason,
+			    a->raw & 32));
 			CHECK(a->created.valid == b->created.valid &&
 			    a->created.sec == b->created.sec &&
 			    a->created.ms == b->created.ms);
