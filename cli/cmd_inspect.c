@@ -133,6 +133,13 @@ inspect_tag(struct cli *cli, const char *team, const char *artifact,
 		    0)) != 0)
 			return cli_lib_fail(cli, rc);
 		tag = latest;
+		/* a name from the server, not a usage error (exit 2) */
+		if (!pierone_segment_requestable(tag)) {
+			cli_warnx("the latest tag of '%s/%s', '%s', cannot be "
+			    "requested", team, artifact, tag);
+			free(latest);
+			return EXIT_FAILURE;
+		}
 	}
 	rc = pierone_image_files(out, cli->client, team, artifact, tag, max,
 	    isatty(STDERR_FILENO) ? progress_draw : NULL, &p);

@@ -68,8 +68,13 @@ scm_print(struct cli *cli, const char *const *names, size_t n,
 		row[4].s = src[i].status;
 		if (tag != NULL)
 			row[5].t = tag->created;
-		row[6].s = tag != NULL && tag->created_by != NULL ?
-		    tag->created_by : "";
+		/* the raw author, as 0.22 showed it here; another type as text */
+		if (tag != NULL && (tag->raw & PIERONE_TAG_CREATED_BY))
+			rc = table_set_raw(&t, &row[6], tag->created_by,
+			    OUT_TEXT) != 0 ? EXIT_FAILURE : 0;
+		else
+			row[6].s = tag != NULL && tag->created_by != NULL ?
+			    tag->created_by : "";
 	}
 	/* qsort is stable enough here: equal rows are equal cells. */
 	if (rc == 0) {
@@ -94,6 +99,53 @@ scm_names(int argc, char **argv, const struct pierone_tag_list *l, size_t *n)
 	for (size_t i = 0; i < *n; i++)
 		names[i] = argc > 2 ? argv[i + 2] : l->tags[i].name;
 	return names;
+}
+
+/*
+ * The SCM source of every tag in names.  A tag name from the server that
+ * cannot be requested at all ("", "..") is told once and keeps its row
+ * with empty cells, as a tag without SCM data does.
+ */
+static int
+scm_fetch(struct cli *cli, const char *team, const char *artifact,
+    const char **names, size_t n, struct pierone_scm_source **out)
+{
+	struct pierone_scm_source *all, *got = NULL;
+	const char **req;
+	size_t k = 0;
+	int rc = 0;
+
+	all = calloc(n + 1, sizeof(*all));
+	req = calloc(n + 1, sizeof(*req));
+	if (all == NULL || req == NULL) {
+		free(all);
+		free(req);
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (pierone_segment_requestable(names[i]))
+			req[k++] = names[i];
+		else
+			cli_warnx("skipping the SCM source of tag '%s': its "
+			    "name cannot be requested", names[i]);
+	}
+	if (k > 0 && (rc = pierone_scm_sources(&got, cli->client, team,
+	    artifact, req, k, (unsigned int)(cli->jobs > 0 ? cli->jobs :
+	    cli->config.jobs))) != 0)
+		rc = cli_lib_fail(cli, rc);
+	/* back into the order of names; the moved strings are all's now */
+	for (size_t i = 0, j = 0; rc == 0 && i < n; i++)
+		if (j < k && names[i] == req[j])
+			all[i] = got[j++];
+	free(got);
+	free(req);
+	if (rc != 0) {
+		free(all);
+		return rc;
+	}
+	*out = all;
+	return 0;
 }
 
 int
@@ -126,14 +178,10 @@ cmd_scm_source(struct cli *cli, int argc, char **argv)
 		cli_warnx("out of memory");
 		return EXIT_FAILURE;
 	}
-	if ((rc = pierone_scm_sources(&src, cli->client, argv[0], argv[1],
-	    names, n, (unsigned int)(cli->jobs > 0 ? cli->jobs :
-	    cli->config.jobs))) != 0)
-		rc = cli_lib_fail(cli, rc);
-	else
+	if ((rc = scm_fetch(cli, argv[0], argv[1], names, n, &src)) == 0) {
 		rc = scm_print(cli, names, n, src, l);
-	if (rc == 0)
 		pierone_scm_sources_free(src, n);
+	}
 	free(names);
 	pierone_tag_list_free(l);
 	return rc;

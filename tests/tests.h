@@ -27,7 +27,8 @@ Suite *login_suite(void);	/* check_login.c */
 Suite *dockercfg_suite(void);	/* check_dockercfg.c */
 Suite *tty_suite(void);		/* check_tty.c */
 Suite *cache_suite(void);	/* check_cache.c */
-Suite *faults_suite(void);	/* check_faults.c */
+Suite *faults_suite(void);
+Suite *serverdata_suite(void);	/* check_serverdata.c */
 Suite *regauth_suite(void);	/* check_regauth.c */
 Suite *v2_suite(void);		/* check_v2.c */
 
