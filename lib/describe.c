@@ -43,6 +43,7 @@ pierone_image_details_free(struct pierone_image_details *d)
 	free(d->scm.revision);
 	free(d->scm.author);
 	free(d->scm.status);
+	free(d->scm.created_text);
 	free(d->digest);
 	free(d->media_type);
 	for (size_t i = 0; i < d->platforms.count; i++)

@@ -443,6 +443,7 @@ struct pierone_scm_source {
 	char *author;		/* or NULL */
 	char *status;		/* e.g. "" or "Locally modified", or NULL */
 	struct pierone_time created;
+	char *created_text;	/* "created" as the registry wrote it, or NULL */
 };
 
 /*

@@ -32,6 +32,8 @@ scm_from_json(struct pierone_scm_source *s, const struct buf *body,
 	    (rc = json_string_member(&created, root, "created", err)) == 0) {
 		if (created != NULL)
 			pierone_time_parse(&s->created, created);
+		s->created_text = created;	/* handed over */
+		created = NULL;
 		s->found = true;
 	}
 	free(created);
@@ -49,6 +51,7 @@ pierone_scm_sources_free(struct pierone_scm_source *s, size_t n)
 		free(s[i].revision);
 		free(s[i].author);
 		free(s[i].status);
+		free(s[i].created_text);
 	}
 	free(s);
 }
