@@ -30,6 +30,7 @@ Suite *cache_suite(void);	/* check_cache.c */
 Suite *faults_suite(void);	/* check_faults.c */
 Suite *regauth_suite(void);	/* check_regauth.c */
 Suite *v2_suite(void);		/* check_v2.c */
+Suite *describe_suite(void);	/* check_describe.c */
 
 /* harness.c ------------------------------------------------------------ */
 
