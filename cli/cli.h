@@ -69,6 +69,10 @@ extern const struct option cli_common_opts[];
 int cmd_image(struct cli *, int, char **);
 int cmd_scm_source(struct cli *, int, char **);
 
+/* cmd_describe.c */
+int cmd_describe(struct cli *, int, char **);
+int cmd_mark_production_ready(struct cli *, int, char **);
+
 /* cmd_inspect.c */
 int cmd_inspect_contents(struct cli *, int, char **);
 
@@ -126,6 +130,11 @@ int table_print(FILE *fp, const struct table *t, enum out_format fmt,
 int output_color(void);
 /* "3s ago", "5m ago", "7h ago", "12d ago" as stups-pierone printed it. */
 void format_ago(char *buf, size_t len, double seconds);
+/* A JSON string as Python's json.dumps() writes it: \u escapes for
+ * control characters and everything past ASCII. */
+void json_string(FILE *fp, const char *str);
+/* JSON text with everything past ASCII as \u escapes. */
+void json_ascii(FILE *fp, const char *json);
 
 /* common.c */
 double cli_now(void);

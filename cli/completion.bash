@@ -78,17 +78,18 @@ _pierone()
 			COMPREPLY=($(compgen -W "-c --config-file -h --help
 			    -V --version" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "artifacts image
-			    inspect-contents latest login scm-source tags
-			    teams" -- "$cur"))
+			COMPREPLY=($(compgen -W "artifacts describe image
+			    inspect-contents latest login
+			    mark-production-ready scm-source tags teams" \
+			    -- "$cur"))
 		fi
 		return
 	fi
 
 	# A unique prefix names a command, as for pierone itself.
 	ncmd=0
-	for c in artifacts image inspect-contents latest login scm-source \
-	    tags teams; do
+	for c in artifacts describe image inspect-contents latest login \
+	    mark-production-ready scm-source tags teams; do
 		if [[ $c == "$cmd" ]]; then
 			ncmd=1 w=$c
 			break
@@ -100,9 +101,13 @@ _pierone()
 
 	# The command's options: those taking a value, then all of them.
 	case $cmd in
-	artifacts | image | teams)
+	artifacts | describe | image | teams)
 		valopts="-o --output --timeout --url"
 		opts="-h --help -o --output --timeout --url"
+		;;
+	mark-production-ready)
+		valopts="--timeout --url"
+		opts="-h --help --timeout --url"
 		;;
 	latest)
 		valopts="-o --output --timeout --url"
@@ -178,15 +183,23 @@ _pierone()
 		esac
 	fi
 
+	# mark-production-ready's INCIDENT comes first: one word more.
 	case $cmd:${#args[@]} in
-	artifacts:0 | inspect-contents:0 | latest:0 | scm-source:0 | tags:0)
+	artifacts:0 | describe:0 | inspect-contents:0 | latest:0 | \
+	    mark-production-ready:1 | scm-source:0 | tags:0)
 		_pierone_remote 1 teams
 		;;
-	inspect-contents:1 | latest:1 | scm-source:1 | tags:*)
+	describe:1 | inspect-contents:1 | latest:1 | scm-source:1 | tags:*)
 		_pierone_remote 2 artifacts "${args[0]}"
 		;;
-	inspect-contents:* | scm-source:*)
+	mark-production-ready:2)
+		_pierone_remote 2 artifacts "${args[1]}"
+		;;
+	describe:2 | inspect-contents:* | scm-source:*)
 		_pierone_remote 3 tags -l 0 "${args[0]}" "${args[1]}"
+		;;
+	mark-production-ready:3)
+		_pierone_remote 3 tags -l 0 "${args[1]}" "${args[2]}"
 		;;
 	esac
 } &&

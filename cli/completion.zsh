@@ -25,7 +25,7 @@ _pierone_remote() {
 
 _pierone() {
 	local curcontext=$curcontext state state_descr line ret=1
-	local prog=${(Q)words[1]} cfg cmd c
+	local prog=${(Q)words[1]} cfg cmd c off=0
 	local -a commands matches opts
 	local -A opt_args
 
@@ -42,10 +42,12 @@ _pierone() {
 
 	commands=(
 	    'artifacts:list a team'\''s artifacts'
+	    'describe:show everything the registry knows of an image'
 	    'image:list the tags of the image whose id starts with PREFIX'
 	    'inspect-contents:list the files in the top layers of an image'
 	    'latest:print the latest tag of an artifact'
 	    'login:get a token and write Docker'\''s credentials'
+	    'mark-production-ready:mark an image as production ready'
 	    'scm-source:show the source each tag was built from'
 	    'tags:list the tags of a team'\''s artifacts'
 	    'teams:list all teams'
@@ -83,6 +85,18 @@ _pierone() {
 	artifacts | image | inspect-contents | latest | scm-source | tags | teams)
 		opts+=('(-o --output)'{-o+,--output=}'[output format]:format:(text json tsv)')
 		;|
+	describe)
+		opts+=(
+		    '(-o --output)'{-o+,--output=}'[output format]:format:(text json)'
+		    '1:team:->team' '2:artifact:->artifact' '3:tag:->tag'
+		)
+		;;
+	mark-production-ready)
+		# INCIDENT comes first: the names are one word further on.
+		off=1
+		opts+=('1:incident: ' '2:team:->team' '3:artifact:->artifact'
+		    '4:tag:->tag')
+		;;
 	scm-source | tags)
 		opts+=('(-j --jobs)'{-j+,--jobs=}'[requests sent at once]:number of requests')
 		;|
@@ -132,11 +146,11 @@ _pierone() {
 		;;
 	artifact)
 		_pierone_remote 2 artifacts artifact artifacts \
-		    "${(Q)line[1]}" && ret=0
+		    "${(Q)line[1 + off]}" && ret=0
 		;;
 	tag)
-		_pierone_remote 3 tags tag tags -l 0 "${(Q)line[1]}" \
-		    "${(Q)line[2]}" && ret=0
+		_pierone_remote 3 tags tag tags -l 0 "${(Q)line[1 + off]}" \
+		    "${(Q)line[2 + off]}" && ret=0
 		;;
 	esac
 	return ret

@@ -29,6 +29,11 @@ static const struct cmd commands[] = {
 	{ "artifacts", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM",
 	    "list a team's artifacts", LIST_OPTS, NEED_CONFIG | NEED_TOKEN,
 	    cmd_artifacts },
+	{ "describe", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM ARTIFACT "
+	    "TAG",
+	    "show everything the registry knows of an image", OPT_HELP
+	    "  -o, --output FORMAT  text (default) or json\n"
+	    OPT_TIMEOUT OPT_URL, NEED_CONFIG | NEED_TOKEN, cmd_describe },
 	{ "image", "[--timeout SECS] [--url URL] [-o FORMAT] PREFIX",
 	    "list the tags of the image whose id starts with PREFIX", LIST_OPTS,
 	    NEED_CONFIG | NEED_TOKEN, cmd_image },
@@ -61,6 +66,11 @@ static const struct cmd commands[] = {
 	    "  -U, --user USER          user name for the token service\n"
 	    "      --url URL            registry URL, for this run only\n",
 	    NEED_CONFIG, cmd_login },
+	{ "mark-production-ready", "[--timeout SECS] [--url URL] INCIDENT TEAM "
+	    "ARTIFACT TAG",
+	    "mark an image as production ready because of an incident",
+	    OPT_HELP OPT_TIMEOUT OPT_URL, NEED_CONFIG | NEED_TOKEN,
+	    cmd_mark_production_ready },
 	{ "scm-source", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] TEAM "
 	    "ARTIFACT [TAG ...]",
 	    "show the source (git URL and revision) each tag was built from",
@@ -119,7 +129,7 @@ usage(FILE *fp)
 	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
 	    fp);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-16s %s\n", commands[i].name,
+		fprintf(fp, "  %-21s %s\n", commands[i].name,
 		    commands[i].summary);
 	fputs("\nRun 'pierone COMMAND -h' for a command's options; "
 	    "see pierone(1).\n", fp);

@@ -335,7 +335,7 @@ utf8_next(const unsigned char **sp)
 }
 
 /* A JSON string as Python's json.dumps() writes it (ensure_ascii). */
-static void
+void
 json_string(FILE *fp, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -364,6 +364,30 @@ json_string(FILE *fp, const char *str)
 		}
 	}
 	putc('"', fp);
+}
+
+/*
+ * JSON text (a number, array or object as cJSON writes it) with every
+ * character past ASCII, and DEL, as a \u escape: they can only be in
+ * its strings, where that means the same.
+ */
+void
+json_ascii(FILE *fp, const char *json)
+{
+	const unsigned char *s = (const unsigned char *)json;
+	uint32_t cp;
+
+	while (*s != '\0') {
+		cp = utf8_next(&s);
+		if (cp < 0x7f)
+			putc((int)cp, fp);
+		else if (cp < 0x10000)
+			fprintf(fp, "\\u%04x", cp);
+		else
+			fprintf(fp, "\\u%04x\\u%04x",
+			    0xd800 + ((cp - 0x10000) >> 10),
+			    0xdc00 + ((cp - 0x10000) & 0x3ff));
+	}
 }
 
 /* Epoch seconds as Python's repr(float): 1440058499.432, 1435752000.0 */

@@ -24,6 +24,8 @@ pierone_strerror(int code)
 	case PIERONE_EIO:		return "input/output error";
 	case PIERONE_EAMBIGUOUS:	return "ambiguous";
 	case PIERONE_EUNSUPPORTED:	return "not supported by the registry";
+	case PIERONE_ECONFLICT:		return "conflict: already done";
+	case PIERONE_EREJECTED:		return "refused by the registry";
 	default:			return "unknown error";
 	}
 }

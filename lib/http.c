@@ -234,8 +234,14 @@ xfer_send(pierone_client *c, struct xfer *x)
 	answer_headers_clear(x);
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->fetching ? x->fetch_url :
 	    x->url);
+	x->post = (c->http->flags & HTTP_POST) && !x->fetching;
 	if ((c->http->flags & HTTP_HEAD) && !x->fetching)
 		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
+	else if (x->post) {
+		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 0L);
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS,
+		    c->http->post_body);
+	}
 	else
 		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
@@ -397,7 +403,10 @@ fetch_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc,
 	return apply(c, rn, x, step, line);
 }
 
-/* The answer of a 2xx or error, into the request's result. */
+/*
+ * The answer of a 2xx or error, into the request's result; a POST's
+ * error answer keeps its body (problem details).
+ */
 static void
 take_answer(struct xfer *x, CURLcode cc, long status, struct http_result *r)
 {
@@ -408,11 +417,11 @@ take_answer(struct xfer *x, CURLcode cc, long status, struct http_result *r)
 	if (cc != CURLE_OK)
 		r->rc = curl_error(&r->err, x, cc);
 	else if (status < 200 || status > 299)
-		r->rc = status_error(&r->err, answered_by(x, buf,
-		    sizeof(buf)), status);
+		r->rc = status_error(&r->err, x->post ? "POST" : "GET",
+		    answered_by(x, buf, sizeof(buf)), status);
 	else if (x->body.data == NULL && buf_append(&x->body, "", 0) != 0)
 		r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
-	if (r->rc != 0)
+	if (r->rc != 0 && !(x->post && cc == CURLE_OK))
 		return;
 	r->body = x->body;	/* the result takes the buffer over */
 	memset(&x->body, 0, sizeof(x->body));
@@ -439,8 +448,9 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	rn->running--;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	/* A POST may have been acted on: never sent twice. */
 	if (transient(cc, status) && !x->too_large && !x->write_failed &&
-	    x->tries <= c->retries) {
+	    !x->post && x->tries <= c->retries) {
 		x->wake_ms = mono_ms() + retry_delay(x);
 		rn->waiting++;
 		return 0;

@@ -31,6 +31,7 @@ struct xfer {
 	int auth_tries;			/* answers to 401s so far */
 	struct auth_tok *tok;		/* the token fetched or waited for */
 	bool fetching;			/* this try asks the realm for tok */
+	bool post;			/* this try POSTs http->post_body */
 	bool parked;			/* waiting for tok's token */
 	char *fetch_url;
 	/* Headers of the answer, as far as we need them. */
@@ -42,6 +43,7 @@ struct http {
 	struct xfer *slots;
 	size_t nslots;
 	unsigned int flags;		/* the batch's HTTP_* flags */
+	const char *post_body;		/* HTTP_POST: what is sent */
 };
 
 /* libcurl loaded and initialised; every use is released once. */
@@ -66,7 +68,8 @@ size_t header_cb(char *data, size_t size, size_t nitems, void *arg);
 void answer_headers_clear(struct xfer *x);
 
 /* httperr.c: err set for an HTTP status or a libcurl failure. */
-int status_error(struct pierone_err *err, const char *url, long status);
+int status_error(struct pierone_err *err, const char *method,
+    const char *url, long status);
 int curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc);
 /* Worth another try; and how many ms to wait before try x->tries + 1. */
 bool transient(CURLcode cc, long status);

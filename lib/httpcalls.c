@@ -30,6 +30,23 @@ http_get_one(pierone_client *c, const char *path, unsigned int flags,
 	return rc;
 }
 
+int
+http_post_json(pierone_client *c, const char *path, const char *json,
+    struct http_result *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = http_ready(c, 1)) != 0)
+		return rc;
+	c->http->post_body = json;
+	rc = http_get_many_ex(c, &path, 1, 1, HTTP_POST, r);
+	c->http->post_body = NULL;
+	if (rc == 0 && (rc = r->rc) != 0)
+		c->err = r->err;
+	return rc;
+}
+
 /* The token service: one transfer, no redirects, never retried. */
 int
 http_request(const struct http_req *req, long *status, struct buf *body,

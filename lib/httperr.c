@@ -33,24 +33,27 @@ status_text(long status)
 }
 
 int
-status_error(struct pierone_err *err, const char *url, long status)
+status_error(struct pierone_err *err, const char *method, const char *url,
+    long status)
 {
 	const char *text = status_text(status);
 
 	switch (status) {
 	case 401:
-		return err_set(err, PIERONE_EAUTH, "GET %s: HTTP 401 %s: "
+		return err_set(err, PIERONE_EAUTH, "%s %s: HTTP 401 %s: "
 		    "token missing, invalid or expired; run 'pierone login'",
-		    url, text);
+		    method, url, text);
 	case 403:
 		return err_set(err, PIERONE_EFORBIDDEN,
-		    "GET %s: HTTP 403 %s: your token has no access", url, text);
+		    "%s %s: HTTP 403 %s: your token has no access", method,
+		    url, text);
 	case 404:
 		return err_set(err, PIERONE_ENOTFOUND,
-		    "GET %s: HTTP 404 %s", url, text);
+		    "%s %s: HTTP 404 %s", method, url, text);
 	}
 	return err_set(err, status >= 500 ? PIERONE_ESERVER :
-	    PIERONE_EBADRESPONSE, "GET %s: HTTP %ld %s", url, status, text);
+	    PIERONE_EBADRESPONSE, "%s %s: HTTP %ld %s", method, url, status,
+	    text);
 }
 
 int
@@ -58,24 +61,25 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 {
 	const char *why = x->errbuf[0] != '\0' ? x->errbuf :
 	    curl_easy_strerror(cc);
+	const char *m = x->post ? "POST" : "GET";
 	int code = PIERONE_ENETWORK;
 
 	if (x->write_failed)
-		return err_set(err, PIERONE_EIO, "GET %s: cannot write to a "
-		    "temporary file", x->url);
+		return err_set(err, PIERONE_EIO, "%s %s: cannot write to a "
+		    "temporary file", m, x->url);
 	if (x->too_large)
 		return err_set(err, PIERONE_EBADRESPONSE,
-		    "GET %s: response larger than %zu bytes refused (see "
-		    "max_response_mib)", x->url, x->max_body);
+		    "%s %s: response larger than %zu bytes refused (see "
+		    "max_response_mib)", m, x->url, x->max_body);
 	if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR)
-		return err_set(err, PIERONE_ENOMEM, "GET %s: out of memory",
-		    x->url);
+		return err_set(err, PIERONE_ENOMEM, "%s %s: out of memory",
+		    m, x->url);
 	if (cc == CURLE_OPERATION_TIMEDOUT)
 		code = PIERONE_ETIMEOUT;
 	if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
-		return err_set(err, code, "GET %s: TLS certificate "
-		    "verification failed: %s", x->url, why);
-	return err_set(err, code, "GET %s: %s", x->url, why);
+		return err_set(err, code, "%s %s: TLS certificate "
+		    "verification failed: %s", m, x->url, why);
+	return err_set(err, code, "%s %s: %s", m, x->url, why);
 }
 
 /* Worth another try: the failure may be gone in a moment. */

@@ -61,6 +61,13 @@ request_headers(unsigned int flags, const char *auth_line)
 		}
 		l = more;
 	}
+	if ((flags & HTTP_POST) && (more = curl_slist_append(l,
+	    "Content-Type: application/json")) == NULL) {
+		headers_free(l);
+		return NULL;
+	}
+	if (flags & HTTP_POST)
+		l = more;
 	if (auth_line != NULL &&
 	    (more = curl_slist_append(l, auth_line)) == NULL) {
 		headers_free(l);

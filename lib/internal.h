@@ -84,10 +84,11 @@ char *segment_encode(const char *s);
 /*
  * The request path of a repository's resource, every name validated and
  * encoded: Pier One's tag list, scm-source; v2's first page of the tag
- * list, a manifest (by tag or digest), a blob (by digest).
+ * list, a manifest (by tag or digest), a blob (by digest); Pier One's
+ * tag object and its production-ready mark.
  */
 enum repo_path { REPO_TAGS, REPO_SCM_SOURCE, REPO_TAGS_LIST, REPO_MANIFEST,
-	REPO_BLOB };
+	REPO_BLOB, REPO_TAG, REPO_PRODUCTION_READY };
 /* The page size asked of v2 lists: what registries serve at most. */
 #define V2_PAGE_MAX	1000
 int repo_path(char **out, enum repo_path kind, const char *team,
@@ -109,6 +110,11 @@ int strlist_from_json(struct pierone_strlist **out, const char *json,
 struct cJSON;
 int json_string_member(char **dst, const struct cJSON *obj, const char *key,
     struct pierone_err *err);
+/*
+ * Copy `item` (NULL: absent) into *out whatever its type, as struct
+ * pierone_value says; 0 or PIERONE_ENOMEM (*out then empty).
+ */
+int json_value_copy(struct pierone_value *out, const struct cJSON *item);
 int tags_from_json(struct pierone_tag_list **out, const char *json,
     size_t len, struct pierone_err *err);
 /*
@@ -304,6 +310,37 @@ int v2_manifest_parse(struct v2_manifest *out, const char *json, size_t len,
 int v2_config_created(struct pierone_time *out, const char *json, size_t len,
     struct pierone_err *err);
 
+/*
+ * describe: what a manifest tells of the image, read by the same code
+ * as v2_manifest_parse() (which fills m): its media type, an index's
+ * platforms (its images', attestations left out), an image manifest's
+ * layer count and compressed size (-1: unknown).
+ */
+struct v2_facts {
+	struct v2_manifest m;
+	char *media_type;		/* NULL when not known */
+	struct names platforms;		/* "os/arch[/variant]" */
+	long nlayers;
+	int64_t size;
+};
+int v2_manifest_facts(struct v2_facts *out, const char *json, size_t len,
+    const char *content_type, struct pierone_err *err);
+void v2_facts_clear(struct v2_facts *f);
+/* And what an image config tells: created, platform, labels. */
+struct v2_config_facts {
+	struct pierone_value created;
+	char *platform;			/* "os/arch[/variant]" or NULL */
+	struct pierone_label *labels;	/* sorted by key */
+	size_t nlabels;
+};
+int v2_config_facts(struct v2_config_facts *out, const char *json,
+    size_t len, struct pierone_err *err);
+void v2_config_facts_clear(struct v2_config_facts *f);
+/* describe.c: free n labels and the array; NULL is a no-op. */
+void labels_free(struct pierone_label *labels, size_t n);
+/* scm.c: PIERONE_EUNSUPPORTED, `what` needing Pier One's API. */
+int api_unsupported(struct pierone_client *c, const char *what);
+
 /* The client, visible to the library's files. */
 struct http;
 struct pierone_client {
@@ -362,6 +399,8 @@ int http_get_many(pierone_client *c, const char *const *paths, size_t n,
 #define HTTP_MANIFEST_ANY	0x2
 #define HTTP_MANIFEST		0x4
 #define HTTP_HEAD		0x8
+/* POST the body http_post_json() gives; see there. */
+#define HTTP_POST		0x10
 int http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, unsigned int flags, struct http_result *res);
 void http_results_free(struct http_result *res, size_t n);
@@ -370,6 +409,15 @@ void http_results_free(struct http_result *res, size_t n);
  * free it with http_results_free(r, 1) whatever is returned.
  */
 int http_get_one(pierone_client *c, const char *path, unsigned int flags,
+    struct http_result *r);
+
+/*
+ * POST `json` (Content-Type: application/json) to url + path, once: a
+ * POST is never retried, whatever the failure.  *r is the outcome, with
+ * the body of an error answer too (problem details); c->err set on
+ * failure.  Free *r with http_results_free(r, 1) whatever is returned.
+ */
+int http_post_json(pierone_client *c, const char *path, const char *json,
     struct http_result *r);
 
 /*

@@ -82,6 +82,34 @@ json_string_member(char **dst, const cJSON *obj, const char *key,
 }
 
 int
+json_value_copy(struct pierone_value *out, const cJSON *v)
+{
+	memset(out, 0, sizeof(*out));
+	if (v == NULL)
+		return 0;
+	if (cJSON_IsNull(v)) {
+		out->type = PIERONE_VALUE_NULL;
+		return 0;
+	}
+	if (cJSON_IsString(v)) {
+		out->type = PIERONE_VALUE_STRING;
+		out->text = strdup(v->valuestring);
+	} else if (cJSON_IsBool(v)) {
+		out->type = PIERONE_VALUE_BOOL;
+		out->text = strdup(cJSON_IsTrue(v) ? "true" : "false");
+	} else {
+		out->type = cJSON_IsNumber(v) ? PIERONE_VALUE_NUMBER :
+		    PIERONE_VALUE_OTHER;
+		out->text = cJSON_PrintUnformatted(v);
+	}
+	if (out->text == NULL) {
+		out->type = PIERONE_VALUE_ABSENT;
+		return PIERONE_ENOMEM;
+	}
+	return 0;
+}
+
+int
 strlist_from_json(struct pierone_strlist **out, const char *json, size_t len,
     struct pierone_err *err)
 {

@@ -162,7 +162,8 @@ repo_path(char **out, enum repo_path kind, const char *team,
 	*out = NULL;
 	if ((rc = pierone_team_validate(team, err)) != 0 ||
 	    (rc = segment_check("artifact", artifact, err)) != 0 ||
-	    ((kind == REPO_SCM_SOURCE || kind == REPO_MANIFEST) &&
+	    ((kind == REPO_SCM_SOURCE || kind == REPO_MANIFEST ||
+	    kind == REPO_TAG || kind == REPO_PRODUCTION_READY) &&
 	    (rc = segment_check("tag", ref, err)) != 0))
 		return rc;
 	/* A digest goes as it is: ':' is fine in a path, as registries expect. */
@@ -188,6 +189,14 @@ repo_path(char **out, enum repo_path kind, const char *team,
 			break;
 		case REPO_BLOB:
 			n = asprintf(out, "/v2/%s/%s/blobs/%s", team, a, r);
+			break;
+		case REPO_TAG:
+			n = asprintf(out, "/teams/%s/artifacts/%s/tags/%s",
+			    team, a, r);
+			break;
+		case REPO_PRODUCTION_READY:
+			n = asprintf(out, "/teams/%s/artifacts/%s/tags/%s/"
+			    "production-ready", team, a, r);
 			break;
 		}
 	}

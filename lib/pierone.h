@@ -46,6 +46,8 @@ enum pierone_error {
 	PIERONE_EIO = -12,		/* reading or writing a local file failed */
 	PIERONE_EAMBIGUOUS = -13,	/* HTTP 412: a prefix matches several */
 	PIERONE_EUNSUPPORTED = -14,	/* the registry lacks Pier One's API */
+	PIERONE_ECONFLICT = -15,	/* HTTP 409: already so (marked) */
+	PIERONE_EREJECTED = -16,	/* HTTP 422: the registry will not do it */
 };
 
 /* Static English description of an error code ("not found", ...). */
@@ -492,6 +494,7 @@ struct pierone_scm_source {
 	char *author;		/* or NULL */
 	char *status;		/* e.g. "" or "Locally modified", or NULL */
 	struct pierone_time created;
+	char *created_text;	/* "created" as the registry wrote it, or NULL */
 };
 
 /*
@@ -574,6 +577,85 @@ int pierone_image_find(struct pierone_image_tags **out, pierone_client *client,
     const char *prefix);
 /* Release the list and its strings; NULL is a no-op. */
 void pierone_image_tags_free(struct pierone_image_tags *tags);
+
+/* ---------------------------------------------------------------------
+ * One image in detail (describe), and marking it production ready
+ */
+
+/* A member of a server's JSON object, whatever its type. */
+enum pierone_value_type {
+	PIERONE_VALUE_ABSENT = 0,	/* the key is not there */
+	PIERONE_VALUE_NULL,		/* null */
+	PIERONE_VALUE_STRING,
+	PIERONE_VALUE_NUMBER,
+	PIERONE_VALUE_BOOL,
+	PIERONE_VALUE_OTHER,		/* an array or an object */
+};
+
+struct pierone_value {
+	enum pierone_value_type type;
+	/*
+	 * STRING: the string; NUMBER: the number as cJSON writes it (42,
+	 * 1.5, 1e+300); BOOL: "true" or "false"; OTHER: the value as
+	 * compact JSON; NULL for ABSENT and NULL.  Not escaped.
+	 */
+	char *text;
+};
+
+/* An image label (config.Labels), its value whatever its type. */
+struct pierone_label {
+	char *key;
+	struct pierone_value value;
+};
+
+struct pierone_image_details {
+	/* PIERONE_API_PIERONE or PIERONE_API_V2: which half is filled. */
+	enum pierone_api api;
+
+	/* Pier One: GET /teams/TEAM/artifacts/ARTIFACT/tags/TAG ... */
+	struct pierone_value name, created, created_by, image, status,
+	    status_reason, status_received_at;
+	/* ... and GET .../tags/TAG/scm-source (found false: 404). */
+	struct pierone_scm_source scm;
+
+	/* v2: the manifest of the tag (an index's linux/amd64 image). */
+	char *digest;		/* its Docker-Content-Digest, or NULL */
+	char *media_type;	/* of the tag's own manifest, or NULL */
+	/* "os/arch[/variant]": an index's images, or the image's own. */
+	struct pierone_strlist platforms;
+	struct pierone_value config_created;	/* the config's "created" */
+	struct pierone_label *labels;	/* config.Labels, sorted by key */
+	size_t nlabels;
+	long nlayers;		/* -1: unknown */
+	int64_t size;		/* the layers' compressed bytes; -1: unknown */
+};
+
+/*
+ * Everything the registry knows of TEAM/ARTIFACT:TAG.  With Pier One's
+ * API, the tag object and its SCM source (a tag without one is no
+ * error); over the Docker Registry API v2 (a registry without /teams),
+ * its manifest and image config.  Values from the server are kept as
+ * they came, whatever their type.  PIERONE_ENOTFOUND when the team,
+ * artifact or tag is unknown, PIERONE_EFORBIDDEN on HTTP 403.  Release
+ * *out with pierone_image_details_free().
+ */
+int pierone_image_describe(struct pierone_image_details **out,
+    pierone_client *client, const char *team, const char *artifact,
+    const char *tag);
+/* Release the details and all they hold; NULL is a no-op. */
+void pierone_image_details_free(struct pierone_image_details *details);
+
+/*
+ * Mark TEAM/ARTIFACT:TAG as production ready because of `incident`:
+ * POST /teams/TEAM/artifacts/ARTIFACT/tags/TAG/production-ready with
+ * {"incident_id": INCIDENT}, never retried.  PIERONE_EFORBIDDEN (403),
+ * PIERONE_ENOTFOUND (404), PIERONE_ECONFLICT (409: already marked),
+ * PIERONE_EREJECTED (422: the image has no SCM source); the message
+ * ends with the "detail" of a problem answer.  PIERONE_EUNSUPPORTED on
+ * a registry without Pier One's API.
+ */
+int pierone_mark_production_ready(pierone_client *client, const char *team,
+    const char *artifact, const char *tag, const char *incident);
 
 /* ---------------------------------------------------------------------
  * Docker's credential files

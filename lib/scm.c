@@ -32,6 +32,8 @@ scm_from_json(struct pierone_scm_source *s, const struct buf *body,
 	    (rc = json_string_member(&created, root, "created", err)) == 0) {
 		if (created != NULL)
 			pierone_time_parse(&s->created, created);
+		s->created_text = created;	/* handed over */
+		created = NULL;
 		s->found = true;
 	}
 	free(created);
@@ -49,6 +51,7 @@ pierone_scm_sources_free(struct pierone_scm_source *s, size_t n)
 		free(s[i].revision);
 		free(s[i].author);
 		free(s[i].status);
+		free(s[i].created_text);
 	}
 	free(s);
 }
@@ -97,8 +100,8 @@ scm_collect(struct pierone_scm_source *s, pierone_client *c, const char *team,
 }
 
 /* The registry speaks only v2: Pier One's extras are not there. */
-static int
-unsupported(pierone_client *c, const char *what)
+int
+api_unsupported(pierone_client *c, const char *what)
 {
 	return err_set(&c->err, PIERONE_EUNSUPPORTED, "%s needs Pier One's "
 	    "API, and %s offers only the Docker Registry API v2", what,
@@ -130,7 +133,7 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 		return rc;
 	if (c->api == PIERONE_API_V2) {
 		strv_free(paths, n);
-		return unsupported(c, "scm-source");
+		return api_unsupported(c, "scm-source");
 	}
 	if ((s = calloc(n + 1, sizeof(*s))) == NULL ||
 	    (res = calloc(n + 1, sizeof(*res))) == NULL)
@@ -141,7 +144,7 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 		/* Nothing found at all: maybe there is no Pier One API. */
 		if (rc == 0 && all_missing(res, n) &&
 		    api_fallback(c, PIERONE_ENOTFOUND, false))
-			rc = unsupported(c, "scm-source");
+			rc = api_unsupported(c, "scm-source");
 		http_results_free(res, n);
 	}
 	free(res);
@@ -228,7 +231,7 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	free(enc);
 	if (c->api == PIERONE_API_V2) {
 		free(path);
-		return unsupported(c, "image");
+		return api_unsupported(c, "image");
 	}
 	if ((rc = http_get_many(c, (const char *const *)&path, 1, 1, &r)) != 0) {
 		free(path);
@@ -242,7 +245,7 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 		err_prefix(&c->err, "GET %s%s", c->url, path);
 	/* The old client's words, which scripts may look for. */
 	if (rc == PIERONE_ENOTFOUND && api_fallback(c, rc, false))
-		rc = unsupported(c, "image");
+		rc = api_unsupported(c, "image");
 	else if (rc == PIERONE_ENOTFOUND)
 		err_set(&c->err, rc, "Image %s not found", prefix);
 	else if (r.status == 412)

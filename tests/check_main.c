@@ -28,6 +28,7 @@ main(void)
 	srunner_add_suite(sr, v2_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, inspect_suite());
+	srunner_add_suite(sr, describe_suite());
 	srunner_add_suite(sr, login_suite());
 	srunner_add_suite(sr, cache_suite());
 	srunner_add_suite(sr, tty_suite());

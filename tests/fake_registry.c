@@ -43,7 +43,17 @@
  * two listing an arm64 image, the amd64 one and an attestation, in that
  * order, each with a config of its own.  Digests follow from team,
  * artifact, tag and part, except that the tag's "digest" (else "image")
- * is its top manifest's.  Accept headers are honoured.
+ * is its top manifest's.  Accept headers are honoured.  A tag's "labels"
+ * (an object) become its configs' config.Labels, and its "layer_sizes"
+ * (numbers) its image manifests' layers, with made-up digests.
+ *
+ * GET /teams/T/artifacts/A/tags/TAG answers the tag object as the data
+ * has it.  POST .../tags/TAG/production-ready wants {"incident_id": S}
+ * (else 400) and answers 404 for an unknown tag, 409 when the tag has
+ * "production_ready": true or was marked before in this run, 422 when it
+ * has no "scm_source", else 204; 409 and 422 carry a problem whose
+ * "detail" is the tag's "problem_detail" if it has one.  --body-log FILE
+ * gets each body POSTed there, one a line.
  */
 
 #include <sys/types.h>
@@ -94,9 +104,12 @@
 #define MT_OINDEX	"application/vnd.oci.image.index.v1+json"
 #define MT_OCONFIG	"application/vnd.oci.image.config.v1+json"
 
-/* libmicrohttpd before 0.9.74 knows 413 by older names only. */
+/* libmicrohttpd before 0.9.74 knows 413 and 422 by older names only. */
 #ifndef MHD_HTTP_CONTENT_TOO_LARGE
 #define MHD_HTTP_CONTENT_TOO_LARGE	413
+#endif
+#ifndef MHD_HTTP_UNPROCESSABLE_CONTENT
+#define MHD_HTTP_UNPROCESSABLE_CONTENT	422
 #endif
 
 enum fmode { F_NONE, F_STATUS, F_RETRY, F_INVALID, F_SHAPE, F_TRUNC,
@@ -176,6 +189,8 @@ struct mtag {
 	const char	*team, *art, *name;
 	const char	*created;	/* NULL: "created" is null */
 	const char	*digest;	/* "digest" or "image", or NULL */
+	const cJSON	*labels;	/* "labels", or NULL */
+	const cJSON	*layer_sizes;	/* "layer_sizes", or NULL */
 	enum mfmt	 fmt;
 	char		 gen[3][80];	/* a generated tag's strings */
 };
@@ -196,6 +211,7 @@ struct sbuf {
 struct request {
 	bool		 started;	/* the handler has seen the headers */
 	bool		 toobig;	/* the body went over BODY_MAX */
+	bool		 post;		/* a POST: its body is kept */
 	enum svc	 svc;
 	struct sbuf	 body;		/* kept for S_OAUTH2 only */
 	char		*raw;		/* request target, still encoded */
@@ -267,7 +283,8 @@ static struct {
 	unsigned long	  page_size, rt_ttl;
 	bool		  anonymous, short_pages;
 	bool		  portal;	/* --api v2-portal */
-} opt = { .logfd = -1, .expires_in = 3600, .rt_ttl = 300 };
+	int		  bodylogfd;	/* --body-log */
+} opt = { .logfd = -1, .expires_in = 3600, .rt_ttl = 300, .bodylogfd = -1 };
 
 static struct team	*teams;
 static size_t		 nteams;
@@ -276,6 +293,13 @@ static char		*tls_pem[2];	/* --tls-cert, --tls-key contents */
 static atomic_bool	 quit;
 static char		 realm[128];	/* where a 401 sends for a token */
 static char		 link_base[64];	/* what a Link's URL starts with */
+
+/* Tags marked production ready in this run, "TEAM/ARTIFACT/TAG". */
+static struct {
+	pthread_mutex_t	 lock;
+	char		**v;
+	size_t		 n;
+} marked = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static struct {
 	pthread_mutex_t	 lock;
@@ -319,6 +343,11 @@ cleanup(void)
 		free(rtokens.v[i].scopes);
 	}
 	free(rtokens.v);
+	for (i = 0; i < marked.n; i++)
+		free(marked.v[i]);
+	free(marked.v);
+	if (opt.bodylogfd != -1)
+		close(opt.bodylogfd);
 	free(tls_pem[0]);
 	free(tls_pem[1]);
 	cJSON_Delete(doc);
@@ -375,7 +404,7 @@ usage(void)
 	    "[--anonymous]\n"
 	    "\t[--registry-token-ttl SECONDS] [--page-size N] "
 	    "[--short-pages]\n"
-	    "\t[--link-style relative|absolute|foreign|loop]\n"
+	    "\t[--link-style relative|absolute|foreign|loop] [--body-log FILE]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#')\n",
@@ -962,6 +991,110 @@ route_scm(struct reply *r, const char *team, const char *art, const char *tag)
 	cJSON_Delete(tagdoc);
 }
 
+/* .../tags/TAG: the tag object as the data has it, else 404. */
+static void
+route_tag(struct reply *r, const char *team, const char *art, const char *tag)
+{
+	cJSON		*tagdoc;
+	const cJSON	*t = find_tag(&tagdoc, team, art, tag);
+	char		*text;
+
+	if (t == NULL || (text = cJSON_PrintUnformatted(t)) == NULL)
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+	else {
+		reply_text(r, MHD_HTTP_OK, text);
+		free(text);
+	}
+	cJSON_Delete(tagdoc);
+}
+
+/* A problem (RFC 7807) with the tag's "problem_detail", if any. */
+static void
+reply_problem(struct reply *r, unsigned status, const char *title,
+    const cJSON *t)
+{
+	const cJSON	*d = cJSON_GetObjectItemCaseSensitive(t,
+	    "problem_detail");
+	cJSON		*p = cJSON_CreateObject();
+	char		*text;
+
+	if (p == NULL || cJSON_AddStringToObject(p, "title", title) == NULL ||
+	    cJSON_AddNumberToObject(p, "status", status) == NULL ||
+	    (cJSON_IsString(d) && cJSON_AddStringToObject(p, "detail",
+	    d->valuestring) == NULL) ||
+	    (text = cJSON_PrintUnformatted(p)) == NULL)
+		fail("out of memory");
+	reply_text(r, status, text);
+	reply_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/problem+json");
+	free(text);
+	cJSON_Delete(p);
+}
+
+/* Remember TEAM/ARTIFACT/TAG as marked; false if it was already. */
+static bool
+mark_once(const char *team, const char *art, const char *tag)
+{
+	char	*key;
+	bool	 fresh = true;
+
+	if (asprintf(&key, "%s/%s/%s", team, art, tag) == -1)
+		fail("out of memory");
+	pthread_mutex_lock(&marked.lock);
+	for (size_t i = 0; i < marked.n && fresh; i++)
+		fresh = strcmp(marked.v[i], key) != 0;
+	if (fresh) {
+		marked.v = xrealloc(marked.v, marked.n + 1, sizeof(*marked.v));
+		marked.v[marked.n++] = key;
+	} else
+		free(key);
+	pthread_mutex_unlock(&marked.lock);
+	return fresh;
+}
+
+/* {"incident_id": STRING} and nothing else. */
+static bool
+mark_body_ok(const struct sbuf *body)
+{
+	cJSON	*b = body->p != NULL ? cJSON_ParseWithLength(body->p,
+	    body->len) : NULL;
+	bool	 ok = cJSON_IsObject(b) && cJSON_GetArraySize(b) == 1 &&
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b,
+	    "incident_id"));
+
+	cJSON_Delete(b);
+	return ok;
+}
+
+/* POST .../tags/TAG/production-ready: see the header comment. */
+static void
+route_mark(struct reply *r, const struct request *rq, const char *team,
+    const char *art, const char *tag)
+{
+	cJSON		*tagdoc;
+	const cJSON	*t = find_tag(&tagdoc, team, art, tag);
+
+	if (opt.bodylogfd != -1 && rq->body.p != NULL &&
+	    (write(opt.bodylogfd, rq->body.p, rq->body.len) !=
+	    (ssize_t)rq->body.len || write(opt.bodylogfd, "\n", 1) != 1))
+		fail("--body-log: %s", strerror(errno));
+	if (!mark_body_ok(&rq->body))
+		reply_msg(r, MHD_HTTP_BAD_REQUEST, "Bad request");
+	else if (t == NULL)
+		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+	else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t,
+	    "production_ready")))
+		reply_problem(r, MHD_HTTP_CONFLICT, "Conflict", t);
+	else if (cJSON_GetObjectItemCaseSensitive(t, "scm_source") == NULL)
+		reply_problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+		    "Unprocessable Entity", t);
+	else if (!mark_once(team, art, tag))
+		reply_problem(r, MHD_HTTP_CONFLICT, "Conflict", t);
+	else
+		reply_text(r, MHD_HTTP_NO_CONTENT, "");
+	cJSON_Delete(tagdoc);
+}
+
 /* A schema 2 (or 1) manifest of the tag's "layer_digests". */
 static bool
 layers_manifest(struct sbuf *sb, const cJSON *t)
@@ -1089,7 +1222,45 @@ config_body(struct sbuf *sb, const struct mtag *t, int p)
 		sb_esc(sb, created);
 		sb_str(sb, "\"");
 	}
-	sb_str(sb, ",\"config\":{}}");
+	sb_str(sb, ",\"config\":{");
+	if (t->labels != NULL) {
+		char	*text = cJSON_PrintUnformatted(t->labels);
+
+		if (text == NULL)
+			fail("out of memory");
+		sb_str(sb, "\"Labels\":");
+		sb_str(sb, text);
+		free(text);
+	}
+	sb_str(sb, "}}");
+}
+
+/* The tag's "layer_sizes" as layers with made-up digests. */
+static void
+sb_layers(struct sbuf *sb, const struct mtag *t, int p)
+{
+	const cJSON	*size;
+	char		 d[DIGEST_MAX], *q;
+	unsigned long	 i = 0;
+	uint64_t	 h;
+
+	cJSON_ArrayForEach(size, t->layer_sizes) {
+		part_digest(d, t, p);
+		h = hash_str(i, d);
+		q = stpcpy(d, "sha256:");
+		for (int k = 0; k < 4; k++)
+			q = put_hex64(q, mix(h + (uint64_t)k));
+		*q = '\0';
+		sb_str(sb, i > 0 ? "," : "");
+		sb_str(sb, "{\"mediaType\":\"application/vnd.docker.image."
+		    "rootfs.diff.tar.gzip\",\"digest\":\"");
+		sb_str(sb, d);
+		sb_str(sb, "\",\"size\":");
+		sb_num(sb, cJSON_IsNumber(size) ? (unsigned long)
+		    size->valuedouble : 0);
+		sb_str(sb, "}");
+		i++;
+	}
 }
 
 /* OCI's has no mediaType on purpose: clients must read Content-Type. */
@@ -1101,7 +1272,9 @@ image_body(struct sbuf *sb, const struct mtag *t, int p)
 		sb_str(sb, "\"mediaType\":\"" MT_DOCKER "\",");
 	sb_str(sb, "\"config\":");
 	sb_descriptor(sb, t, p + 1);
-	sb_str(sb, "},\"layers\":[]}");
+	sb_str(sb, "},\"layers\":[");
+	sb_layers(sb, t, p);
+	sb_str(sb, "]}");
 }
 
 /* arm64 first, so that a client taking the first entry shows it. */
@@ -1168,6 +1341,8 @@ mtag_json(struct mtag *t, const cJSON *tag)
 	t->created = cJSON_IsString(cr) ? cr->valuestring : NULL;
 	t->digest = cJSON_IsString(d) && strlen(d->valuestring) < DIGEST_MAX ?
 	    d->valuestring : NULL;
+	t->labels = cJSON_GetObjectItemCaseSensitive(tag, "labels");
+	t->layer_sizes = cJSON_GetObjectItemCaseSensitive(tag, "layer_sizes");
 	t->fmt = (enum mfmt)fmt;
 	return true;
 }
@@ -1181,6 +1356,7 @@ mtag_gen(struct mtag *t, const struct artifact *a, unsigned long i)
 	t->name = t->gen[0];
 	t->created = t->gen[1];
 	t->digest = t->gen[2];
+	t->labels = t->layer_sizes = NULL;
 	t->fmt = M_DOCKER;
 }
 
@@ -1518,10 +1694,21 @@ route(struct reply *r, struct MHD_Connection *c, const char *raw, char **v,
 	else if (t && n == 7 && strcmp(v[2], "artifacts") == 0 &&
 	    strcmp(v[4], "tags") == 0 && strcmp(v[6], "scm-source") == 0)
 		route_scm(r, v[1], v[3], v[5]);
+	else if (t && n == 6 && strcmp(v[2], "artifacts") == 0 &&
+	    strcmp(v[4], "tags") == 0)
+		route_tag(r, v[1], v[3], v[5]);
 	else if (n == 2 && strcmp(v[0], "tags") == 0)
 		route_image(r, v[1]);
 	else
 		reply_msg(r, MHD_HTTP_NOT_FOUND, "Not found");
+}
+
+static bool
+is_mark(char **v, size_t n)
+{
+	return n == 7 && strcmp(v[0], "teams") == 0 &&
+	    strcmp(v[2], "artifacts") == 0 && strcmp(v[4], "tags") == 0 &&
+	    strcmp(v[6], "production-ready") == 0;
 }
 
 /*
@@ -2209,11 +2396,11 @@ route_regtoken(struct reply *r, struct MHD_Connection *c,
 	free(query);
 }
 
-/* Only the OAuth2 route reads its body; the others let theirs go. */
+/* Only the OAuth2 route and POSTs read their body; others let it go. */
 static void
 keep_body(struct request *rq, const char *data, size_t n)
 {
-	if (rq->svc != S_OAUTH2 || rq->toobig)
+	if ((rq->svc != S_OAUTH2 && !rq->post) || rq->toobig)
 		return;
 	if (n > BODY_MAX - rq->body.len) {
 		rq->toobig = true;
@@ -2449,6 +2636,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (!rq->started || *upload_size != 0) {
 		if (rq->started)
 			keep_body(rq, upload, *upload_size);
+		rq->post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
 		rq->started = true;
 		*upload_size = 0;
 		return MHD_YES;
@@ -2468,11 +2656,14 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		route_oauth2(&r, c, rq, method);
 	else if (rq->svc == S_REGTOKEN)
 		route_regtoken(&r, c, rq, method);
-	else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+	else if (is_mark(v, n) != (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+	    || (!is_mark(v, n) && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0))
 		reply_msg(&r, MHD_HTTP_METHOD_NOT_ALLOWED, "Method not allowed");
 	else if (forbidden(v, n))
 		reply_msg(&r, MHD_HTTP_FORBIDDEN, "Forbidden");
+	else if (is_mark(v, n))
+		route_mark(&r, rq, v[1], v[3], v[5]);
 	else
 		route(&r, c, rq->raw, v, n);
 	r.how = f != NULL ? f->mode : F_NONE;
@@ -2490,6 +2681,7 @@ uri_start(void *cls, const char *uri, struct MHD_Connection *c)
 	rq = xrealloc(NULL, 1, sizeof(*rq) + rawlen + plen + 2);
 	rq->started = false;
 	rq->toobig = false;
+	rq->post = false;
 	rq->body = (struct sbuf){ 0 };
 	rq->raw = memcpy(rq->buf, uri, rawlen + 1);
 	rq->path = rq->buf + rawlen + 1;
@@ -2730,6 +2922,18 @@ open_log(const char *file)
 		fail("%s: %s", file, strerror(errno));
 }
 
+/* --body-log: what was POSTed, one body a line. */
+static void
+open_body_log(const char *file)
+{
+	if (opt.bodylogfd != -1)
+		close(opt.bodylogfd);
+	opt.bodylogfd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644);
+	if (opt.bodylogfd == -1)
+		fail("%s: %s", file, strerror(errno));
+}
+
 /* The options that make it play Distribution; false if ch is none. */
 static bool
 distribution_arg(int ch)
@@ -2790,6 +2994,7 @@ parse_args(int argc, char **argv)
 		{ "page-size", required_argument, NULL, 's' },
 		{ "short-pages", no_argument, NULL, 'S' },
 		{ "link-style", required_argument, NULL, 'L' },
+		{ "body-log", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -2838,6 +3043,8 @@ parse_args(int argc, char **argv)
 			opt.tls_cert = optarg;
 		else if (ch == 'K')
 			opt.tls_key = optarg;
+		else if (ch == 'B')
+			open_body_log(optarg);
 		else if (!distribution_arg(ch))
 			usage();
 	}

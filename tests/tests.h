@@ -31,6 +31,7 @@ Suite *faults_suite(void);
 Suite *serverdata_suite(void);	/* check_serverdata.c */
 Suite *regauth_suite(void);	/* check_regauth.c */
 Suite *v2_suite(void);		/* check_v2.c */
+Suite *describe_suite(void);	/* check_describe.c */
 
 /* harness.c ------------------------------------------------------------ */
 
