@@ -334,9 +334,17 @@ cmd_login(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = login_url(cli, &l)) != 0)
 		return rc;
-	/* Like zign: a token that is still valid is used again. */
-	if (l.refresh || pierone_token_find(&tok, 0, &err) != 0)
+	/*
+	 * Like zign: a token that is still valid is used again.  One no
+	 * bearer token may be is refused, not replaced behind the user's back.
+	 */
+	if (!l.refresh && (rc = pierone_token_find(&tok, 0, &err)) != 0 &&
+	    rc != PIERONE_ENOTOKEN) {
+		cli_warnx("%s", err.msg);
+		rc = EXIT_FAILURE;
+	} else if (l.refresh || rc != 0) {
 		rc = new_token(cli, &l, &tok);
+	}
 	if (rc == 0)
 		rc = docker_write(&l, tok.access_token);
 	if (rc == 0)

@@ -121,8 +121,17 @@ action_get(void)
 		return fail(NOT_FOUND);
 	}
 	free(url);
-	if (pierone_token_find(&tok, 0, &err) != 0)
-		return fail(err.msg);
+	/*
+	 * No token (none, or an empty one) is what the protocol calls
+	 * "credentials not found": docker then goes on without; how to get
+	 * one goes to stderr, for people.
+	 */
+	if ((rc = pierone_token_find(&tok, 0, &err)) != 0) {
+		if (rc != PIERONE_ENOTOKEN)
+			return fail(err.msg);
+		fprintf(stderr, "docker-credential-pierone: %s\n", err.msg);
+		return fail(NOT_FOUND);
+	}
 	rc = print_secret(server, tok.access_token);
 	pierone_token_clear(&tok);
 	return rc;

@@ -37,10 +37,22 @@ pierone_config_default_path(char **out, struct pierone_err *err)
 	return 0;
 }
 
+/* The last '@' of the authority (user info ends there), or NULL. */
+static const char *
+userinfo_end(const char *authority, size_t len)
+{
+	const char *at = NULL;
+
+	for (size_t i = 0; i < len && authority[i] != '/'; i++)
+		if (authority[i] == '@')
+			at = authority + i;
+	return at;
+}
+
 int
 pierone_url_normalize(char **out, const char *url, struct pierone_err *err)
 {
-	const char *rest;
+	const char *rest, *at;
 	size_t len;
 
 	*out = NULL;
@@ -63,6 +75,13 @@ pierone_url_normalize(char **out, const char *url, struct pierone_err *err)
 	if (len == 0 || rest[0] == '/')
 		return err_set(err, PIERONE_ECONFIG, "invalid URL '%s': no "
 		    "host", url);
+	if ((at = userinfo_end(rest, len)) != NULL)
+		/* shown without it: the password must not reach a terminal */
+		return err_set(err, PIERONE_ECONFIG, "refusing the URL "
+		    "'%.*s%.*s': it holds a user name or password; give the "
+		    "registry URL alone (credentials come from tokens or "
+		    "Docker's config)", (int)(rest - url), url,
+		    (int)(len - (size_t)(at + 1 - rest)), at + 1);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)rest[i] <= ' ' || rest[i] == '?' ||
 		    rest[i] == '#' || rest[i] == 0x7f)

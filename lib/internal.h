@@ -67,6 +67,9 @@ bool tag_is_snapshot(const char *name, size_t len);
 /* "a/b" (one slash); caller frees; NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 
+/* A bearer token as RFC 6750 allows one (b64token), len bytes. */
+bool token_valid(const char *s, size_t len);
+
 /* "algorithm:encoded" as OCI digests are written (sha256:0123...). */
 bool digest_valid(const char *d);
 

@@ -71,6 +71,13 @@ response_parse(struct pierone_token *t, const struct buf *body,
 		return err_set(err, PIERONE_EBADRESPONSE, "token service %s "
 		    "sent no access_token", url);
 	}
+	if (!token_valid(v->valuestring, strlen(v->valuestring))) {
+		explicit_bzero(v->valuestring, strlen(v->valuestring));
+		cJSON_Delete(root);
+		return err_set(err, PIERONE_EBADRESPONSE, "token service %s "
+		    "sent an access_token with characters no OAuth2 bearer "
+		    "token may (RFC 6750)", url);
+	}
 	t->access_token = strdup(v->valuestring);
 	explicit_bzero(v->valuestring, strlen(v->valuestring));
 	v = cJSON_GetObjectItemCaseSensitive(root, "expires_in");

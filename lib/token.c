@@ -16,10 +16,37 @@
 
 #define TOKEN_NAME "pierone"
 
+bool
+token_valid(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-._~+/" ) *"=" */
+	while (n < len && (isalnum((unsigned char)s[n]) ||
+	    strchr("-._~+/", s[n]) != NULL) && s[n] != '\0')
+		n++;
+	if (n == 0)
+		return false;
+	while (n < len && s[n] == '=')
+		n++;
+	return n == len;
+}
+
+/*
+ * The token found at `origin`: 1 (none) when it is empty, an error when it
+ * holds what no bearer token may; nothing is sent or written with it.
+ */
 static int
 token_set(struct pierone_token *t, const char *value, size_t len,
-    enum pierone_token_source src, const char *origin, double expires_at)
+    enum pierone_token_source src, const char *origin, double expires_at,
+    struct pierone_err *err)
 {
+	if (len == 0)
+		return 1;
+	if (!token_valid(value, len))
+		return err_set(err, PIERONE_ECONFIG, "the token in '%s' holds "
+		    "characters no OAuth2 bearer token may (RFC 6750); fix or "
+		    "remove it", origin);
 	if ((t->access_token = strndup(value, len)) == NULL ||
 	    (t->origin = strdup(origin)) == NULL) {
 		pierone_token_clear(t);
@@ -32,7 +59,7 @@ token_set(struct pierone_token *t, const char *value, size_t len,
 
 /* OAUTH2_ACCESS_TOKENS="name=token,name=token" */
 static int
-from_env(struct pierone_token *t)
+from_env(struct pierone_token *t, struct pierone_err *err)
 {
 	const char *s = getenv("OAUTH2_ACCESS_TOKENS"), *eq, *end, *name_end;
 	size_t nlen = strlen(TOKEN_NAME);
@@ -56,14 +83,15 @@ from_env(struct pierone_token *t)
 		if (end == eq)
 			return 1;
 		return token_set(t, eq, (size_t)(end - eq), PIERONE_TOKEN_ENV,
-		    "OAUTH2_ACCESS_TOKENS", 0);
+		    "OAUTH2_ACCESS_TOKENS", 0, err);
 	}
 	return 1;
 }
 
 /* $CREDENTIALS_DIR/pierone-token-secret; 1 when there is none. */
 static int
-from_secret_file(struct pierone_token *t, struct buf *notes)
+from_secret_file(struct pierone_token *t, struct buf *notes,
+    struct pierone_err *err)
 {
 	const char *dir = getenv("CREDENTIALS_DIR");
 	struct pierone_err e = { 0 };
@@ -81,8 +109,8 @@ from_secret_file(struct pierone_token *t, struct buf *notes)
 		len = text.len;
 		while (len > 0 && isspace((unsigned char)text.data[len - 1]))
 			len--;
-		rc = len == 0 ? 1 : token_set(t, text.data, len,
-		    PIERONE_TOKEN_SECRET_FILE, path, 0);
+		rc = token_set(t, text.data, len, PIERONE_TOKEN_SECRET_FILE,
+		    path, 0, err);
 		if (rc == 1)
 			buf_printf(notes, "; '%s' is empty", path);
 	} else if (rc != PIERONE_ENOTFOUND) {
@@ -90,7 +118,8 @@ from_secret_file(struct pierone_token *t, struct buf *notes)
 	}
 	buf_freezero(&text);
 	free(path);
-	return rc < 0 && rc != PIERONE_ENOMEM ? 1 : rc;
+	/* an unreadable file is a note; a refused token an error */
+	return rc < 0 && rc != PIERONE_ENOMEM && rc != PIERONE_ECONFIG ? 1 : rc;
 }
 
 static bool
@@ -159,7 +188,8 @@ cache_entry(struct yaml_doc **doc, const char *path, struct candidate *cand,
 }
 
 static int
-from_caches(struct pierone_token *t, double now, struct buf *notes)
+from_caches(struct pierone_token *t, double now, struct buf *notes,
+    struct pierone_err *err)
 {
 	static const char *const files[] = {
 		"zign/tokens.yaml", "zalando-token-cli/tokens.yaml",
@@ -183,7 +213,8 @@ from_caches(struct pierone_token *t, double now, struct buf *notes)
 	}
 	if (rc != PIERONE_ENOMEM && best >= 0)
 		rc = token_set(t, cand[best].value, strlen(cand[best].value),
-		    PIERONE_TOKEN_ZIGN_CACHE, paths[best], cand[best].expires_at);
+		    PIERONE_TOKEN_ZIGN_CACHE, paths[best], cand[best].expires_at,
+		    err);
 	for (int i = 0; i < 2; i++) {
 		yaml_doc_free(docs[i]);
 		free(paths[i]);
@@ -202,9 +233,9 @@ pierone_token_find(struct pierone_token *out, double now,
 	memset(out, 0, sizeof(*out));
 	if (now <= 0)
 		now = (double)time(NULL);
-	if ((rc = from_env(out)) == 1 &&
-	    (rc = from_secret_file(out, &notes)) == 1)
-		rc = from_caches(out, now, &notes);
+	if ((rc = from_env(out, err)) == 1 &&
+	    (rc = from_secret_file(out, &notes, err)) == 1)
+		rc = from_caches(out, now, &notes, err);
 	if (rc == 1)
 		rc = err_set(err, PIERONE_ENOTOKEN, "no valid OAuth2 token "
 		    "found%s; run 'pierone login'",

@@ -559,14 +559,74 @@ START_TEST(helper_get_prints_token_for_our_registry)
 }
 END_TEST
 
-START_TEST(helper_get_without_token_says_login)
+START_TEST(helper_get_without_token_says_not_found_and_login)
 {
+	const char *empty[] = { "OAUTH2_ACCESS_TOKENS=pierone=", NULL };
 	struct run r;
 
+	/* the protocol's answer on stdout, the advice on stderr */
 	helper(&r, NULL, fake.url, "get", NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_ptr_nonnull(strstr(r.out, "pierone login"));
+	ck_assert_str_eq(r.out, "credentials not found in native keychain\n");
+	ck_assert_ptr_nonnull(strstr(r.err, "pierone login"));
 	run_free(&r);
+	/* an empty token is none */
+	helper(&r, empty, fake.url, "get", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "credentials not found in native keychain\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_url_with_user_info_is_refused_and_never_shown_or_written)
+{
+	const char *env[] = { "PIERONE_PASSWORD=" PASSWORD, NULL };
+	char url[256], envurl[300];
+	const char *env2[] = { envurl, "PIERONE_PASSWORD=" PASSWORD, NULL };
+	struct run r;
+
+	/* user:password@ put in front of the fake's host */
+	test_fmt(url, sizeof(url), "http://jdoe:pw-S3CR3T@%s",
+	    fake.url + strlen("http://"));
+	pierone(&r, env, NULL, "login", "--url", url, NULL);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "user name or password"));
+	ck_assert_ptr_null(strstr(r.err, "S3CR3T"));
+	ck_assert_ptr_null(strstr(r.out, "S3CR3T"));
+	run_free(&r);
+	test_fmt(envurl, sizeof(envurl), "PIERONE_URL=%s", url);
+	pierone(&r, env2, NULL, "login", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "user name or password"));
+	ck_assert_ptr_null(strstr(r.err, "S3CR3T"));
+	run_free(&r);
+	ck_assert_int_ne(access(home_path(".docker/config.json"), F_OK), 0);
+	ck_assert_int_ne(access(home_path(".dockercfg"), F_OK), 0);
+	ck_assert_int_ne(access(home_path(".config/pierone/pierone.yaml"),
+	    F_OK), 0);
+}
+END_TEST
+
+START_TEST(a_token_no_bearer_token_may_hold_is_refused_and_never_written)
+{
+	const char *bad[] = { "OAUTH2_ACCESS_TOKENS=pierone=abc def", NULL };
+	const char *ctl[] = { "OAUTH2_ACCESS_TOKENS=pierone=abc\x1b[2Jx",
+	    NULL };
+	struct run r;
+
+	helper(&r, bad, fake.url, "get", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "RFC 6750"));
+	ck_assert_ptr_null(strstr(r.out, "abc def"));
+	run_free(&r);
+	pierone(&r, ctl, NULL, "login", "--url", fake.url, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "OAUTH2_ACCESS_TOKENS"));
+	ck_assert_ptr_nonnull(strstr(r.err, "RFC 6750"));
+	ck_assert_ptr_null(strchr(r.err, '\x1b'));
+	run_free(&r);
+	ck_assert_int_ne(access(home_path(".docker/config.json"), F_OK), 0);
+	ck_assert_int_ne(access(home_path(".dockercfg"), F_OK), 0);
 }
 END_TEST
 
@@ -624,7 +684,9 @@ login_suite(void)
 	tcase_add_test(tc, credential_helper_mode_configures_cred_helpers);
 	tcase_add_test(tc, concurrent_logins_lose_no_entry);
 	tcase_add_test(tc, helper_get_prints_token_for_our_registry);
-	tcase_add_test(tc, helper_get_without_token_says_login);
+	tcase_add_test(tc, helper_get_without_token_says_not_found_and_login);
+	tcase_add_test(tc, a_token_no_bearer_token_may_hold_is_refused_and_never_written);
+	tcase_add_test(tc, a_url_with_user_info_is_refused_and_never_shown_or_written);
 	tcase_add_test(tc, helper_list_store_erase_version_and_unknown);
 	suite_add_tcase(s, tc);
 	return s;

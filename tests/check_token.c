@@ -219,6 +219,59 @@ START_TEST(token_find_keeps_equals_signs_in_env_token)
 }
 END_TEST
 
+/* pierone_token_find() refuses, with a message naming `origin`. */
+static void
+assert_refused(const char *origin)
+{
+	struct pierone_token tok;
+	struct pierone_err err = { 0 };
+
+	ck_assert_int_eq(pierone_token_find(&tok, NOW, &err), PIERONE_ECONFIG);
+	ck_assert_ptr_null(tok.access_token);
+	ck_assert_ptr_nonnull(strstr(err.msg, "RFC 6750"));
+	ck_assert_msg(strstr(err.msg, origin) != NULL, "'%s' lacks '%s'",
+	    err.msg, origin);
+}
+
+START_TEST(token_find_refuses_what_no_bearer_token_may_hold)
+{
+	static const char *const bad[] = { "a b", "a\tb", "a\x1b[0m",
+	    "a,b", "=abc", "ab=c", "a\"b", "caf\xc3\xa9", "a:b" };
+	struct pierone_token tok;
+	char path[1024], env[64];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (strchr(bad[i], ',') != NULL)
+			continue;	/* the list separator of the variable */
+		test_fmt(env, sizeof(env), "pierone=%s", bad[i]);
+		setenv("OAUTH2_ACCESS_TOKENS", env, 1);
+		assert_refused("OAUTH2_ACCESS_TOKENS");
+	}
+	/* every character RFC 6750 allows, and trailing '=' */
+	setenv("OAUTH2_ACCESS_TOKENS", "pierone=aZ09-._~+/==", 1);
+	assert_found(&tok, NOW, "aZ09-._~+/==", PIERONE_TOKEN_ENV);
+	pierone_token_clear(&tok);
+	unsetenv("OAUTH2_ACCESS_TOKENS");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_secret(path, sizeof(path), bad[i]);
+		assert_refused("pierone-token-secret");
+	}
+	unsetenv("CREDENTIALS_DIR");
+	write_cache(path, sizeof(path), "zign",
+	    entry("\"a b\"", NOW - 10, 3600));
+	assert_refused("tokens.yaml");
+}
+END_TEST
+
+START_TEST(token_find_takes_an_empty_cached_token_as_none)
+{
+	char path[1024];
+
+	write_cache(path, sizeof(path), "zign", entry("\"\"", NOW - 10, 3600));
+	assert_no_token(NOW, "no valid OAuth2 token found");
+}
+END_TEST
+
 START_TEST(token_find_matches_env_name_exactly)
 {
 	setenv("OAUTH2_ACCESS_TOKENS", "pieroneX=a,xpierone=b,Pierone=c,"
@@ -734,6 +787,8 @@ token_suite(void)
 	tcase_add_test(env, token_find_keeps_equals_signs_in_env_token);
 	tcase_add_test(env, token_find_matches_env_name_exactly);
 	tcase_add_test(env, token_find_skips_empty_env_token);
+	tcase_add_test(env, token_find_refuses_what_no_bearer_token_may_hold);
+	tcase_add_test(env, token_find_takes_an_empty_cached_token_as_none);
 	tcase_add_test(env, token_find_env_wins_over_secret_file_and_cache);
 	tcase_add_test(env, token_find_without_any_source_says_to_log_in);
 	tcase_add_test(env, token_find_works_without_err);
