@@ -6,6 +6,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/resource.h>
+
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
@@ -171,11 +173,21 @@ action_ignore(void)
 	return EXIT_SUCCESS;
 }
 
+/* A token passes through memory: no core file may keep it. */
+static void
+no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+}
+
 int
 main(int argc, char *argv[])
 {
 	int rc;
 
+	no_core_dumps();
 	signal(SIGPIPE, SIG_IGN);
 	if (argc != 2)
 		return fail("usage: docker-credential-pierone "

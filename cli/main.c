@@ -5,6 +5,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -396,12 +398,23 @@ static const struct option global_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Tokens and passwords pass through memory: no core file may keep one. */
+static void
+no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct cli cli = { 0 };
 	const struct cmd *cmd;
 	int ch, status = 0;
+
+	no_core_dumps();
 
 	/* Write errors are checked; a signal would lose the message. */
 	signal(SIGPIPE, SIG_IGN);

@@ -128,6 +128,47 @@ read_all(int fd, struct buf *out)
 }
 
 /*
+ * The environment a helper gets: ours without pierone's secrets
+ * (OAUTH2_ACCESS_TOKENS, PIERONE_PASSWORD, any PIERONE_*SECRET* or
+ * *TOKEN*); NULL when out of memory.  The strings stay environ's.
+ */
+static char **
+helper_env(void)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = environ[i];
+		size_t len = strcspn(v, "=");
+
+		if ((len == 20 && strncmp(v, "OAUTH2_ACCESS_TOKENS", 20) == 0) ||
+		    (strncmp(v, "PIERONE_", 8) == 0 &&
+		    (memmem(v, len, "PASSWORD", 8) != NULL ||
+		    memmem(v, len, "SECRET", 6) != NULL ||
+		    memmem(v, len, "TOKEN", 5) != NULL)))
+			continue;
+		env[k++] = environ[i];
+	}
+	return env;
+}
+
+/* Only stdio reaches a helper: no socket or file of ours leaks to it. */
+static void
+close_the_rest(posix_spawn_file_actions_t *fa)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	posix_spawn_file_actions_addclosefrom_np(fa, 3);
+#else
+	(void)fa;	/* our descriptors are close-on-exec */
+#endif
+}
+
+/*
  * Run "docker-credential-NAME get" with the host on its standard input,
  * as Docker does (the secret travels on pipes, never in argv).  Its
  * standard error is Docker's too: it may say why it has nothing.
@@ -139,7 +180,7 @@ helper_run(struct buf *out, const char *name, const char *host,
 	posix_spawn_file_actions_t fa;
 	int in[2] = { -1, -1 }, outp[2] = { -1, -1 }, status, rc = 0;
 	char prog[96];
-	char *argv[] = { prog, "get", NULL };
+	char *argv[] = { prog, "get", NULL }, **env;
 	pid_t pid;
 
 	snprintf(prog, sizeof(prog), "docker-credential-%s", name);
@@ -148,11 +189,17 @@ helper_run(struct buf *out, const char *name, const char *host,
 		    strerror(errno));
 		goto out;
 	}
+	if ((env = helper_env()) == NULL) {
+		rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+		goto out;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-	errno = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+	close_the_rest(&fa);
+	errno = posix_spawnp(&pid, prog, &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
+	free(env);
 	if (errno != 0) {
 		rc = err_set(err, PIERONE_ECONFIG, "cannot run %s (named in "
 		    "Docker's config.json): %s", prog, strerror(errno));

@@ -8,6 +8,9 @@
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,6 +529,42 @@ START_TEST(cred_helper_gets_the_host_on_stdin_not_in_argv)
 }
 END_TEST
 
+/* A helper sees neither pierone's secrets nor its descriptors. */
+START_TEST(cred_helper_gets_no_secrets_and_no_descriptors_beyond_stdio)
+{
+	char script[1024], *seen;
+	int fd = open("/dev/null", O_RDONLY);	/* not close-on-exec */
+
+	ck_assert_int_ge(fd, 3);
+	setenv("PIERONE_PASSWORD", "pw-in-env", 1);
+	setenv("OAUTH2_ACCESS_TOKENS", "pierone=tok-in-env", 1);
+	setenv("PIERONE_CLIENT_SECRET", "cs-in-env", 1);
+	setenv("PIERONE_KEEP_ME", "kept", 1);
+	test_fmt(script, sizeof(script), "#!/bin/sh\ncat >/dev/null\n"
+	    "{ env; printf '\\nfds: '; ls /proc/self/fd | sort -n | "
+	    "tr '\\n' ' '; echo; } > '%s/seen'\n"
+	    "echo '{\"Username\":\"u\",\"Secret\":\"s\"}'\n", home);
+	write_home("bin/docker-credential-spy", script);
+	write_home(".docker/config.json", "{\"credHelpers\":{\"reg\":"
+	    "\"spy\"}}");
+	ASSERT_CREDS("reg", "dTpz");	/* u:s */
+	close(fd);
+	unsetenv("PIERONE_PASSWORD");
+	unsetenv("OAUTH2_ACCESS_TOKENS");
+	unsetenv("PIERONE_CLIENT_SECRET");
+	unsetenv("PIERONE_KEEP_ME");
+	test_fmt(script, sizeof(script), "%s/seen", home);
+	seen = test_slurp(script, NULL);
+	ck_assert_ptr_nonnull(seen);
+	ck_assert_ptr_null(strstr(seen, "-in-env"));
+	ck_assert_ptr_nonnull(strstr(seen, "PIERONE_KEEP_ME=kept"));
+	/* what ls inherited: stdio, and 3, its own listing of the dir */
+	ck_assert_msg(strstr(seen, "\nfds: 0 1 2 3 \n") != NULL,
+	    "descriptors leaked: %s", strstr(seen, "fds:"));
+	free(seen);
+}
+END_TEST
+
 /* As in docker, the store comes first; what it lacks, "auths" may have. */
 START_TEST(creds_store_serves_every_host_then_auths)
 {
@@ -659,6 +698,8 @@ regauth_suite(void)
 	tcase_add_test(td, no_files_means_no_credentials);
 	tcase_add_test(td, corrupt_config_json_is_an_error_naming_it);
 	tcase_add_test(td, cred_helper_gets_the_host_on_stdin_not_in_argv);
+	tcase_add_test(td,
+	    cred_helper_gets_no_secrets_and_no_descriptors_beyond_stdio);
 	tcase_add_test(td, creds_store_serves_every_host_then_auths);
 	tcase_add_test(td, creds_store_is_asked_before_an_empty_auths_entry);
 	tcase_add_test(td, a_missing_creds_store_does_not_hide_auths);

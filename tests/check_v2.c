@@ -549,11 +549,12 @@ END_TEST
 
 START_TEST(a_credential_helper_answers_for_the_host)
 {
-	char json[512];
+	char json[512], *limit;
 	struct run r;
 
 	write_home("bin/docker-credential-v2test",
 	    "#!/bin/sh\n[ \"$1\" = get ] || exit 3\nread -r host\n"
+	    "ulimit -c > \"$HOME/core-limit\"\n"
 	    "printf '{\"Username\":\"oauth2\",\"Secret\":\"%s\"}' "
 	    "\"test-token-$(echo v2v2v2v2)\"\n", 0700);
 	test_fmt(json, sizeof(json), "{\"credHelpers\":{\"%s\":\"v2test\"}}",
@@ -562,6 +563,12 @@ START_TEST(a_credential_helper_answers_for_the_host)
 	pierone(&r, "latest", "acid", "list");
 	assert_output(&r, "q\n");
 	run_free(&r);
+	/* pierone, and what it runs, can dump no core holding a secret */
+	test_fmt(json, sizeof(json), "%s/core-limit", home);
+	limit = test_slurp(json, NULL);
+	ck_assert_ptr_nonnull(limit);
+	ck_assert_str_eq(limit, "0\n");
+	free(limit);
 }
 END_TEST
 
