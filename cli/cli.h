@@ -61,6 +61,8 @@ int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
 int cli_help(const struct cmd *cmd);
 int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
 int cli_connect(struct cli *cli);
+void cli_client_options(const struct cli *cli, struct pierone_options *opts,
+    const char *token);
 int cli_parse_options(struct cli *cli, int argc, char **argv);
 int cli_parse_timeout(struct cli *cli, const char *arg);
 extern const struct option cli_common_opts[];

@@ -267,16 +267,8 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 		pierone_app_credentials_clear(&app);
 		return cli_usage_error(cli->cmd, "no user name: use -U USER");
 	}
-	if (req.token_url == NULL) {
-		cli_warnx("no token service configured: set 'token_url' in "
-		    "'%s' or PIERONE_TOKEN_URL", cli->config.path);
-		rc = EXIT_FAILURE;
-	} else {
-		rc = ask_service(l, &req, tok);
-	}
+	rc = ask_service(l, &req, tok);
 	pierone_app_credentials_clear(&app);
-	if (rc == 0 && pierone_token_cache_store(tok, &err) != 0)
-		cli_warnx("warning: token not cached: %s", err.msg);
 	return rc;
 }
 
@@ -318,12 +310,97 @@ docker_write(const struct login *l, const char *token)
 	return rc == 0 ? 0 : EXIT_FAILURE;
 }
 
+/* Where the token came from, for a message. */
+static void
+token_source(char *buf, size_t size, const struct pierone_token *t)
+{
+	switch (t->source) {
+	case PIERONE_TOKEN_ENV:
+		snprintf(buf, size, "from OAUTH2_ACCESS_TOKENS");
+		break;
+	case PIERONE_TOKEN_SECRET_FILE:
+		snprintf(buf, size, "from the secret file '%s'", t->origin);
+		break;
+	case PIERONE_TOKEN_ZIGN_CACHE:
+		snprintf(buf, size, "cached in '%s'", t->origin);
+		break;
+	default:
+		snprintf(buf, size, "the token service %s issued", t->origin);
+		break;
+	}
+}
+
+/*
+ * As docker login does, before anything is written: the URL answers as a
+ * registry (no token is needed for that), then, with one, the registry
+ * takes the token.  NULL token: the first check.
+ */
+static int
+registry_check(struct cli *cli, const struct login *l,
+    const struct pierone_token *tok)
+{
+	struct pierone_options opts;
+	struct pierone_err err = { 0 };
+	pierone_client *c;
+	char from[PIERONE_ERRMSG_SIZE];
+	int rc;
+
+	cli_client_options(cli, &opts, tok != NULL ? tok->access_token : NULL);
+	opts.url = l->url;
+	if (pierone_client_new(&c, &opts, &err) != 0) {
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	rc = tok == NULL ? pierone_registry_ping(c) :
+	    pierone_registry_token_check(c);
+	if (rc == PIERONE_EAUTH && tok != NULL) {
+		token_source(from, sizeof(from), tok);
+		cli_warnx("%s refused the token %s; nothing was written%s",
+		    l->url, from, tok->source == PIERONE_TOKEN_SERVICE ? "" :
+		    " (run 'pierone login --refresh' for a new one)");
+	} else if (rc != 0) {
+		cli_warnx("%s; nothing was written", pierone_errmsg(c));
+	}
+	pierone_client_free(c);
+	return rc == 0 ? 0 : EXIT_FAILURE;
+}
+
+/*
+ * A token we have, else what getting one needs: told before any prompt.
+ * Returns -1 to go on (*have says whether tok holds one).
+ */
+static int
+token_ready(struct cli *cli, struct login *l, struct pierone_token *tok,
+    bool *have)
+{
+	struct pierone_err err = { 0 };
+	int rc = PIERONE_ENOTOKEN;
+
+	/*
+	 * Like zign: a token that is still valid is used again.  One no
+	 * bearer token may be is refused, not replaced behind the user's back.
+	 */
+	if (!l->refresh && (rc = pierone_token_find(tok, 0, &err)) != 0 &&
+	    rc != PIERONE_ENOTOKEN) {
+		cli_warnx("%s", err.msg);
+		return EXIT_FAILURE;
+	}
+	*have = rc == 0;
+	if (!*have && cli->config.token_url == NULL) {
+		cli_warnx("no token service configured: set 'token_url' in "
+		    "'%s' or PIERONE_TOKEN_URL", cli->config.path);
+		return EXIT_FAILURE;
+	}
+	return -1;
+}
+
 int
 cmd_login(struct cli *cli, int argc, char **argv)
 {
 	struct pierone_token tok = { 0 };
 	struct pierone_err err = { 0 };
 	struct login l = { 0 };
+	bool have = false;
 	int rc;
 
 	if ((rc = login_options(cli, &l, argc, argv)) >= 0)
@@ -332,23 +409,17 @@ cmd_login(struct cli *cli, int argc, char **argv)
 		cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;
 	}
-	if ((rc = login_url(cli, &l)) != 0)
-		return rc;
-	/*
-	 * Like zign: a token that is still valid is used again.  One no
-	 * bearer token may be is refused, not replaced behind the user's back.
-	 */
-	if (!l.refresh && (rc = pierone_token_find(&tok, 0, &err)) != 0 &&
-	    rc != PIERONE_ENOTOKEN) {
-		cli_warnx("%s", err.msg);
-		rc = EXIT_FAILURE;
-	} else if (l.refresh || rc != 0) {
-		rc = new_token(cli, &l, &tok);
+	if ((rc = token_ready(cli, &l, &tok, &have)) < 0 &&
+	    (rc = login_url(cli, &l)) == 0 &&
+	    (rc = registry_check(cli, &l, NULL)) == 0 &&
+	    (have || (rc = new_token(cli, &l, &tok)) == 0) &&
+	    (rc = registry_check(cli, &l, &tok)) == 0) {
+		/* only a token the registry took is cached */
+		if (!have && pierone_token_cache_store(&tok, &err) != 0)
+			cli_warnx("warning: token not cached: %s", err.msg);
+		if ((rc = docker_write(&l, tok.access_token)) == 0)
+			rc = save_url(cli, &l);
 	}
-	if (rc == 0)
-		rc = docker_write(&l, tok.access_token);
-	if (rc == 0)
-		rc = save_url(cli, &l);
 	pierone_token_clear(&tok);
 	free(l.url);
 	return rc;

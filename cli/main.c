@@ -289,21 +289,32 @@ cli_parse_options(struct cli *cli, int argc, char **argv)
 	return -1;
 }
 
+/* The client options the configuration and the command line give. */
+void
+cli_client_options(const struct cli *cli, struct pierone_options *opts,
+    const char *token)
+{
+	struct pierone_options init = PIERONE_OPTIONS_INIT;
+
+	*opts = init;
+	opts->url = cli->url != NULL ? cli->url : cli->config.url;
+	opts->token = token;
+	opts->ca_file = cli->config.ca_bundle;
+	opts->connect_timeout_ms = cli->config.connect_timeout * 1000;
+	opts->timeout_ms = (cli->timeout > 0 ? cli->timeout :
+	    cli->config.timeout) * 1000;
+	opts->retries = (int)cli->config.retries;
+	opts->max_response = cli->config.max_response_mib << 20;
+	opts->api = cli->config.api;
+}
+
 static int
 connect_client(struct cli *cli, struct pierone_token *tok)
 {
-	struct pierone_options opts = PIERONE_OPTIONS_INIT;
+	struct pierone_options opts;
 	struct pierone_err err = { 0 };
 
-	opts.url = cli->url != NULL ? cli->url : cli->config.url;
-	opts.token = tok->access_token;
-	opts.ca_file = cli->config.ca_bundle;
-	opts.connect_timeout_ms = cli->config.connect_timeout * 1000;
-	opts.timeout_ms = (cli->timeout > 0 ? cli->timeout :
-	    cli->config.timeout) * 1000;
-	opts.retries = (int)cli->config.retries;
-	opts.max_response = cli->config.max_response_mib << 20;
-	opts.api = cli->config.api;
+	cli_client_options(cli, &opts, tok->access_token);
 	if (pierone_client_new(&cli->client, &opts, &err) != 0) {
 		if (err.code == PIERONE_ECONFIG && opts.url == NULL)
 			cli_warnx("no registry URL configured: use --url URL, "

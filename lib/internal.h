@@ -253,6 +253,9 @@ void auth_fetch_failed(struct auth_tok *t, const struct pierone_err *err);
 void auth_batch_start(struct pierone_client *c);
 const char *auth_no_creds_reason(const struct pierone_client *c);
 void auth_free(struct auth *a);
+/* From now on the client answers 401s with its token only, never with
+ * Docker's credentials (login checks the token it is about to store). */
+int auth_only_token(struct pierone_client *c);
 
 /*
  * client.c: after a Pier One call ended with `rc`, detect the API once:

@@ -264,11 +264,10 @@ pierone_token_cache_store(const struct pierone_token *t,
 
 	if (t->access_token == NULL || *t->access_token == '\0')
 		return err_set(err, PIERONE_EINVAL, "no token to store");
-	/* OAuth2 tokens are printable ASCII (RFC 6749 appendix A.12). */
-	for (const char *p = t->access_token; *p != '\0'; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			return err_set(err, PIERONE_EINVAL, "the token holds "
-			    "characters that cannot be stored");
+	/* What no bearer token may hold is never written (RFC 6750). */
+	if (!token_valid(t->access_token, strlen(t->access_token)))
+		return err_set(err, PIERONE_EINVAL, "the token holds "
+		    "characters no OAuth2 bearer token may; not stored");
 	snprintf(expires, sizeof(expires), "%ld", t->expires_in > 0 ?
 	    t->expires_in : PIERONE_DEFAULT_EXPIRES_IN);
 	snprintf(created, sizeof(created), "%.3f", t->created > 0 ?

@@ -297,6 +297,23 @@ int pierone_client_new(pierone_client **out, const struct pierone_options *opts,
 /* Release the client, its connections and its copy of the token. */
 void pierone_client_free(pierone_client *client);
 
+/*
+ * Whether the client's URL answers as a Docker registry, as `docker login`
+ * checks before anything is stored: GET /v2/ without any credentials
+ * answers 200, or 401 asking for some.  Anything else is
+ * PIERONE_EBADRESPONSE ("... does not answer as a Docker registry"), and
+ * a host that cannot be reached fails as every call does.
+ */
+int pierone_registry_ping(pierone_client *client);
+
+/*
+ * Whether the registry takes the client's token as Docker will send it
+ * once it is stored: as a bearer token, or as oauth2:TOKEN for a Basic
+ * challenge or a token realm; never Docker's other credentials (the
+ * client uses none of them from now on).  0 taken, PIERONE_EAUTH refused.
+ */
+int pierone_registry_token_check(pierone_client *client);
+
 /* The registry URL the client talks to (normalised); owned by the client. */
 const char *pierone_client_url(const pierone_client *client);
 

@@ -88,6 +88,17 @@ auth_get(pierone_client *c)
 	return c->auth;
 }
 
+int
+auth_only_token(pierone_client *c)
+{
+	struct auth *a = auth_get(c);
+
+	if (a == NULL)
+		return PIERONE_ENOMEM;
+	a->creds_loaded = true;	/* as if there were none */
+	return 0;
+}
+
 /* ------------------------------------------------------------------
  * The token cache
  */

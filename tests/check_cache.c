@@ -766,6 +766,16 @@ END_TEST
  * `token` is written quoted (PyYAML reads a string, never a number, a
  * boolean, null or a date) and comes back exactly.
  */
+/* RFC 6750's b64token: what a bearer token may be. */
+static bool
+b64token(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+	    "VWXYZ0123456789-._~+/");
+
+	return n > 0 && s[n + strspn(s + n, "=")] == '\0';
+}
+
 static void
 assert_round_trip(const char *token)
 {
@@ -773,7 +783,23 @@ assert_round_trip(const char *token)
 	yaml_node_t *n;
 	char *text, *line;
 	const char *key = "access_token: ";
+	struct pierone_err err = { 0 };
 
+	if (!b64token(token)) {
+		/* refused, and nothing is written with it */
+		char *before = test_slurp(HOME_PATH(CACHE), NULL), *after;
+
+		ck_assert_int_eq(store_full(token, CREATED, 3600, NULL, NULL,
+		    &err), PIERONE_EINVAL);
+		after = test_slurp(HOME_PATH(CACHE), NULL);
+		ck_assert_msg((before == NULL && after == NULL) ||
+		    (before != NULL && after != NULL &&
+		    strcmp(before, after) == 0), "token '%s' was written",
+		    token);
+		free(before);
+		free(after);
+		return;
+	}
 	store(token);
 	text = read_cache();
 	line = strstr(text, key);

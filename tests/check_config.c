@@ -704,7 +704,30 @@ END_TEST
 
 START_TEST(url_normalize_keeps_path_and_port)
 {
-	assert_url("https://user@h:8443/a/b", "https://user@h:8443/a/b");
+	assert_url("https://h:8443/a/b", "https://h:8443/a/b");
+	/* an '@' in the path is no user info */
+	assert_url("https://h/a@b", "https://h/a@b");
+}
+END_TEST
+
+START_TEST(url_normalize_refuses_user_info_without_showing_it)
+{
+	static const char *const urls[] = {
+		"https://user@h:8443/a/b", "https://u:pw-S3CR3T@h",
+		"u:pw-S3CR3T@h/x", "http://a@b@h",
+	};
+	struct pierone_err err = { 0 };
+	char *out;
+
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		ck_assert_int_eq(pierone_url_normalize(&out, urls[i], &err),
+		    PIERONE_ECONFIG);
+		ck_assert_ptr_null(out);
+		ck_assert_ptr_nonnull(strstr(err.msg, "user name or password"));
+		ck_assert_msg(strstr(err.msg, "S3CR3T") == NULL &&
+		    strstr(err.msg, "user@") == NULL && strstr(err.msg, "a@") ==
+		    NULL, "shown: %s", err.msg);
+	}
 }
 END_TEST
 
@@ -823,6 +846,7 @@ config_suite(void)
 	tcase_add_test(url, url_normalize_lowercases_scheme_only);
 	tcase_add_test(url, url_normalize_trims_whitespace);
 	tcase_add_test(url, url_normalize_keeps_path_and_port);
+	tcase_add_test(url, url_normalize_refuses_user_info_without_showing_it);
 	tcase_add_test(url, url_normalize_rejects_other_schemes);
 	tcase_add_test(url, url_normalize_rejects_empty);
 	tcase_add_test(url, url_normalize_rejects_missing_host);

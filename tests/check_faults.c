@@ -828,13 +828,19 @@ END_TEST
 
 /* ------------------------------------------------------------ files */
 
-/* login with a fixed token: no token service, no registry request. */
+/*
+ * login with a fixed token: no token service; the registry, a fake on
+ * loopback, is asked whether it is one and takes the token.
+ */
 static void
 login(struct run *r, const char *const *env)
 {
-	const char *envp[8] = { "PIERONE_URL=https://pierone.example.org" };
+	struct fake *f = fake_up("--data", test_data("registry.json"), NULL);
+	char url[160];
+	const char *envp[8] = { url };
 	int n = 1;
 
+	test_fmt(url, sizeof(url), "PIERONE_URL=%s", f->url);
 	for (; env != NULL && *env != NULL && n < 7; env++)
 		envp[n++] = *env;
 	envp[n] = NULL;

@@ -386,6 +386,102 @@ START_TEST(password_flow_without_client_says_what_is_missing)
 }
 END_TEST
 
+/* Nothing of Docker's, nor a cache or pierone.yaml, was written. */
+static void
+assert_nothing_written(void)
+{
+	ck_assert_int_ne(access(home_path(".docker/config.json"), F_OK), 0);
+	ck_assert_int_ne(access(home_path(".dockercfg"), F_OK), 0);
+	ck_assert_int_ne(access(home_path(".config/zign/tokens.yaml"), F_OK),
+	    0);
+	ck_assert_int_ne(access(home_path(".config/pierone/pierone.yaml"),
+	    F_OK), 0);
+}
+
+START_TEST(login_to_a_host_that_is_no_registry_writes_nothing)
+{
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=" ENV_TOKEN, NULL };
+	const char *args[] = { "--data", test_data("registry.json"), "--token",
+	    ENV_TOKEN, "--api", "pierone", NULL };
+	struct fake web;
+	char url[160];
+	struct run r;
+
+	/* a web server answering 404 on /v2/, as a typo'd host might */
+	fake_start(&web, args);
+	pierone(&r, env, NULL, "login", "--url", web.url, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "does not answer as a Docker "
+	    "registry"));
+	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
+	run_free(&r);
+	fake_stop(&web);
+	/* and a port nobody listens on any more */
+	test_fmt(url, sizeof(url), "%s", web.url);
+	pierone(&r, env, NULL, "login", "--url", url, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
+	run_free(&r);
+	assert_nothing_written();
+}
+END_TEST
+
+START_TEST(a_token_the_registry_refuses_is_told_with_its_source)
+{
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=not-the-one",
+	    NULL };
+	struct run r;
+
+	pierone(&r, env, NULL, "login", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "refused the token from "
+	    "OAUTH2_ACCESS_TOKENS"));
+	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
+	ck_assert_int_eq(count_in_log("GET /v2/ 401"), 2);
+	run_free(&r);
+	assert_nothing_written();
+}
+END_TEST
+
+START_TEST(a_new_token_the_registry_refuses_is_not_cached)
+{
+	const char *args[] = { "--data", test_data("registry.json"),
+	    "--token", ENV_TOKEN, "--issue", "refused-by-the-registry",
+	    "--user", "alice:" PASSWORD, NULL };
+	static char url[160], token_url[200];
+	const char *env[] = { "PIERONE_PASSWORD=" PASSWORD, url, token_url,
+	    NULL };
+	struct fake other;
+	struct run r;
+
+	fake_start(&other, args);
+	test_fmt(url, sizeof(url), "PIERONE_URL=%s", other.url);
+	test_fmt(token_url, sizeof(token_url), "PIERONE_TOKEN_URL=%s/"
+	    "access_token", other.url);
+	pierone(&r, env, NULL, "login", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "refused the token the token "
+	    "service"));
+	run_free(&r);
+	fake_stop(&other);
+	assert_nothing_written();
+}
+END_TEST
+
+START_TEST(what_login_needs_is_checked_before_any_request_or_prompt)
+{
+	const char *env[] = { "PIERONE_TOKEN_URL", "PIERONE_URL", NULL };
+	struct run r;
+
+	/* no token, no token service, no URL: the token service is told */
+	pierone(&r, env, NULL, "login", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "token_url"));
+	ck_assert_int_eq(count_in_log("GET "), 0);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(no_token_service_configured_fails_clearly)
 {
 	const char *env[] = { "PIERONE_TOKEN_URL", "PIERONE_PASSWORD=x",
@@ -500,7 +596,7 @@ START_TEST(concurrent_logins_lose_no_entry)
 	enum { N = 50 };
 	pid_t pids[N];
 	cJSON *root, *auths;
-	char url[N][64];
+	char url[N][160];
 	int st;
 
 	ck_assert_int_eq(mkdir(home_path(".docker"), 0700), 0);
@@ -508,8 +604,9 @@ START_TEST(concurrent_logins_lose_no_entry)
 	    "{\"auths\": {\"https://before.example.org\": {\"auth\": \"YTpi\"}},"
 	    " \"keep\": true}");
 	for (int i = 0; i < N; i++) {
-		test_fmt(url[i], sizeof(url[i]),
-		    "PIERONE_URL=https://reg-%02d.example.org", i);
+		/* 50 registries to pierone, one fake (it drops "/_NN") */
+		test_fmt(url[i], sizeof(url[i]), "PIERONE_URL=%s/_%02d",
+		    fake.url, i);
 		if ((pids[i] = fork()) == 0) {
 			const char *env[] = { url[i], "OAUTH2_ACCESS_TOKENS="
 			    "pierone=" ENV_TOKEN, NULL };
@@ -678,6 +775,11 @@ login_suite(void)
 	tcase_add_test(tc, password_flow_with_client_from_configuration);
 	tcase_add_test(tc, password_flow_without_client_says_what_is_missing);
 	tcase_add_test(tc, no_token_service_configured_fails_clearly);
+	tcase_add_test(tc, login_to_a_host_that_is_no_registry_writes_nothing);
+	tcase_add_test(tc, a_token_the_registry_refuses_is_told_with_its_source);
+	tcase_add_test(tc, a_new_token_the_registry_refuses_is_not_cached);
+	tcase_add_test(tc,
+	    what_login_needs_is_checked_before_any_request_or_prompt);
 	tcase_add_test(tc, url_option_is_for_this_run_and_leaves_pierone_yaml_alone);
 	tcase_add_test(tc, other_docker_entries_survive_login);
 	tcase_add_test(tc, corrupt_docker_config_is_left_untouched);

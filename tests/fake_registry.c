@@ -2687,6 +2687,13 @@ uri_start(void *cls, const char *uri, struct MHD_Connection *c)
 	rq->path = rq->buf + rawlen + 1;
 	memcpy(rq->path, uri, plen);
 	rq->path[plen] = '\0';
+	/*
+	 * One fake, many registry URLs: a first segment "/_NAME" is dropped,
+	 * so that http://127.0.0.1:PORT/_a and .../_b are two registries to
+	 * a client (Docker config keys) and one server here.
+	 */
+	if (strncmp(rq->path, "/_", 2) == 0)
+		rq->path += strcspn(rq->path + 1, "/") + 1;
 	rq->svc = token_route(rq->path);
 	return rq;
 }
