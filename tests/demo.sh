@@ -54,9 +54,10 @@ export HOME="$tmp/home"
 unset XDG_CONFIG_HOME CREDENTIALS_DIR OAUTH2_ACCESS_TOKENS PIERONE_URL \
     PIERONE_TIMEOUT PIERONE_CONNECT_TIMEOUT PIERONE_CA_BUNDLE
 mkdir -p "$HOME/.config/pierone"
-# The token service: the fake registry plays it too.
-printf 'token_url: http://127.0.0.1:%s/access_token\n' "$port" \
-    >"$HOME/.config/pierone/pierone.yaml"
+# The registry and its token service (the fake registry plays both), as
+# a user's pierone.yaml names them.
+printf 'url: http://127.0.0.1:%s\ntoken_url: http://127.0.0.1:%s/access_token\n' \
+    "$port" "$port" >"$HOME/.config/pierone/pierone.yaml"
 
 echo "Fake Pier One registry and token service on http://127.0.0.1:$port"
 echo "(HOME=$HOME; none of your own files are touched)"
@@ -67,9 +68,11 @@ run() {
 }
 run --version
 echo
-echo "\$ PIERONE_USER=demo PIERONE_PASSWORD=... pierone login --url http://127.0.0.1:$port"
-PIERONE_USER=demo PIERONE_PASSWORD=demo-password \
-    "$pierone" login --url "http://127.0.0.1:$port" 2>&1
+echo "\$ cat ~/.config/pierone/pierone.yaml"
+cat "$HOME/.config/pierone/pierone.yaml"
+echo
+echo "\$ PIERONE_USER=demo PIERONE_PASSWORD=... pierone login"
+PIERONE_USER=demo PIERONE_PASSWORD=demo-password "$pierone" login 2>&1
 echo
 echo "\$ ls -l ~/.docker/config.json ~/.dockercfg ~/.config/zign/tokens.yaml"
 (cd "$HOME" && ls -l .docker/config.json .dockercfg .config/zign/tokens.yaml |
