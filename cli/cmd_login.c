@@ -15,7 +15,9 @@
 #include "cli.h"
 
 #define MAX_TRIES	3
-#define PASSWORD_MAX	1024
+/* The longest password, as pierone(1) says; the buffer holds a CRLF more. */
+#define PASSWORD_LEN	1023
+#define PASSWORD_MAX	(PASSWORD_LEN + 3)
 
 struct login {
 	const char *user;
@@ -141,14 +143,12 @@ password_stdin(char *buf, size_t size)
 			break;
 		n += (size_t)got;
 	}
-	if (n == size - 1)
-		return -1;
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	buf[n] = '\0';
-	return 0;
+	return n > PASSWORD_LEN ? -1 : 0;
 }
 
 /* The password: environment, stdin, or the terminal (`*asked` set). */
@@ -164,14 +164,15 @@ get_password(const struct login *l, const char *user, char *buf, size_t size,
 	if (l->password_stdin) {
 		if (password_stdin(buf, size) == 0)
 			return 0;
-		cli_warnx("password on standard input longer than %zu bytes",
-		    size - 2);
+		cli_warnx("password on standard input longer than %d bytes",
+		    PASSWORD_LEN);
 		return -1;
 	}
 	if (env != NULL && *env != '\0') {
-		if (strlcpy(buf, env, size) < size)
+		if (strlen(env) <= PASSWORD_LEN && strlcpy(buf, env, size) < size)
 			return 0;
-		cli_warnx("PIERONE_PASSWORD longer than %zu bytes", size - 1);
+		cli_warnx("PIERONE_PASSWORD longer than %d bytes",
+		    PASSWORD_LEN);
 		return -1;
 	}
 	snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
@@ -181,6 +182,10 @@ get_password(const struct login *l, const char *user, char *buf, size_t size,
 		return -1;
 	}
 	*asked = true;
+	if (strlen(buf) > PASSWORD_LEN) {
+		cli_warnx("password longer than %d bytes", PASSWORD_LEN);
+		return -1;
+	}
 	/* An empty answer is no attempt: the service would count it. */
 	if (buf[0] == '\0') {
 		cli_warnx("no password given");

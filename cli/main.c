@@ -199,8 +199,14 @@ int
 cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 {
 	char name[3] = { '-', (char)optopt, '\0' };
-	const char *opt = optopt != 0 ? name : argv[optind - 1];
+	const char *typed = argv[optind - 1];
+	const char *opt = optopt != 0 ? name : typed;
 
+	/* a long option as typed (--url, not the -U it maps to) */
+	if (strncmp(typed, "--", 2) == 0)
+		return cli_usage_error(cmd, ch == ':' ? "option '%.*s' needs "
+		    "a value" : "unknown option '%.*s'",
+		    (int)strcspn(typed, "="), typed);
 	if (ch == ':')
 		return cli_usage_error(cmd, "option '%s' needs a value", opt);
 	return cli_usage_error(cmd, "unknown option '%s'", opt);

@@ -171,6 +171,34 @@ START_TEST(no_command_prints_the_help_as_h_does)
 }
 END_TEST
 
+START_TEST(a_missing_value_names_the_option_as_typed)
+{
+	static const char *const cases[][3] = {
+		{ "tags", "--url", "'--url'" },
+		{ "login", "--url", "'--url'" },
+		{ "tags", "--timeout", "'--timeout'" },
+		{ "tags", "--jobs", "'--jobs'" },
+		{ "tags", "-j", "'-j'" },
+		{ "latest", "--output", "'--output'" },
+	};
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pierone(&r, cases[i][0], cases[i][1]);
+		assert_failed(&r, 2, "needs a value");
+		ck_assert_msg(strstr(r.err, cases[i][2]) != NULL, "%s %s: %s",
+		    cases[i][0], cases[i][1], r.err);
+		run_free(&r);
+	}
+	pierone(&r, "--config-file");
+	assert_failed(&r, 2, "'--config-file' needs a value");
+	run_free(&r);
+	pierone(&r, "tags", "--bogus=1");
+	assert_failed(&r, 2, "unknown option '--bogus'");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(unknown_command_is_a_usage_error)
 {
 	struct run r;
@@ -900,6 +928,7 @@ cli_suite(void)
 	tcase_add_test(tc, help_goes_to_stdout_and_exits_zero);
 	tcase_add_test(tc, no_command_prints_the_help_as_h_does);
 	tcase_add_test(tc, unknown_command_is_a_usage_error);
+	tcase_add_test(tc, a_missing_value_names_the_option_as_typed);
 	tcase_add_test(tc, ambiguous_prefix_lists_candidates);
 	tcase_add_test(tc, unique_prefix_selects_command);
 	tcase_add_test(tc, unknown_option_is_a_usage_error);

@@ -468,6 +468,48 @@ START_TEST(a_new_token_the_registry_refuses_is_not_cached)
 }
 END_TEST
 
+START_TEST(a_password_of_1023_bytes_works_and_one_more_is_refused)
+{
+	static char pw[1030], user[1040], env_pw[1060], url[160], tu[200];
+	const char *args[] = { "--data", test_data("registry.json"), "--token",
+	    ISSUED, "--issue", ISSUED, "--user", user, NULL };
+	const char *env[] = { env_pw, url, tu, "PIERONE_USER=bob", NULL };
+	const char *stdin_env[] = { url, tu, "PIERONE_USER=bob", NULL };
+	struct fake f;
+	struct run r;
+
+	memset(pw, 'p', 1024);
+	pw[1023] = '\0';	/* 1023 bytes, as pierone(1) promises */
+	test_fmt(user, sizeof(user), "bob:%s", pw);
+	fake_start(&f, args);
+	test_fmt(url, sizeof(url), "PIERONE_URL=%s", f.url);
+	test_fmt(tu, sizeof(tu), "PIERONE_TOKEN_URL=%s/access_token", f.url);
+	test_fmt(env_pw, sizeof(env_pw), "PIERONE_PASSWORD=%s", pw);
+	pierone(&r, env, NULL, "login", "--refresh", NULL);
+	ck_assert_msg(r.status == 0, "login failed: %s", r.err);
+	run_free(&r);
+	test_fmt(env_pw, sizeof(env_pw), "%s\n", pw);
+	pierone(&r, stdin_env, env_pw, "login", "--refresh",
+	    "--password-stdin", NULL);
+	ck_assert_msg(r.status == 0, "login failed: %s", r.err);
+	run_free(&r);
+	/* one byte more is refused, from either source */
+	pw[1023] = 'p';
+	test_fmt(env_pw, sizeof(env_pw), "PIERONE_PASSWORD=%s", pw);
+	pierone(&r, env, NULL, "login", "--refresh", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "longer than 1023 bytes"));
+	run_free(&r);
+	test_fmt(env_pw, sizeof(env_pw), "%s\n", pw);
+	pierone(&r, stdin_env, env_pw, "login", "--refresh",
+	    "--password-stdin", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "longer than 1023 bytes"));
+	run_free(&r);
+	fake_stop(&f);
+}
+END_TEST
+
 START_TEST(what_login_needs_is_checked_before_any_request_or_prompt)
 {
 	const char *env[] = { "PIERONE_TOKEN_URL", "PIERONE_URL", NULL };
@@ -656,6 +698,26 @@ START_TEST(helper_get_prints_token_for_our_registry)
 }
 END_TEST
 
+/* As docker-credential-pierone(1) says: host names ignore case, ports not. */
+START_TEST(helper_matches_host_names_without_case)
+{
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=" ENV_TOKEN,
+	    "PIERONE_URL=https://Pierone.Example.ORG", NULL };
+	struct run r;
+
+	test_stdout_may_hold_secret = true;
+	helper(&r, env, "pierone.example.org", "get", NULL);
+	test_stdout_may_hold_secret = false;
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, ENV_TOKEN));
+	run_free(&r);
+	helper(&r, env, "PIERONE.example.org:443", "get", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "credentials not found in native keychain\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(helper_get_without_token_says_not_found_and_login)
 {
 	const char *empty[] = { "OAUTH2_ACCESS_TOKENS=pierone=", NULL };
@@ -780,12 +842,15 @@ login_suite(void)
 	tcase_add_test(tc, a_new_token_the_registry_refuses_is_not_cached);
 	tcase_add_test(tc,
 	    what_login_needs_is_checked_before_any_request_or_prompt);
+	tcase_add_test(tc,
+	    a_password_of_1023_bytes_works_and_one_more_is_refused);
 	tcase_add_test(tc, url_option_is_for_this_run_and_leaves_pierone_yaml_alone);
 	tcase_add_test(tc, other_docker_entries_survive_login);
 	tcase_add_test(tc, corrupt_docker_config_is_left_untouched);
 	tcase_add_test(tc, credential_helper_mode_configures_cred_helpers);
 	tcase_add_test(tc, concurrent_logins_lose_no_entry);
 	tcase_add_test(tc, helper_get_prints_token_for_our_registry);
+	tcase_add_test(tc, helper_matches_host_names_without_case);
 	tcase_add_test(tc, helper_get_without_token_says_not_found_and_login);
 	tcase_add_test(tc, a_token_no_bearer_token_may_hold_is_refused_and_never_written);
 	tcase_add_test(tc, a_url_with_user_info_is_refused_and_never_shown_or_written);

@@ -1840,7 +1840,7 @@ pair_listed(const unsigned char *dec, long n, const char *const *list,
 static bool
 authorized(struct MHD_Connection *c)
 {
-	unsigned char	 dec[768];
+	unsigned char	 dec[2048];
 	const char	*h;
 
 	if ((h = auth_param(c, "Bearer")) != NULL)
@@ -1852,7 +1852,7 @@ authorized(struct MHD_Connection *c)
 static bool
 basic_registry(struct MHD_Connection *c)
 {
-	unsigned char	 dec[768];
+	unsigned char	 dec[2048];
 	long		 n = basic_creds(c, dec, sizeof(dec));
 
 	return oauth2_ok(dec, n) ||
@@ -2059,7 +2059,7 @@ token_route(const char *path)
 static bool
 basic_ok(struct MHD_Connection *c, const char *const *list, size_t n)
 {
-	unsigned char	 dec[768];
+	unsigned char	 dec[2048];
 
 	return pair_listed(dec, basic_creds(c, dec, sizeof(dec)), list, n);
 }
