@@ -145,6 +145,8 @@ int cli_parse_args(struct cli *cli, int *argc, char ***argv, int min,
 int cli_check_team(struct cli *cli, const char *team);
 int cli_check_name(struct cli *cli, const char *what, const char *name);
 int cli_print_table(struct cli *cli, const struct table *t);
+/* Where the configuration is or would be, quoted, for messages. */
+char *cli_config_where(const struct cli *cli);
 /* created_by as 0.22 showed it: CDP's robots as "[CDP]", else itself. */
 const char *cli_user_name(const char *created_by);
 int cli_lib_fail(struct cli *cli, int rc);

@@ -96,8 +96,12 @@ login_url(struct cli *cli, struct login *l)
 	if (url == NULL && cli->config.url == NULL && isatty(STDIN_FILENO))
 		url = typed = prompt_url();
 	if (url == NULL && cli->config.url == NULL) {
-		cli_warnx("no registry URL configured: use --url URL or set "
-		    "PIERONE_URL");
+		char *where = cli_config_where(cli);
+
+		cli_warnx("no registry URL configured: use --url URL, set "
+		    "PIERONE_URL or 'url' in %s", where != NULL ? where :
+		    "pierone.yaml");
+		free(where);
 		return EXIT_FAILURE;
 	}
 	/* --url is for this run only; a URL typed at the prompt is kept */
@@ -392,8 +396,12 @@ token_ready(struct cli *cli, struct login *l, struct pierone_token *tok,
 	}
 	*have = rc == 0;
 	if (!*have && cli->config.token_url == NULL) {
-		cli_warnx("no token service configured: set 'token_url' in "
-		    "'%s' or PIERONE_TOKEN_URL", cli->config.path);
+		char *where = cli_config_where(cli);
+
+		cli_warnx("no token service configured: set 'token_url' in %s "
+		    "or PIERONE_TOKEN_URL", where != NULL ? where :
+		    "pierone.yaml");
+		free(where);
 		return EXIT_FAILURE;
 	}
 	return -1;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -73,6 +74,25 @@ cli_user_name(const char *created_by)
 		if (strcmp(created_by, cdp[i]) == 0)
 			return "[CDP]";
 	return created_by;
+}
+
+/*
+ * Where to set a key, for a message: the file read, or given with -c;
+ * else every place searched, in order.  ~ stands for the home directory.
+ * The caller frees it; NULL when out of memory.
+ */
+char *
+cli_config_where(const struct cli *cli)
+{
+	const char *home = getenv("HOME"), *p = cli->config.path;
+	size_t hl = home != NULL ? strlen(home) : 0;
+	char *s;
+
+	if (p == NULL || (cli->config_path == NULL && access(p, F_OK) != 0))
+		return pierone_config_searched();
+	if (hl > 1 && strncmp(p, home, hl) == 0 && p[hl] == '/')
+		return asprintf(&s, "'~%s'", p + hl) < 0 ? NULL : s;
+	return asprintf(&s, "'%s'", p) < 0 ? NULL : s;
 }
 
 int

@@ -322,10 +322,14 @@ connect_client(struct cli *cli, struct pierone_token *tok)
 
 	cli_client_options(cli, &opts, tok->access_token);
 	if (pierone_client_new(&cli->client, &opts, &err) != 0) {
-		if (err.code == PIERONE_ECONFIG && opts.url == NULL)
+		if (err.code == PIERONE_ECONFIG && opts.url == NULL) {
+			char *where = cli_config_where(cli);
+
 			cli_warnx("no registry URL configured: use --url URL, "
-			    "set PIERONE_URL or 'url' in '%s'", cli->config.path);
-		else
+			    "set PIERONE_URL or 'url' in %s", where != NULL ?
+			    where : "pierone.yaml");
+			free(where);
+		} else
 			cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;
 	}

@@ -4,6 +4,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -15,26 +17,110 @@
 
 #define MAX_TIMEOUT 86400	/* seconds; a day is plenty for one request */
 
+/* The n strings of a fixed array (strv_free() frees the array too). */
+static void
+paths_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
+/*
+ * Where pierone.yaml is looked for, in order: the old client's place, then
+ * the one Pier One's documentation gives; on macOS the documentation's
+ * Application Support place first.  `macos` is the platform, a seam for
+ * tests.  *n paths in out[], each the caller's.
+ */
+int
+config_search_paths(char *out[CONFIG_MAX_PATHS], size_t *n, bool macos,
+    struct pierone_err *err)
+{
+	char *home = home_dir(), *xdg = xdg_config_home();
+	bool ok = home != NULL && xdg != NULL;
+
+	*n = 0;
+	if (ok && macos)
+		ok = (out[(*n)++] = path_join(home, "Library/Application "
+		    "Support/pierone/pierone.yaml")) != NULL;
+	if (ok)
+		ok = (out[(*n)++] = path_join(xdg, "pierone/pierone.yaml")) !=
+		    NULL;
+	if (ok)
+		ok = (out[(*n)++] = path_join(xdg, "pierone.yaml")) != NULL;
+	free(home);
+	free(xdg);
+	if (!ok) {
+		paths_free(out, *n);
+		*n = 0;
+		return err_set(err, PIERONE_ECONFIG, "cannot find the home "
+		    "directory for pierone.yaml; set HOME or use -c FILE");
+	}
+	return 0;
+}
+
+/* The first path that exists (whatever it is), else the first one. */
+static int
+config_find(char **out, bool *found, bool macos, struct pierone_err *err)
+{
+	char *paths[CONFIG_MAX_PATHS];
+	struct stat st;
+	size_t n, pick = 0;
+	int rc;
+
+	*out = NULL;
+	*found = false;
+	if ((rc = config_search_paths(paths, &n, macos, err)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && !*found; i++)
+		if (lstat(paths[i], &st) == 0)
+			*found = true, pick = i;
+	*out = paths[pick];
+	paths[pick] = NULL;
+	paths_free(paths, n);
+	return 0;
+}
+
+static bool
+platform_macos(void)
+{
+#ifdef __APPLE__
+	return true;
+#else
+	return false;
+#endif
+}
+
 int
 pierone_config_default_path(char **out, struct pierone_err *err)
 {
-	char *base;
+	bool found;
 
-#ifdef __APPLE__
-	char *home = home_dir();
+	return config_find(out, &found, platform_macos(), err);
+}
 
-	base = home != NULL ? path_join(home, "Library/Application Support") :
-	    NULL;
+char *
+pierone_config_searched(void)
+{
+	char *paths[CONFIG_MAX_PATHS], *home = home_dir();
+	struct buf b = { 0 };
+	size_t n = 0, hl = home != NULL ? strlen(home) : 0;
+
+	if (config_search_paths(paths, &n, platform_macos(), NULL) != 0) {
+		free(home);
+		return NULL;
+	}
+	/* ~ for the home directory: shorter, and what the manual says */
+	for (size_t i = 0; i < n; i++) {
+		const char *p = paths[i];
+		bool tilde = hl > 1 && strncmp(p, home, hl) == 0 &&
+		    p[hl] == '/';
+
+		buf_printf(&b, "%s'%s%s'", i == 0 ? "" : i + 1 == n ? " or " :
+		    ", ", tilde ? "~" : "", tilde ? p + hl : p);
+	}
+	paths_free(paths, n);
 	free(home);
-#else
-	base = xdg_config_home();
-#endif
-	*out = base != NULL ? path_join(base, "pierone/pierone.yaml") : NULL;
-	free(base);
-	if (*out == NULL)
-		return err_set(err, PIERONE_ECONFIG, "cannot find the home "
-		    "directory for pierone.yaml; set HOME or use -c FILE");
-	return 0;
+	return b.data;
 }
 
 /* The last '@' of the authority (user info ends there), or NULL. */
@@ -270,11 +356,13 @@ pierone_config_load(struct pierone_config *out, const char *path,
 	struct buf text = { 0 };
 	char *p = NULL;
 	const char *env;
+	bool found = true;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->retries = -1;
-	if (path == NULL && (rc = pierone_config_default_path(&p, err)) != 0)
+	if (path == NULL && (rc = config_find(&p, &found, platform_macos(),
+	    err)) != 0)
 		return rc;
 	if ((out->path = strdup(path != NULL ? path : p)) == NULL) {
 		free(p);
@@ -282,8 +370,16 @@ pierone_config_load(struct pierone_config *out, const char *path,
 	}
 	free(p);
 	rc = file_read(&text, out->path, PIERONE_MAX_FILE, err);
-	if (rc == PIERONE_ENOTFOUND && path == NULL)
-		rc = 0;		/* no file at the default place: defaults */
+	/*
+	 * No file at any default place: defaults.  One that is there but
+	 * cannot be read (a dangling link, a directory) is an error naming
+	 * it, never a silent fall-through to the next place.
+	 */
+	if (rc == PIERONE_ENOTFOUND && path == NULL && !found)
+		rc = 0;
+	else if (rc == PIERONE_ENOTFOUND && path == NULL)
+		rc = err_set(err, PIERONE_ECONFIG, "cannot read '%s': it is "
+		    "there but leads to no file", out->path);
 	else if (rc == PIERONE_ENOTFOUND && err != NULL)
 		rc = err->code = PIERONE_ECONFIG;
 	else if (rc == PIERONE_ENOTFOUND)
@@ -318,11 +414,4 @@ pierone_config_clear(struct pierone_config *c)
 		freezero(c->client_secret, strlen(c->client_secret));
 	free(c->path);
 	memset(c, 0, sizeof(*c));
-}
-
-int
-pierone_config_store_url(const char *path, const char *url,
-    struct pierone_err *err)
-{
-	return yaml_file_set(path, "url", url, NULL, 0, 0600, err);
 }

@@ -47,6 +47,11 @@ int err_prefix(struct pierone_err *err, const char *fmt, ...) PRINTFLIKE(2, 3);
 int file_read(struct buf *out, const char *path, size_t max,
     struct pierone_err *err);
 
+/* config.c: where pierone.yaml is looked for; see pierone(1) FILES. */
+#define CONFIG_MAX_PATHS 3
+int config_search_paths(char *out[CONFIG_MAX_PATHS], size_t *n, bool macos,
+    struct pierone_err *err);
+
 /* Home directory ($HOME, else the password database); caller frees. */
 char *home_dir(void);
 /* $XDG_CONFIG_HOME when absolute, else ~/.config; caller frees. */

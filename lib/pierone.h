@@ -112,12 +112,23 @@ struct pierone_config {
 };
 
 /*
- * Default path of pierone.yaml for this platform:
- * $XDG_CONFIG_HOME/pierone/pierone.yaml or ~/.config/pierone/pierone.yaml,
- * ~/Library/Application Support/pierone/pierone.yaml on macOS.
+ * Default path of pierone.yaml for this platform: the first that exists
+ * of $XDG_CONFIG_HOME/pierone/pierone.yaml (the old Python client's) and
+ * $XDG_CONFIG_HOME/pierone.yaml (the one Pier One's documentation gives),
+ * XDG_CONFIG_HOME being ~/.config unless set; on macOS
+ * ~/Library/Application Support/pierone/pierone.yaml before both.  When
+ * none exists, the first (where a URL typed at login's prompt is saved).
  * The string in *out is the caller's (free()).
  */
 int pierone_config_default_path(char **out, struct pierone_err *err);
+
+/*
+ * The paths searched for pierone.yaml, in order, quoted and joined for a
+ * message ("'~/.config/pierone/pierone.yaml' or '~/.config/pierone.yaml'",
+ * ~ standing for the home directory).  The caller frees it; NULL when out
+ * of memory or without a home directory.
+ */
+char *pierone_config_searched(void);
 
 /*
  * Read the configuration from `path` (NULL: the default path, where a
@@ -132,8 +143,12 @@ int pierone_config_load(struct pierone_config *out, const char *path,
 void pierone_config_clear(struct pierone_config *cfg);
 
 /*
- * Set `url` in the pierone.yaml at `path` (created with its directory when
- * missing), keeping every other key.  The file is replaced atomically.
+ * Set `url` in the pierone.yaml at `path` (created with its directory,
+ * mode 0700, when missing).  Only that key changes: comments, blank lines
+ * and the other keys stay byte for byte where the file is a plain block
+ * mapping with url on one line; any other file is rewritten through
+ * libyaml, which keeps the keys but not the comments.  The file is
+ * replaced atomically.
  */
 int pierone_config_store_url(const char *path, const char *url,
     struct pierone_err *err);
