@@ -26,6 +26,11 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (x->fd > 0 && !x->fetching) {
+		if (n > x->max_body - x->written) {
+			x->too_large = true;
+			return 0;
+		}
+		x->written += n;
 		for (size_t off = 0; off < n; ) {
 			ssize_t w = write(x->fd, data + off, n - off);
 
@@ -229,8 +234,12 @@ xfer_send(pierone_client *c, struct xfer *x)
 	x->write_failed = false;
 	x->wake_ms = -1;
 	x->tries++;
-	/* A token answer is a few KiB. */
+	x->written = 0;
+	/* A token answer is a few KiB; a file no more than declared. */
 	x->max_body = x->fetching ? 1024 * 1024 : c->max_response;
+	if (x->fd > 0 && !x->fetching && x->declared >= 0 &&
+	    (uint64_t)x->declared < x->max_body)
+		x->max_body = (size_t)x->declared;
 	answer_headers_clear(x);
 	curl_easy_setopt(x->easy, CURLOPT_URL, x->fetching ? x->fetch_url :
 	    x->url);

@@ -22,6 +22,8 @@ struct xfer {
 	int tries;			/* made so far for this request */
 	long long wake_ms;		/* >= 0: waiting to be tried again */
 	int fd;				/* > 0: the body goes to this file */
+	size_t written;			/* to fd in this try */
+	int64_t declared;		/* with fd: its size, or -1 */
 	bool write_failed;		/* writing to fd failed */
 	http_progress_fn *progress;	/* with fd: told how far it got */
 	void *progress_arg;

@@ -67,6 +67,11 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 	if (x->write_failed)
 		return err_set(err, PIERONE_EIO, "%s %s: cannot write to a "
 		    "temporary file", m, x->url);
+	if (x->too_large && x->fd > 0 && !x->fetching &&
+	    x->declared >= 0 && (uint64_t)x->declared == x->max_body)
+		return err_set(err, PIERONE_EBADRESPONSE, "%s %s: larger "
+		    "than the %zu byte%s its manifest declares", m, x->url,
+		    x->max_body, x->max_body == 1 ? "" : "s");
 	if (x->too_large)
 		return err_set(err, PIERONE_EBADRESPONSE,
 		    "%s %s: response larger than %zu bytes refused (see "
