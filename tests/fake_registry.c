@@ -17,7 +17,7 @@
  * Authorization header ends in " auth" (the value is never logged).
  * The fault "endless" answers 200 with a body that never ends (chunked,
  * until the client hangs up), "headers=BYTES" answers 200 with about
- * BYTES of X-Filler-N headers.  A layers tag's "layer_sizes" (numbers,
+ * BYTES of X-Filler-N headers, "header-line=BYTES" with one of BYTES.  A layers tag's "layer_sizes" (numbers,
  * in the order of "layer_digests") become the "size" of its schema 2
  * layers; a layer's digest need not be the file's (tests/data/layers).
  *
@@ -118,15 +118,16 @@
 #endif
 
 enum fmode { F_NONE, F_STATUS, F_RETRY, F_INVALID, F_SHAPE, F_TRUNC,
-    F_HANG, F_SLOW, F_HUGE, F_REDIRECT, F_ENDLESS, F_HEADERS };
-#define F_LAST		F_HEADERS
+    F_HANG, F_SLOW, F_HUGE, F_REDIRECT, F_ENDLESS, F_HEADERS, F_HEADER_LINE };
+#define F_LAST		F_HEADER_LINE
 #define FILLER_LINE	8000		/* bytes of one "headers=" line */
 
 static const char *const fmodes[] = { [F_STATUS] = "status=",
     [F_RETRY] = "retry-after=", [F_INVALID] = "invalid-json",
     [F_SHAPE] = "wrong-shape", [F_TRUNC] = "truncated", [F_HANG] = "hang",
     [F_SLOW] = "slow", [F_HUGE] = "huge=", [F_REDIRECT] = "redirect=",
-    [F_ENDLESS] = "endless", [F_HEADERS] = "headers=" };
+    [F_ENDLESS] = "endless", [F_HEADERS] = "headers=",
+    [F_HEADER_LINE] = "header-line=" };
 
 struct fault {
 	enum fmode	 mode;
@@ -234,6 +235,7 @@ struct reply {
 					   or F_NONE */
 	uint64_t	*huge;		/* size wanted, for F_HUGE */
 	uint64_t	 filler;	/* bytes of extra headers (F_HEADERS) */
+	uint64_t	 line;		/* in lines of this many bytes */
 	const char	*hname[HDR_MAX]; /* extra headers, Content-Type too */
 	char		*hvalue[HDR_MAX]; /* the reply's copies */
 	size_t		 nhdr;
@@ -417,7 +419,7 @@ usage(void)
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#'), "
-	    "endless, headers=BYTES\n",
+	    "endless, headers=BYTES,\n\theader-line=BYTES\n",
 	    stderr);
 	cleanup();
 	exit(2);
@@ -2579,15 +2581,15 @@ make_response(struct reply *r)
 	    st, stream_free);
 }
 
-/* "headers=BYTES": X-Filler-N lines of FILLER_LINE bytes, about BYTES. */
+/* X-Filler-N lines of `line` bytes, about `bytes` in all. */
 static void
-add_filler(struct MHD_Response *resp, uint64_t bytes)
+add_filler(struct MHD_Response *resp, uint64_t bytes, uint64_t line)
 {
-	char	 name[32], *value = xrealloc(NULL, FILLER_LINE + 1, 1);
+	char	 name[32], *value = xrealloc(NULL, line + 1, 1);
 
-	memset(value, 'f', FILLER_LINE);
-	value[FILLER_LINE] = '\0';
-	for (uint64_t i = 0; i * FILLER_LINE < bytes; i++) {
+	memset(value, 'f', line);
+	value[line] = '\0';
+	for (uint64_t i = 0; i * line < bytes; i++) {
 		snprintf(name, sizeof(name), "X-Filler-%llu",
 		    (unsigned long long)i);
 		MHD_add_response_header(resp, name, value);
@@ -2618,7 +2620,7 @@ send_reply(struct MHD_Connection *c, const struct request *rq,
 		free(r->hvalue[i]);
 	}
 	if (resp != NULL && r->filler > 0)
-		add_filler(resp, r->filler);
+		add_filler(resp, r->filler, r->line);
 	if (resp == NULL)
 		return MHD_NO;
 	log_request(c, method, rq->raw, r->status);
@@ -2661,8 +2663,10 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 		r.how = F_ENDLESS;
 		break;
 	case F_HEADERS:
+	case F_HEADER_LINE:
 		reply_msg(&r, MHD_HTTP_OK, "big headers");
 		r.filler = f->arg;
+		r.line = f->mode == F_HEADERS ? FILLER_LINE : f->arg;
 		break;
 	default:
 		r.how = F_HUGE;
@@ -2932,8 +2936,9 @@ parse_fault(struct fault *f, const char *spec)
 	arg = f->spec + (f->mode != F_NONE ? len : 0);
 	if (f->mode == F_NONE ||
 	    (f->mode == F_STATUS && (!parse_ulong(arg, 599, &v) || v < 100)) ||
-	    ((f->mode == F_HUGE || f->mode == F_HEADERS) &&
-	    !parse_ulong(arg, ULONG_MAX, &v)) ||
+	    ((f->mode == F_HUGE || f->mode == F_HEADERS ||
+	    f->mode == F_HEADER_LINE) && !parse_ulong(arg, ULONG_MAX, &v)) ||
+	    (f->mode == F_HEADER_LINE && v == 0) ||
 	    ((f->mode == F_RETRY || f->mode == F_REDIRECT) &&
 	    (*arg == '\0' || strpbrk(arg, "\r\n"))))
 		fail("--fault %s: bad fault", spec);
@@ -3173,8 +3178,10 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (strstr(msg, "pplication reported") != NULL)
 		return;
-	/* "endless" goes on until the client hangs up. */
-	if (strstr(msg, "chunked response body") != NULL)
+	/* "endless" goes on, "headers=" is refused, until the client
+	 * hangs up. */
+	if (strstr(msg, "response body") != NULL &&
+	    strstr(msg, "closed by remote peer") != NULL)
 		return;
 	/* Clients that refuse the test certificate, as tests make them. */
 	if (opt.tls_cert != NULL && strstr(msg, "andshake") != NULL)
@@ -3221,7 +3228,8 @@ start_daemon(char *cert, char *key)
 
 	/* "headers=BYTES" must fit in the connection's memory pool. */
 	for (size_t i = 0; i < opt.nfaults; i++)
-		if (opt.faults[i].mode == F_HEADERS &&
+		if ((opt.faults[i].mode == F_HEADERS ||
+		    opt.faults[i].mode == F_HEADER_LINE) &&
 		    opt.faults[i].arg + 64 * 1024 > pool)
 			pool = (size_t)opt.faults[i].arg + 64 * 1024;
 	if (cert == NULL)
