@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "curldl.h"
@@ -224,6 +225,8 @@ set_auth(pierone_client *c, struct xfer *x, char *line)
 static int
 xfer_send(pierone_client *c, struct xfer *x)
 {
+	const char *url;
+
 	buf_free(&x->body);
 	/* A file being downloaded starts over on every try. */
 	if (x->fd > 0 && !x->fetching && (ftruncate(x->fd, 0) != 0 ||
@@ -231,6 +234,8 @@ xfer_send(pierone_client *c, struct xfer *x)
 		return PIERONE_EIO;
 	x->errbuf[0] = '\0';
 	x->too_large = false;
+	x->h_too_large = x->h_done = false;
+	x->h_bytes = 0;
 	x->write_failed = false;
 	x->wake_ms = -1;
 	x->tries++;
@@ -241,8 +246,11 @@ xfer_send(pierone_client *c, struct xfer *x)
 	    (uint64_t)x->declared < x->max_body)
 		x->max_body = (size_t)x->declared;
 	answer_headers_clear(x);
-	curl_easy_setopt(x->easy, CURLOPT_URL, x->fetching ? x->fetch_url :
-	    x->url);
+	url = x->fetching ? x->fetch_url : x->url;
+	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	/* What came over https must not go on in clear text. */
+	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR,
+	    strncasecmp(url, "https:", 6) == 0 ? "https" : "http,https");
 	x->post = (c->http->flags & HTTP_POST) && !x->fetching;
 	if ((c->http->flags & HTTP_HEAD) && !x->fetching)
 		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);
