@@ -15,7 +15,7 @@ CFLAGS     ?= -O2 -g
 # Output directory; 'make O=build/asan ...' keeps a second build apart.
 O          ?= .
 
-PKGS       = libcurl libcjson yaml-0.1 libbsd-overlay libarchive
+PKGS       = libcurl libcjson yaml-0.1 libbsd-overlay libmd libarchive
 TEST_PKGS  = check libmicrohttpd
 WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-nonliteral

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "curldl.h"
@@ -26,6 +27,11 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (x->fd > 0 && !x->fetching) {
+		if (n > x->max_body - x->written) {
+			x->too_large = true;
+			return 0;
+		}
+		x->written += n;
 		for (size_t off = 0; off < n; ) {
 			ssize_t w = write(x->fd, data + off, n - off);
 
@@ -219,6 +225,8 @@ set_auth(pierone_client *c, struct xfer *x, char *line)
 static int
 xfer_send(pierone_client *c, struct xfer *x)
 {
+	const char *url;
+
 	buf_free(&x->body);
 	/* A file being downloaded starts over on every try. */
 	if (x->fd > 0 && !x->fetching && (ftruncate(x->fd, 0) != 0 ||
@@ -226,14 +234,23 @@ xfer_send(pierone_client *c, struct xfer *x)
 		return PIERONE_EIO;
 	x->errbuf[0] = '\0';
 	x->too_large = false;
+	x->h_too_large = x->h_done = false;
+	x->h_bytes = 0;
 	x->write_failed = false;
 	x->wake_ms = -1;
 	x->tries++;
-	/* A token answer is a few KiB. */
+	x->written = 0;
+	/* A token answer is a few KiB; a file no more than declared. */
 	x->max_body = x->fetching ? 1024 * 1024 : c->max_response;
+	if (x->fd > 0 && !x->fetching && x->declared >= 0 &&
+	    (uint64_t)x->declared < x->max_body)
+		x->max_body = (size_t)x->declared;
 	answer_headers_clear(x);
-	curl_easy_setopt(x->easy, CURLOPT_URL, x->fetching ? x->fetch_url :
-	    x->url);
+	url = x->fetching ? x->fetch_url : x->url;
+	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	/* What came over https must not go on in clear text. */
+	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR,
+	    strncasecmp(url, "https:", 6) == 0 ? "https" : "http,https");
 	x->post = (c->http->flags & HTTP_POST) && !x->fetching;
 	if ((c->http->flags & HTTP_HEAD) && !x->fetching)
 		curl_easy_setopt(x->easy, CURLOPT_NOBODY, 1L);

@@ -22,6 +22,8 @@ struct xfer {
 	int tries;			/* made so far for this request */
 	long long wake_ms;		/* >= 0: waiting to be tried again */
 	int fd;				/* > 0: the body goes to this file */
+	size_t written;			/* to fd in this try */
+	int64_t declared;		/* with fd: its size, or -1 */
 	bool write_failed;		/* writing to fd failed */
 	http_progress_fn *progress;	/* with fd: told how far it got */
 	void *progress_arg;
@@ -36,7 +38,16 @@ struct xfer {
 	char *fetch_url;
 	/* Headers of the answer, as far as we need them. */
 	char *h_link, *h_auth, *h_digest;
+	size_t h_bytes;			/* of every header line this try */
+	bool h_done;			/* the last line ended a section */
+	bool h_too_large;		/* h_bytes went over HEADERS_MAX */
 };
+
+/*
+ * The most header bytes taken in one try (redirects included): below
+ * libcurl's own cap of 300 KB, so that the message is ours.
+ */
+#define HEADERS_MAX	(256 * 1024)
 
 struct http {
 	CURLM *multi;

@@ -148,7 +148,7 @@ xferinfo_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
 
 int
 http_get_file(pierone_client *c, const char *path, int fd,
-    http_progress_fn *progress, void *arg)
+    int64_t declared, http_progress_fn *progress, void *arg)
 {
 	struct http_result r;
 	struct xfer *x;
@@ -158,6 +158,7 @@ http_get_file(pierone_client *c, const char *path, int fd,
 		return rc;
 	x = &c->http->slots[0];
 	x->fd = fd;
+	x->declared = declared;
 	x->progress = progress;
 	x->progress_arg = arg;
 	if (progress != NULL) {

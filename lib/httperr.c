@@ -5,8 +5,10 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "curldl.h"
 #include "internal.h"
@@ -56,9 +58,32 @@ status_error(struct pierone_err *err, const char *method, const char *url,
 	    text);
 }
 
+/* CURLE_TOO_LARGE, since libcurl 8.6: a header line over its cap. */
+#define CURLE_TOO_LARGE_8_6	100
+
+/*
+ * The transfer stopped at a redirect from https to http (refused by
+ * CURLOPT_REDIR_PROTOCOLS_STR): `to` gets its target, query left out.
+ */
+static bool
+https_to_http(const struct xfer *x, char *to, size_t size)
+{
+	const char *from = x->fetching ? x->fetch_url : x->url;
+	char *target = NULL;
+
+	/* libcurl has made the refused target the effective URL. */
+	if (strncasecmp(from, "https:", 6) != 0 ||
+	    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &target) !=
+	    CURLE_OK || target == NULL || strncasecmp(target, "http:", 5) != 0)
+		return false;
+	snprintf(to, size, "%.*s", (int)strcspn(target, "?#"), target);
+	return true;
+}
+
 int
 curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 {
+	char to[512];
 	const char *why = x->errbuf[0] != '\0' ? x->errbuf :
 	    curl_easy_strerror(cc);
 	const char *m = x->post ? "POST" : "GET";
@@ -67,10 +92,25 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 	if (x->write_failed)
 		return err_set(err, PIERONE_EIO, "%s %s: cannot write to a "
 		    "temporary file", m, x->url);
+	if (x->too_large && x->fd > 0 && !x->fetching &&
+	    x->declared >= 0 && (uint64_t)x->declared == x->max_body)
+		return err_set(err, PIERONE_EBADRESPONSE, "%s %s: larger "
+		    "than the %zu byte%s its manifest declares", m, x->url,
+		    x->max_body, x->max_body == 1 ? "" : "s");
 	if (x->too_large)
 		return err_set(err, PIERONE_EBADRESPONSE,
 		    "%s %s: response larger than %zu bytes refused (see "
 		    "max_response_mib)", m, x->url, x->max_body);
+	/* libcurl says "out of memory" for a header line over its cap. */
+	if (x->h_too_large || ((cc == CURLE_OUT_OF_MEMORY ||
+	    (int)cc == CURLE_TOO_LARGE_8_6) && x->h_bytes > 0 && !x->h_done))
+		return err_set(err, PIERONE_EBADRESPONSE, "%s %s: response "
+		    "headers too large (more than %d KiB, or a line over "
+		    "100 KiB)", m, x->url, HEADERS_MAX / 1024);
+	if (cc == CURLE_UNSUPPORTED_PROTOCOL && https_to_http(x, to,
+	    sizeof(to)))
+		return err_set(err, PIERONE_EBADRESPONSE, "%s %s: refused a "
+		    "redirect from https to http (%s)", m, x->url, to);
 	if (cc == CURLE_OUT_OF_MEMORY || cc == CURLE_WRITE_ERROR)
 		return err_set(err, PIERONE_ENOMEM, "%s %s: out of memory",
 		    m, x->url);

@@ -120,6 +120,12 @@ header_cb(char *data, size_t size, size_t nitems, void *arg)
 	struct xfer *x = arg;
 	size_t n = size * nitems;
 
+	if (n > HEADERS_MAX - x->h_bytes) {
+		x->h_too_large = true;
+		return 0;
+	}
+	x->h_bytes += n;
+	x->h_done = n > 0 && (data[0] == '\r' || data[0] == '\n');
 	/* A new status line: a redirect or 100 before the real answer. */
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
 		answer_headers_clear(x);

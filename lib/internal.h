@@ -79,6 +79,18 @@ bool token_valid(const char *s, size_t len);
 bool digest_valid(const char *d);
 
 /*
+ * blobcheck.c: whether a blob (`len` bytes at `data`, or the whole file
+ * `fd`) is what its valid `digest` names.  0, else PIERONE_EBADRESPONSE
+ * naming `what` ("layer", "config") and the digest: the content differs,
+ * or the algorithm is not sha256 (the only one verified); PIERONE_EIO
+ * when the file cannot be read.
+ */
+int blob_verify_buf(const void *data, size_t len, const char *digest,
+    const char *what, struct pierone_err *err);
+int blob_verify_fd(int fd, const char *digest, const char *what,
+    struct pierone_err *err);
+
+/*
  * textesc.c: whether s holds a character a terminal would act on (C0, DEL,
  * C1, bytes that are not UTF-8); s escaped into dst (at most size bytes,
  * NUL-terminated, cut between characters), the length it needs returned.
@@ -446,12 +458,15 @@ int http_get_manifest(pierone_client *c, const char *path, struct buf *body);
 
 /*
  * GET url + path into the file `fd` (> 0; truncated before every try),
- * with no size limit; `progress` (may be NULL) is told the bytes received
- * and the total (0 while unknown).
+ * at most `declared` bytes (the size its descriptor declares; -1 when
+ * unknown) and never more than the client's max_response: a longer
+ * answer is PIERONE_EBADRESPONSE, saying which limit it broke.
+ * `progress` (may be NULL) is told the bytes received and the total (0
+ * while unknown).
  */
 typedef void http_progress_fn(void *arg, int64_t done, int64_t total);
 int http_get_file(pierone_client *c, const char *path, int fd,
-    http_progress_fn *progress, void *arg);
+    int64_t declared, http_progress_fn *progress, void *arg);
 
 /* One request to another service (the token service). */
 struct http_req {

@@ -21,6 +21,7 @@ struct job {
 	pierone_client *c;
 	const char *team, *artifact, *tag;
 	struct pierone_layer_files *out;
+	int64_t *sizes;			/* declared, or -1, as out->layers */
 	size_t cap;			/* of out->files */
 	pierone_progress_fn *progress;
 	void *arg;
@@ -41,16 +42,28 @@ pierone_layer_files_free(struct pierone_layer_files *f)
 	free(f);
 }
 
-/* Append the digest found at `item`[key] to the list of layers. */
+/*
+ * Append the digest found at `item`[key] to the list of layers, and the
+ * size the item declares (schema 1 declares none: -1).
+ */
 static int
-add_layer(struct pierone_layer_files *f, const cJSON *item, const char *key,
+add_layer(struct job *j, const cJSON *item, const char *key,
     struct pierone_err *err)
 {
+	struct pierone_layer_files *f = j->out;
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(item, key);
+	const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
 
 	if (!cJSON_IsString(d) || !digest_valid(d->valuestring))
 		return err_set(err, PIERONE_EBADRESPONSE, "a layer has no "
 		    "valid \"%s\"", key);
+	/* 2^53: what a double holds exactly, far beyond any layer. */
+	if (size != NULL && (!cJSON_IsNumber(size) || size->valuedouble < 0 ||
+	    size->valuedouble > 9007199254740992.0 ||
+	    size->valuedouble != (double)(int64_t)size->valuedouble))
+		return err_set(err, PIERONE_EBADRESPONSE, "layer %s has no "
+		    "valid \"size\"", d->valuestring);
+	j->sizes[f->nlayers] = size != NULL ? (int64_t)size->valuedouble : -1;
 	if ((f->layers[f->nlayers] = strdup(d->valuestring)) == NULL)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	f->nlayers++;
@@ -62,9 +75,10 @@ add_layer(struct pierone_layer_files *f, const cJSON *item, const char *key,
  * "layers"; schema 1 lists them top first in "fsLayers".
  */
 static int
-layers_from_manifest(struct pierone_layer_files *f, const char *json,
-    size_t len, struct pierone_err *err)
+layers_from_manifest(struct job *j, const char *json, size_t len,
+    struct pierone_err *err)
 {
+	struct pierone_layer_files *f = j->out;
 	cJSON *doc = cJSON_ParseWithLength(json, len);
 	const cJSON *list, *item;
 	bool v1 = false;
@@ -85,13 +99,14 @@ layers_from_manifest(struct pierone_layer_files *f, const char *json,
 		    "layers");
 	}
 	n = cJSON_GetArraySize(list);
-	if ((f->layers = calloc((size_t)n + 1, sizeof(char *))) == NULL) {
+	if ((f->layers = calloc((size_t)n + 1, sizeof(char *))) == NULL ||
+	    (j->sizes = calloc((size_t)n + 1, sizeof(int64_t))) == NULL) {
 		cJSON_Delete(doc);
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	}
 	for (int i = 0; i < n && rc == 0; i++) {
 		item = cJSON_GetArrayItem(list, v1 ? n - 1 - i : i);
-		rc = add_layer(f, item, v1 ? "blobSum" : "digest", err);
+		rc = add_layer(j, item, v1 ? "blobSum" : "digest", err);
 	}
 	cJSON_Delete(doc);
 	return rc;
@@ -140,7 +155,7 @@ get_manifest(struct job *j)
 	if (rc == PIERONE_ENOTFOUND)
 		err_set(&j->c->err, rc, "no manifest for '%s/%s:%s' at %s",
 		    j->team, j->artifact, j->tag, j->c->url);
-	else if (rc == 0 && (rc = layers_from_manifest(j->out, body.data,
+	else if (rc == 0 && (rc = layers_from_manifest(j, body.data,
 	    body.len, &j->c->err)) != 0)
 		err_prefix(&j->c->err, "GET %s%s", j->c->url, path);
 	if (rc != 0 && rc != PIERONE_ENOTFOUND)
@@ -182,9 +197,11 @@ layer_progress(void *arg, int64_t done, int64_t total)
 	j->progress(j->arg, j->ordinal, j->out->nlayers, done, total);
 }
 
+/* Layer `idx` into `fd`, no longer than declared, verified. */
 static int
-download_layer(struct job *j, const char *digest, int fd)
+download_layer(struct job *j, size_t idx, int fd)
 {
+	const char *digest = j->out->layers[idx];
 	char *path;
 	int rc;
 
@@ -192,10 +209,12 @@ download_layer(struct job *j, const char *digest, int fd)
 	    &j->c->err)) != 0)
 		return rc;
 	j->ordinal++;
-	rc = http_get_file(j->c, path, fd, j->progress != NULL ?
+	rc = http_get_file(j->c, path, fd, j->sizes[idx], j->progress != NULL ?
 	    layer_progress : NULL, j);
 	if (rc != 0)
 		err_prefix(&j->c->err, "cannot download layer %s", digest);
+	else
+		rc = blob_verify_fd(fd, digest, "layer", &j->c->err);
 	free(path);
 	return rc;
 }
@@ -292,7 +311,7 @@ read_layers(struct job *j, long max)
 	for (size_t i = j->out->nlayers; i-- > 0 && rc == 0;) {
 		if ((fd = temp_file(j->c)) < 0)
 			return fd;
-		if ((rc = download_layer(j, j->out->layers[i], fd)) == 0 &&
+		if ((rc = download_layer(j, i, fd)) == 0 &&
 		    (rc = read_layer(j, i, fd, &nfiles)) == 0 && nfiles > 0)
 			found++;
 		close(fd);
@@ -318,6 +337,7 @@ pierone_image_files(struct pierone_layer_files **out, pierone_client *c,
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	if ((rc = get_manifest(&j)) == 0)
 		rc = read_layers(&j, max_layers);
+	free(j.sizes);
 	if (rc != 0) {
 		pierone_layer_files_free(j.out);
 		return rc;

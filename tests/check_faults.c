@@ -593,6 +593,37 @@ START_TEST(a_body_over_the_size_cap_is_refused_without_retry)
 }
 END_TEST
 
+/*
+ * Headers over the limit, in many lines or in one (which libcurl reports
+ * as out of memory): the message says what it is, and it is not retried.
+ */
+static void
+headers_too_large(const char *spec)
+{
+	struct fake *f = fake_with(spec);
+	struct run r;
+
+	use_url(f->url);
+	pierone(&r, "teams");
+	assert_fails(&r, 1, "cannot list teams", "response headers too large",
+	    NULL);
+	ck_assert_msg(strstr(r.err, "out of memory") == NULL, "%s", r.err);
+	ck_assert_int_eq(logged(f, "GET /teams "), 1);
+	run_free(&r);
+}
+
+START_TEST(response_headers_over_the_limit_say_so_without_retry)
+{
+	headers_too_large("headers=1048576");
+}
+END_TEST
+
+START_TEST(a_header_line_over_the_limit_is_not_out_of_memory)
+{
+	headers_too_large("header-line=200000");
+}
+END_TEST
+
 /* ------------------------------------------------------------ network */
 
 START_TEST(a_server_that_never_answers_times_out)
@@ -681,9 +712,12 @@ END_TEST
 
 /* ------------------------------------------------------------ TLS */
 
-/* The registry over HTTPS with the test certificate (tests/data/tls). */
+/*
+ * The registry over HTTPS with the test certificate (tests/data/tls),
+ * with the fault `spec` (NULL: none).
+ */
 static struct fake *
-fake_tls(char *url, size_t size)
+fake_tls_with(char *url, size_t size, const char *spec)
 {
 	char data[1024], cert[1024], key[1024];
 	struct fake *f;
@@ -692,10 +726,16 @@ fake_tls(char *url, size_t size)
 	test_fmt(cert, sizeof(cert), "%s", test_data("tls/cert.pem"));
 	test_fmt(key, sizeof(key), "%s", test_data("tls/key.pem"));
 	f = fake_up("--data", data, "--tls-cert", cert, "--tls-key", key,
-	    NULL);
+	    spec != NULL ? "--fault" : NULL, spec, NULL);
 	test_fmt(url, size, "https://127.0.0.1:%d", f->port);
 	use_url(url);
 	return f;
+}
+
+static struct fake *
+fake_tls(char *url, size_t size)
+{
+	return fake_tls_with(url, size, NULL);
 }
 
 START_TEST(a_self_signed_certificate_is_refused_by_default)
@@ -822,6 +862,32 @@ START_TEST(a_redirect_to_a_file_url_is_refused)
 	ck_assert_msg(strstr(r.err, "root:") == NULL, "read a local file: %s",
 	    r.err);
 	ck_assert_int_eq(logged(f, "GET /teams 302 auth\n"), 1);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * An https registry that sends the client to plain http: refused, in
+ * one line that says so, and the http server never hears of it (the
+ * token would travel in clear text).
+ */
+START_TEST(a_redirect_from_https_to_http_is_refused)
+{
+	struct fake *plain = fake_with(NULL), *f;
+	char url[64], spec[128], ca[1100];
+	const char *env[] = { ca, NULL };
+	struct run r;
+
+	test_fmt(spec, sizeof(spec), "redirect=http://127.0.0.1:%d/teams",
+	    plain->port);
+	f = fake_tls_with(url, sizeof(url), spec);
+	test_fmt(ca, sizeof(ca), "PIERONE_CA_BUNDLE=%s",
+	    test_data("tls/cert.pem"));
+	pierone_env(&r, env, "teams", (const char *)NULL);
+	assert_fails(&r, 1, "cannot list teams", url,
+	    "refused a redirect from https to http", NULL);
+	ck_assert_int_eq(logged(f, "GET /teams 302 auth\n"), 1);
+	assert_log_empty(plain);
 	run_free(&r);
 }
 END_TEST
@@ -1113,6 +1179,9 @@ faults_suite(void)
 	tcase_add_test(tc, an_object_instead_of_an_array_fails_with_bad_response);
 	tcase_add_test(tc, a_number_for_a_tags_created_by_is_shown_as_written);
 	tcase_add_test(tc, a_body_over_the_size_cap_is_refused_without_retry);
+	tcase_add_test(tc,
+	    response_headers_over_the_limit_say_so_without_retry);
+	tcase_add_test(tc, a_header_line_over_the_limit_is_not_out_of_memory);
 	tcase_add_test(tc, a_server_that_never_answers_times_out);
 	tcase_add_test(tc, a_refused_connection_fails_with_a_network_error);
 	tcase_add_test(tc,
@@ -1125,6 +1194,7 @@ faults_suite(void)
 	tcase_add_test(tc, a_redirect_on_the_same_host_keeps_working);
 	tcase_add_test(tc, a_redirect_loop_fails_after_five_redirects);
 	tcase_add_test(tc, a_redirect_to_a_file_url_is_refused);
+	tcase_add_test(tc, a_redirect_from_https_to_http_is_refused);
 	tcase_add_test(tc,
 	    login_into_a_docker_config_below_a_regular_file_fails);
 	tcase_add_test(tc,

@@ -21,6 +21,10 @@
 	"created_time\n1\t" APP_LAYER "\tdrwxr-xr-x\t./\t0\t"
 #define HEAD_TEXT "Idx\u2502Layer           \u2502Mode      " \
 	"\u2502Name         \u2502Size\u2502Created  \n"
+#define EMPTY_LAYER "sha256:" \
+	"b1dd88cdd8bf09af2539d0b345e647129d8fd55c92b6d824b6ecc53efd531028"
+#define FORGED "sha256:" \
+	"ccdd35168ab474fa5764a526cfb83621351e23682c5075b2e18d56bddf96aa30"
 #define BAD_LAYER "sha256:" \
 	"ebfa93d90ccb16ee266df51a1a5b302b0feecc87e1203de469dcb1b33cb00ac6"
 
@@ -233,6 +237,89 @@ START_TEST(bad_limit_is_a_usage_error)
 }
 END_TEST
 
+START_TEST(declared_sizes_are_kept_to)
+{
+	struct run r;
+
+	/* "sized" declares each layer's true size: read as ever. */
+	inspect(&r, "-o", "tsv", "-l", "0", "myteam", "img", "sized");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_int_eq(count(r.out, "\n"), 9);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_layer_longer_than_its_manifest_declares_fails_naming_it)
+{
+	struct run r;
+
+	inspect(&r, "myteam", "img", "declared");
+	assert_failed(&r, "cannot download layer sha256:" BASE_LAYER ": GET ");
+	ck_assert_ptr_nonnull(strstr(r.err, ": larger than the 1 byte its "
+	    "manifest declares\n"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_layer_that_does_not_match_its_digest_fails_naming_it)
+{
+	struct run r;
+
+	inspect(&r, "myteam", "img", "forged");
+	assert_failed(&r, "layer " FORGED " does not match its digest");
+	ck_assert_ptr_null(strstr(r.out, "main.py"));
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A registry that sends a layer without end: pierone stops at the size
+ * the manifest declares, or without one (schema 1) at max_response_mib,
+ * and leaves nothing behind in $TMPDIR.
+ */
+static void
+endless(struct run *r, const char *tag, const char *max_mib)
+{
+	const char *args[] = { "--data", test_data("layers.json"), "--token",
+	    TOKEN, "--fault", "endless@/blobs/", NULL };
+	const char *argv[] = { getenv("PIERONE_BIN"), "inspect-contents",
+	    "myteam", "img", tag, NULL };
+	char env_tmp[512], env_max[64];
+	const char *env[] = { env_home, env_url, env_tokens, env_tmp, env_max,
+	    "XDG_CONFIG_HOME", "CREDENTIALS_DIR", "PIERONE_TIMEOUT=20", NULL };
+
+	fake_stop(&fake);
+	fake_start(&fake, args);
+	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	test_fmt(env_tmp, sizeof(env_tmp), "TMPDIR=%s", home);
+	test_fmt(env_max, sizeof(env_max), "PIERONE_MAX_RESPONSE_MIB=%s",
+	    max_mib);
+	run_cmd(r, argv, env);
+}
+
+START_TEST(an_endless_layer_stops_at_its_declared_size)
+{
+	struct run r;
+
+	endless(&r, "sized", "1024");
+	assert_failed(&r, "cannot download layer " EMPTY_LAYER ": GET ");
+	ck_assert_ptr_nonnull(strstr(r.err, ": larger than the 45 bytes its "
+	    "manifest declares\n"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(an_endless_layer_without_a_size_stops_at_max_response_mib)
+{
+	struct run r;
+
+	endless(&r, "v1", "1");
+	assert_failed(&r, "response larger than 1048576 bytes refused (see "
+	    "max_response_mib)");
+	run_free(&r);
+}
+END_TEST
+
 Suite *
 inspect_suite(void)
 {
@@ -251,6 +338,11 @@ inspect_suite(void)
 	tcase_add_test(tc, manifest_without_layers_fails);
 	tcase_add_test(tc, no_progress_when_stderr_is_not_a_terminal);
 	tcase_add_test(tc, bad_limit_is_a_usage_error);
+	tcase_add_test(tc, declared_sizes_are_kept_to);
+	tcase_add_test(tc, a_layer_longer_than_its_manifest_declares_fails_naming_it);
+	tcase_add_test(tc, a_layer_that_does_not_match_its_digest_fails_naming_it);
+	tcase_add_test(tc, an_endless_layer_stops_at_its_declared_size);
+	tcase_add_test(tc, an_endless_layer_without_a_size_stops_at_max_response_mib);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,11 @@
  * With --tls-cert and --tls-key it serves HTTPS; the fault "redirect=URL"
  * answers 302, and the --log line of a request that carried an
  * Authorization header ends in " auth" (the value is never logged).
+ * The fault "endless" answers 200 with a body that never ends (chunked,
+ * until the client hangs up), "headers=BYTES" answers 200 with about
+ * BYTES of X-Filler-N headers, "header-line=BYTES" with one of BYTES.  A layers tag's "layer_sizes" (numbers,
+ * in the order of "layer_digests") become the "size" of its schema 2
+ * layers; a layer's digest need not be the file's (tests/data/layers).
  *
  * Each connection gets its own thread, so that --delay-ms, "hang" and
  * "slow" only hold up their own request.  Every sleep is made of short
@@ -113,13 +118,16 @@
 #endif
 
 enum fmode { F_NONE, F_STATUS, F_RETRY, F_INVALID, F_SHAPE, F_TRUNC,
-    F_HANG, F_SLOW, F_HUGE, F_REDIRECT };
-#define F_LAST		F_REDIRECT
+    F_HANG, F_SLOW, F_HUGE, F_REDIRECT, F_ENDLESS, F_HEADERS, F_HEADER_LINE };
+#define F_LAST		F_HEADER_LINE
+#define FILLER_LINE	8000		/* bytes of one "headers=" line */
 
 static const char *const fmodes[] = { [F_STATUS] = "status=",
     [F_RETRY] = "retry-after=", [F_INVALID] = "invalid-json",
     [F_SHAPE] = "wrong-shape", [F_TRUNC] = "truncated", [F_HANG] = "hang",
-    [F_SLOW] = "slow", [F_HUGE] = "huge=", [F_REDIRECT] = "redirect=" };
+    [F_SLOW] = "slow", [F_HUGE] = "huge=", [F_REDIRECT] = "redirect=",
+    [F_ENDLESS] = "endless", [F_HEADERS] = "headers=",
+    [F_HEADER_LINE] = "header-line=" };
 
 struct fault {
 	enum fmode	 mode;
@@ -223,8 +231,11 @@ struct reply {
 	unsigned	 status;
 	char		*body;		/* malloc'd, MHD frees it */
 	size_t		 len;
-	enum fmode	 how;		/* F_TRUNC, F_SLOW, F_HUGE or F_NONE */
+	enum fmode	 how;		/* F_TRUNC, F_SLOW, F_HUGE, F_ENDLESS
+					   or F_NONE */
 	uint64_t	*huge;		/* size wanted, for F_HUGE */
+	uint64_t	 filler;	/* bytes of extra headers (F_HEADERS) */
+	uint64_t	 line;		/* in lines of this many bytes */
 	const char	*hname[HDR_MAX]; /* extra headers, Content-Type too */
 	char		*hvalue[HDR_MAX]; /* the reply's copies */
 	size_t		 nhdr;
@@ -407,7 +418,8 @@ usage(void)
 	    "\t[--link-style relative|absolute|foreign|loop] [--body-log FILE]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
-	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#')\n",
+	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#'), "
+	    "endless, headers=BYTES,\n\theader-line=BYTES\n",
 	    stderr);
 	cleanup();
 	exit(2);
@@ -1101,9 +1113,11 @@ layers_manifest(struct sbuf *sb, const cJSON *t)
 {
 	const cJSON	*d = cJSON_GetObjectItemCaseSensitive(t,
 	    "layer_digests"), *s = cJSON_GetObjectItemCaseSensitive(t,
-	    "schema");
+	    "schema"), *sizes = cJSON_GetObjectItemCaseSensitive(t,
+	    "layer_sizes"), *size;
 	bool		 v1 = cJSON_IsNumber(s) && s->valueint == 1;
 	int		 n = cJSON_GetArraySize(d);
+	char		 num[48];
 
 	if (!cJSON_IsArray(d))
 		return false;
@@ -1118,7 +1132,14 @@ layers_manifest(struct sbuf *sb, const cJSON *t)
 		sb_str(sb, v1 ? "{\"blobSum\":\"" : "{\"mediaType\":\"application"
 		    "/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"");
 		sb_esc(sb, s->valuestring);
-		sb_str(sb, "\"}");
+		sb_str(sb, "\"");
+		size = cJSON_GetArrayItem(sizes, i);
+		if (!v1 && cJSON_IsNumber(size)) {
+			snprintf(num, sizeof(num), ",\"size\":%.0f",
+			    size->valuedouble);
+			sb_str(sb, num);
+		}
+		sb_str(sb, "}");
 	}
 	sb_str(sb, "]}");
 	return true;
@@ -2523,6 +2544,17 @@ huge_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return (ssize_t)i;
 }
 
+/* "endless": bytes until the client hangs up (or we are told to quit). */
+static ssize_t
+endless_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls, (void)pos;
+	if (atomic_load(&quit))
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	memset(buf, 'x', max);
+	return (ssize_t)max;
+}
+
 static struct MHD_Response *
 make_response(struct reply *r)
 {
@@ -2535,6 +2567,9 @@ make_response(struct reply *r)
 	if (r->how == F_HUGE)
 		return MHD_create_response_from_callback(huge_size(*r->huge),
 		    65536, huge_read, r->huge, NULL);
+	if (r->how == F_ENDLESS)
+		return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    65536, endless_read, NULL, NULL);
 	if (r->how != F_TRUNC && r->how != F_SLOW)
 		return MHD_create_response_from_buffer(r->len, r->body,
 		    MHD_RESPMEM_MUST_FREE);
@@ -2544,6 +2579,22 @@ make_response(struct reply *r)
 	st->slow = r->how == F_SLOW;
 	return MHD_create_response_from_callback(r->len, 16384, stream_read,
 	    st, stream_free);
+}
+
+/* X-Filler-N lines of `line` bytes, about `bytes` in all. */
+static void
+add_filler(struct MHD_Response *resp, uint64_t bytes, uint64_t line)
+{
+	char	 name[32], *value = xrealloc(NULL, line + 1, 1);
+
+	memset(value, 'f', line);
+	value[line] = '\0';
+	for (uint64_t i = 0; i * line < bytes; i++) {
+		snprintf(name, sizeof(name), "X-Filler-%llu",
+		    (unsigned long long)i);
+		MHD_add_response_header(resp, name, value);
+	}
+	free(value);
 }
 
 static enum MHD_Result
@@ -2568,6 +2619,8 @@ send_reply(struct MHD_Connection *c, const struct request *rq,
 			    r->hvalue[i]);
 		free(r->hvalue[i]);
 	}
+	if (resp != NULL && r->filler > 0)
+		add_filler(resp, r->filler, r->line);
 	if (resp == NULL)
 		return MHD_NO;
 	log_request(c, method, rq->raw, r->status);
@@ -2605,6 +2658,15 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 	case F_REDIRECT:
 		reply_msg(&r, MHD_HTTP_FOUND, "redirected");
 		reply_header(&r, MHD_HTTP_HEADER_LOCATION, f->retry);
+		break;
+	case F_ENDLESS:
+		r.how = F_ENDLESS;
+		break;
+	case F_HEADERS:
+	case F_HEADER_LINE:
+		reply_msg(&r, MHD_HTTP_OK, "big headers");
+		r.filler = f->arg;
+		r.line = f->mode == F_HEADERS ? FILLER_LINE : f->arg;
 		break;
 	default:
 		r.how = F_HUGE;
@@ -2881,7 +2943,9 @@ parse_fault(struct fault *f, const char *spec)
 	arg = f->spec + (f->mode != F_NONE ? len : 0);
 	if (f->mode == F_NONE ||
 	    (f->mode == F_STATUS && (!parse_ulong(arg, 599, &v) || v < 100)) ||
-	    (f->mode == F_HUGE && !parse_ulong(arg, ULONG_MAX, &v)) ||
+	    ((f->mode == F_HUGE || f->mode == F_HEADERS ||
+	    f->mode == F_HEADER_LINE) && !parse_ulong(arg, ULONG_MAX, &v)) ||
+	    (f->mode == F_HEADER_LINE && v == 0) ||
 	    ((f->mode == F_RETRY || f->mode == F_REDIRECT) &&
 	    (*arg == '\0' || strpbrk(arg, "\r\n"))))
 		fail("--fault %s: bad fault", spec);
@@ -3121,6 +3185,11 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (strstr(msg, "pplication reported") != NULL)
 		return;
+	/* "endless" goes on, "headers=" is refused, until the client
+	 * hangs up. */
+	if (strstr(msg, "response body") != NULL &&
+	    strstr(msg, "closed by remote peer") != NULL)
+		return;
 	/* Clients that refuse the test certificate, as tests make them. */
 	if (opt.tls_cert != NULL && strstr(msg, "andshake") != NULL)
 		return;
@@ -3162,7 +3231,14 @@ start_daemon(char *cert, char *key)
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	struct sockaddr_in	 sin;
+	size_t			 pool = 32 * 1024;	/* MHD's default */
 
+	/* "headers=BYTES" must fit in the connection's memory pool. */
+	for (size_t i = 0; i < opt.nfaults; i++)
+		if ((opt.faults[i].mode == F_HEADERS ||
+		    opt.faults[i].mode == F_HEADER_LINE) &&
+		    opt.faults[i].arg + 64 * 1024 > pool)
+			pool = (size_t)opt.faults[i].arg + 64 * 1024;
 	if (cert == NULL)
 		tls[0].option = MHD_OPTION_END;
 	memset(&sin, 0, sizeof(sin));
@@ -3177,6 +3253,7 @@ start_daemon(char *cert, char *key)
 	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, keep_raw, NULL,

@@ -65,7 +65,7 @@ if ! find_cc; then
 	fi
 fi
 
-for p in libcjson yaml-0.1 libbsd-overlay libcurl libarchive; do
+for p in libcjson yaml-0.1 libbsd-overlay libmd libcurl libarchive; do
 	if ! $PKG_CONFIG --exists $p; then
 		echo "run.sh: $p not found by $PKG_CONFIG; run 'make deps'" >&2
 		exit 2
@@ -77,9 +77,9 @@ done
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 CFLAGS_F="$SAN -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE -Ilib \
     -Wall -Wextra -Wno-unused-parameter \
-    $($PKG_CONFIG --cflags libcjson yaml-0.1 libbsd-overlay libarchive) \
+    $($PKG_CONFIG --cflags libcjson yaml-0.1 libbsd-overlay libmd libarchive) \
     $($PKG_CONFIG --cflags libcurl) ${FUZZ_CFLAGS:-}"
-LIBS_F="$($PKG_CONFIG --libs libcjson yaml-0.1 libbsd-overlay libarchive) -ldl -lm"
+LIBS_F="$($PKG_CONFIG --libs libcjson yaml-0.1 libbsd-overlay libmd libarchive) -ldl -lm"
 
 mkdir -p "$OUT/obj" "$OUT/crashes" "$OUT/logs" || exit 2
 echo "building with $FCC into build/fuzz/"
