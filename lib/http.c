@@ -234,7 +234,7 @@ xfer_send(pierone_client *c, struct xfer *x)
 		return PIERONE_EIO;
 	x->errbuf[0] = '\0';
 	x->too_large = false;
-	x->h_too_large = x->h_done = false;
+	x->h_too_large = x->h_done = x->h_userinfo = false;
 	x->h_bytes = 0;
 	x->write_failed = false;
 	x->wake_ms = -1;

@@ -41,6 +41,7 @@ struct xfer {
 	size_t h_bytes;			/* of every header line this try */
 	bool h_done;			/* the last line ended a section */
 	bool h_too_large;		/* h_bytes went over HEADERS_MAX */
+	bool h_userinfo;		/* a Location with user:password@ */
 };
 
 /*

@@ -101,6 +101,10 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 		return err_set(err, PIERONE_EBADRESPONSE,
 		    "%s %s: response larger than %zu bytes refused (see "
 		    "max_response_mib)", m, x->url, x->max_body);
+	if (x->h_userinfo)
+		return err_set(err, PIERONE_EBADRESPONSE, "%s %s: refused a "
+		    "redirect to a URL with a user name or password", m,
+		    x->url);
 	/* libcurl says "out of memory" for a header line over its cap. */
 	if (x->h_too_large || ((cc == CURLE_OUT_OF_MEMORY ||
 	    (int)cc == CURLE_TOO_LARGE_8_6) && x->h_bytes > 0 && !x->h_done))

@@ -114,6 +114,28 @@ answer_headers_clear(struct xfer *x)
 	x->h_link = x->h_auth = x->h_digest = NULL;
 }
 
+/* "Location: scheme://user[:password]@host...": user info given. */
+static bool
+location_has_userinfo(const char *line, size_t n)
+{
+	const char *p, *end = line + n, *auth;
+
+	if (n < 9 || strncasecmp(line, "Location:", 9) != 0)
+		return false;
+	for (p = line + 9; p < end && (*p == ' ' || *p == '\t'); p++)
+		continue;
+	for (auth = p; auth + 2 < end && auth[0] != '/'; auth++)
+		if (auth[0] == ':' && auth[1] == '/' && auth[2] == '/')
+			break;
+	if (auth + 2 >= end || auth[0] != ':')
+		return false;	/* relative: no authority of its own */
+	for (p = auth + 3; p < end && *p != '/' && *p != '?' && *p != '#' &&
+	    *p != '\r' && *p != '\n'; p++)
+		if (*p == '@')
+			return true;
+	return false;
+}
+
 size_t
 header_cb(char *data, size_t size, size_t nitems, void *arg)
 {
@@ -126,6 +148,11 @@ header_cb(char *data, size_t size, size_t nitems, void *arg)
 	}
 	x->h_bytes += n;
 	x->h_done = n > 0 && (data[0] == '\r' || data[0] == '\n');
+	/* credentials in a redirect would be sent, and shown: stop here */
+	if (location_has_userinfo(data, n)) {
+		x->h_userinfo = true;
+		return 0;
+	}
 	/* A new status line: a redirect or 100 before the real answer. */
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
 		answer_headers_clear(x);

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,7 +179,7 @@ temp_file(pierone_client *c)
 		dir = "/tmp";
 	if (asprintf(&path, "%s/pierone-layer.XXXXXX", dir) == -1)
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	if ((fd = mkstemp(path)) == -1) {
+	if ((fd = mkostemp(path, O_CLOEXEC)) == -1) {
 		fd = err_set(&c->err, PIERONE_EIO, "cannot create a temporary "
 		    "file in '%s': %s", dir, strerror(errno));
 		free(path);

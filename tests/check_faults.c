@@ -866,6 +866,29 @@ START_TEST(a_redirect_to_a_file_url_is_refused)
 }
 END_TEST
 
+/* A redirect carrying credentials is neither followed nor shown. */
+START_TEST(a_redirect_to_a_url_with_user_info_is_refused_unshown)
+{
+	struct fake *to = fake_up("--data", test_data("registry.json"), NULL);
+	char spec[256];
+	struct fake *f;
+	struct run r;
+
+	/* http://u:pw-S3CR3T@127.0.0.1:PORT/teams ('^' for the '@') */
+	test_fmt(spec, sizeof(spec), "redirect=http://u:pw-S3CR3T^%s/teams",
+	    to->url + strlen("http://"));
+	f = fake_with(spec);
+	use_url(f->url);
+	pierone(&r, "teams");
+	assert_fails(&r, 1, "refused a redirect to a URL with a user name or "
+	    "password", NULL);
+	ck_assert_msg(strstr(r.err, "S3CR3T") == NULL, "shown: %s", r.err);
+	run_free(&r);
+	ck_assert_int_eq(logged(f, "GET /teams 302 auth\n"), 1);
+	assert_log_empty(to);
+}
+END_TEST
+
 /*
  * An https registry that sends the client to plain http: refused, in
  * one line that says so, and the http server never hears of it (the
@@ -1194,6 +1217,7 @@ faults_suite(void)
 	tcase_add_test(tc, a_redirect_on_the_same_host_keeps_working);
 	tcase_add_test(tc, a_redirect_loop_fails_after_five_redirects);
 	tcase_add_test(tc, a_redirect_to_a_file_url_is_refused);
+	tcase_add_test(tc, a_redirect_to_a_url_with_user_info_is_refused_unshown);
 	tcase_add_test(tc, a_redirect_from_https_to_http_is_refused);
 	tcase_add_test(tc,
 	    login_into_a_docker_config_below_a_regular_file_fails);

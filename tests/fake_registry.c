@@ -418,7 +418,7 @@ usage(void)
 	    "\t[--link-style relative|absolute|foreign|loop] [--body-log FILE]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
-	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#'), "
+	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#'; '^' for '@'), "
 	    "endless, headers=BYTES,\n\theader-line=BYTES\n",
 	    stderr);
 	cleanup();
@@ -2655,10 +2655,17 @@ send_fault(struct MHD_Connection *c, const struct request *rq,
 	case F_SHAPE:
 		reply_text(&r, MHD_HTTP_OK, "{\"unexpected\": \"object\"}");
 		break;
-	case F_REDIRECT:
+	case F_REDIRECT: {
+		/* '^' stands for the '@' a fault spec cannot hold */
+		char	*loc = xstrdup(f->retry), *at;
+
+		for (at = loc; (at = strchr(at, '^')) != NULL; at++)
+			*at = '@';
 		reply_msg(&r, MHD_HTTP_FOUND, "redirected");
-		reply_header(&r, MHD_HTTP_HEADER_LOCATION, f->retry);
+		reply_header(&r, MHD_HTTP_HEADER_LOCATION, loc);
+		free(loc);
 		break;
+	}
 	case F_ENDLESS:
 		r.how = F_ENDLESS;
 		break;
