@@ -29,6 +29,7 @@ Suite *tty_suite(void);		/* check_tty.c */
 Suite *cache_suite(void);	/* check_cache.c */
 Suite *faults_suite(void);
 Suite *serverdata_suite(void);	/* check_serverdata.c */
+Suite *configpath_suite(void);	/* check_configpath.c */
 Suite *regauth_suite(void);	/* check_regauth.c */
 Suite *v2_suite(void);		/* check_v2.c */
 Suite *describe_suite(void);	/* check_describe.c */
