@@ -246,24 +246,96 @@ numbers_to_raw(cJSON *item, const char **p, const char *end)
 }
 
 /*
- * Parse the file.  cJSON turns numbers into doubles (1.10 would come back
- * as 1.1, 12345678901234567890 rounded, 1e400 as null), so every number is
- * put back verbatim as a raw value.  Empty or blank: an empty object, as
- * Docker reads it.
+ * \u0000 in a string or key: cJSON would end the C string there (and
+ * "URL\u0000x" would become the key "URL").  Each one is parsed as a
+ * noncharacter U+FDD0..U+FDEF that the text does not hold, of the same
+ * length in the text, and put back when printing.
+ */
+#define NUL_FIRST	0xfdd0
+#define NUL_COUNT	32
+
+static void
+nul_mark_used(bool *used, const char *s, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char hex[5];
+	long v;
+
+	for (; (const char *)u + 2 < end; u++) {
+		if (u[0] == 0xef && u[1] == 0xb7 && u[2] >= 0x90 && u[2] <= 0xaf)
+			used[u[2] - 0x90] = true;
+		if (u[0] == '\\' && u[1] == 'u' && end - (const char *)u >= 6) {
+			memcpy(hex, u + 2, 4);
+			hex[4] = '\0';
+			v = strtol(hex, NULL, 16);
+			if (v >= NUL_FIRST && v < NUL_FIRST + NUL_COUNT)
+				used[v - NUL_FIRST] = true;
+		}
+	}
+}
+
+/* The stand-in for \u0000, absent from the text and `extra`; -1: none. */
+static int
+nul_standin(const struct doc *d, const char *const *extra)
+{
+	bool used[NUL_COUNT] = { false };
+
+	nul_mark_used(used, d->text, d->text + d->len);
+	for (; *extra != NULL; extra++)
+		nul_mark_used(used, *extra, *extra + strlen(*extra));
+	for (int i = 0; i < NUL_COUNT; i++)
+		if (!used[i])
+			return NUL_FIRST + i;
+	return -1;
+}
+
+/* The text with every \u0000 escape in strings as \uSTANDIN (in place). */
+static void
+nul_substitute(char *text, size_t len, int standin)
+{
+	char *p, *end = text + len;
+	bool in = false;
+
+	for (p = text; p < end; p++) {
+		if (*p == '"')
+			in = !in;
+		else if (in && *p == '\\' && end - p >= 6 &&
+		    memcmp(p + 1, "u0000", 5) == 0) {
+			for (int i = 0; i < 4; i++)
+				p[2 + i] = "0123456789abcdef"[(standin >>
+				    (12 - 4 * i)) & 15];
+			p += 5;
+		} else if (in && *p == '\\') {
+			p++;
+		}
+	}
+}
+/*
+ * Parse the file, strictly (RFC 8259, as json_validate() reads it: cJSON
+ * lets "01", "1.", raw control characters in strings through).  cJSON turns
+ * numbers into doubles (1.10 would come back as 1.1, 12345678901234567890
+ * rounded, 1e400 as null), so every number is put back verbatim as a raw
+ * value.  Empty or blank: an empty object, as Docker reads it.
  */
 static int
 doc_parse(struct doc *d, struct pierone_err *err)
 {
 	const char *text = d->text, *end = text + d->len, *stop;
 	const char *p;
+	size_t bad;
 
 	if (skip_space(text, end) == end) {
 		d->root = cJSON_CreateObject();
 		return d->root != NULL ? 0 : nomem(err);
 	}
-	/* JSON has no raw NUL; cJSON would silently stop at one. */
-	if ((stop = memchr(text, '\0', d->len)) != NULL)
-		return err_at(err, d, stop, "not valid JSON");
+	if (json_validate(text, d->len, &bad) != 0) {
+		/* cut short: blamed where the text stops, before blanks */
+		if (bad == d->len)
+			while (bad > 0 && strchr(" \t\r\n", text[bad - 1])
+			    != NULL)
+				bad--;
+		return err_at(err, d, text + bad, "not valid JSON");
+	}
 	/* Not require_null_terminated: cJSON 1.7 then rejects any input
 	 * whose length excludes the NUL.  We check what follows ourselves. */
 	d->root = cJSON_ParseWithLengthOpts(text, d->len, &stop, 0);
@@ -491,7 +563,55 @@ print_doc(struct buf *out, cJSON *root, size_t hint)
 struct update {
 	edit_fn edit;
 	void *arg;
+	const char *const *extra;	/* strings the edit writes */
 };
+
+/* The printed text with the stand-in put back as \u0000. */
+static int
+nul_restore(struct buf *out, int standin)
+{
+	const unsigned char mark[3] = { 0xef, 0xb7,
+	    (unsigned char)(0x90 + standin - NUL_FIRST) };
+	struct buf b = { 0 };
+	const char *p = out->data, *end = p + out->len, *hit;
+	size_t n = 0;
+
+	for (hit = p; (hit = memmem(hit, (size_t)(end - hit), mark, 3)) !=
+	    NULL; hit += 3)
+		n++;
+	if (buf_reserve(&b, out->len + 3 * n) != 0)
+		return PIERONE_ENOMEM;
+	while ((hit = memmem(p, (size_t)(end - p), mark, 3)) != NULL) {
+		buf_append(&b, p, (size_t)(hit - p));
+		buf_append(&b, "\\u0000", 6);
+		p = hit + 3;
+	}
+	buf_append(&b, p, (size_t)(end - p));
+	buf_freezero(out);
+	*out = b;
+	return 0;
+}
+
+/* d->text, with \u0000 as a stand-in (*copy, the caller's) when held. */
+static int
+nul_prepare(struct doc *d, char **copy, const char *const *extra,
+    struct pierone_err *err)
+{
+	int standin;
+
+	*copy = NULL;
+	if (memmem(d->text, d->len, "\\u0000", 6) == NULL)
+		return 0;
+	if ((standin = nul_standin(d, extra)) < 0)
+		return err_at(err, d, d->text, "too many noncharacters "
+		    "(U+FDD0..U+FDEF) to keep \\u0000 apart");
+	if ((*copy = malloc(d->len + 1)) == NULL)
+		return nomem(err);
+	memcpy(*copy, d->text, d->len + 1);
+	nul_substitute(*copy, d->len, standin);
+	d->text = *copy;
+	return standin;
+}
 
 static int
 update_text(struct buf *out, const struct buf *old, const char *path,
@@ -499,25 +619,32 @@ update_text(struct buf *out, const struct buf *old, const char *path,
 {
 	const struct update *u = arg;
 	struct doc d = { .path = path, .text = "", .len = 0 };
-	int rc;
+	char *copy;
+	int standin, rc;
 
 	if (old != NULL) {
 		d.text = old->data;
 		d.len = old->len;
 	}
-	if ((rc = doc_parse(&d, err)) == 0 &&
+	if ((standin = rc = nul_prepare(&d, &copy, u->extra, err)) > 0)
+		rc = 0;
+	if (rc == 0 && (rc = doc_parse(&d, err)) == 0 &&
 	    (rc = u->edit(&d, u->arg, err)) == 0 &&
-	    (rc = print_doc(out, d.root, d.len)) != 0)
+	    ((rc = print_doc(out, d.root, d.len)) != 0 ||
+	    (standin > 0 && (rc = nul_restore(out, standin)) != 0)))
 		rc = nomem(err);
 	json_wipe(d.root);
 	cJSON_Delete(d.root);
+	if (copy != NULL)
+		freezero(copy, d.len + 1);
 	return rc;
 }
 
 static int
-update(const char *path, edit_fn edit, void *arg, struct pierone_err *err)
+update(const char *path, edit_fn edit, void *arg, const char *const *extra,
+    struct pierone_err *err)
 {
-	struct update u = { edit, arg };
+	struct update u = { edit, arg, extra };
 	struct pierone_err local = { 0 };
 
 	if (path == NULL || *path == '\0')
@@ -564,7 +691,9 @@ pierone_docker_store_auth(const char *path, enum pierone_docker_format fmt,
 	}
 	a.auth = auth;
 	a.host = host;
-	rc = update(path, edit_auth, &a, err);
+	const char *extra[] = { registry, NULL };
+
+	rc = update(path, edit_auth, &a, extra, err);
 	if (rc == 0 && shadowed != NULL)
 		*shadowed = a.shadowed;
 	freezero(auth, strlen(auth) + 1);
@@ -586,7 +715,9 @@ pierone_docker_store_helper(const char *path, const char *registry,
 	if ((rc = pierone_registry_host(&host, registry, err)) != 0)
 		return rc;
 	h.host = host;
-	rc = update(path, edit_helper, &h, err);
+	const char *extra[] = { host, helper, NULL };
+
+	rc = update(path, edit_helper, &h, extra, err);
 	free(host);
 	return rc;
 }

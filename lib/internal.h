@@ -104,6 +104,12 @@ int strlist_from_json(struct pierone_strlist **out, const char *json,
  * so 100 000 tags cost the body and the list only.  Strict RFC 8259.
  */
 /*
+ * The same strict syntax for any JSON text (one value, blanks around it):
+ * 0, or -1 with *bad the offset of the first offending byte (len for a
+ * text cut short).
+ */
+int json_validate(const char *json, size_t len, size_t *bad);
+/*
  * Copy string member `key` of `obj` into *dst (caller frees): absent or
  * null leaves NULL; another type is PIERONE_EBADRESPONSE.
  */

@@ -32,6 +32,7 @@ Suite *serverdata_suite(void);	/* check_serverdata.c */
 Suite *regauth_suite(void);	/* check_regauth.c */
 Suite *v2_suite(void);		/* check_v2.c */
 Suite *describe_suite(void);	/* check_describe.c */
+Suite *files_suite(void);	/* check_files.c */
 
 /* harness.c ------------------------------------------------------------ */
 
