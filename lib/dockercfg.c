@@ -137,18 +137,9 @@ base64_encode(const unsigned char *in, size_t len)
 }
 
 /* ------------------------------------------------------------------
- * Reading: positions for messages, and numbers kept as written
+ * Reading: positions for messages; numbers and \u0000 are kept as written
+ * (jsonkeep.c)
  */
-
-/* Past the closing quote of the string starting at p (on its '"'). */
-static const char *
-skip_string(const char *p, const char *end)
-{
-	for (p++; p < end && *p != '"'; p++)
-		if (*p == '\\' && p + 1 < end)
-			p++;
-	return p < end ? p + 1 : end;
-}
 
 static const char *
 skip_space(const char *p, const char *end)
@@ -189,7 +180,7 @@ member_pos(const struct doc *d, const char *key)
 	while (p < end) {
 		if (*p == '"') {
 			s = p;
-			p = skip_space(skip_string(p, end), end);
+			p = skip_space(json_skip_string(p, end), end);
 			if (depth == 1 && p < end && *p == ':' &&
 			    (size_t)(p - s) >= strlen(key) + 2 &&
 			    strncmp(s + 1, key, strlen(key)) == 0 &&
@@ -206,110 +197,6 @@ member_pos(const struct doc *d, const char *key)
 	return found;
 }
 
-/*
- * The next number literal at or after *p, outside strings; *p is left
- * after it.  cJSON read the same characters (it stops where strtod does,
- * and valid JSON has none of them right after a number).
- */
-static char *
-next_number(const char **p, const char *end)
-{
-	const char *s;
-	char *lit;
-
-	while (*p < end && **p != '-' && !isdigit((unsigned char)**p))
-		*p = **p == '"' ? skip_string(*p, end) : *p + 1;
-	for (s = *p; *p < end && **p != '\0' &&
-	    strchr("+-.eE0123456789", **p) != NULL; (*p)++)
-		;
-	if ((lit = cJSON_malloc((size_t)(*p - s) + 1)) == NULL)
-		return NULL;
-	memcpy(lit, s, (size_t)(*p - s));
-	lit[*p - s] = '\0';
-	return lit;
-}
-
-/* Pre-order, as the parser built the tree: numbers in text order. */
-static int
-numbers_to_raw(cJSON *item, const char **p, const char *end)
-{
-	for (; item != NULL; item = item->next) {
-		if (cJSON_IsNumber(item)) {
-			if ((item->valuestring = next_number(p, end)) == NULL)
-				return PIERONE_ENOMEM;
-			item->type = cJSON_Raw;
-		}
-		if (numbers_to_raw(item->child, p, end) != 0)
-			return PIERONE_ENOMEM;
-	}
-	return 0;
-}
-
-/*
- * \u0000 in a string or key: cJSON would end the C string there (and
- * "URL\u0000x" would become the key "URL").  Each one is parsed as a
- * noncharacter U+FDD0..U+FDEF that the text does not hold, of the same
- * length in the text, and put back when printing.
- */
-#define NUL_FIRST	0xfdd0
-#define NUL_COUNT	32
-
-static void
-nul_mark_used(bool *used, const char *s, const char *end)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	char hex[5];
-	long v;
-
-	for (; (const char *)u + 2 < end; u++) {
-		if (u[0] == 0xef && u[1] == 0xb7 && u[2] >= 0x90 && u[2] <= 0xaf)
-			used[u[2] - 0x90] = true;
-		if (u[0] == '\\' && u[1] == 'u' && end - (const char *)u >= 6) {
-			memcpy(hex, u + 2, 4);
-			hex[4] = '\0';
-			v = strtol(hex, NULL, 16);
-			if (v >= NUL_FIRST && v < NUL_FIRST + NUL_COUNT)
-				used[v - NUL_FIRST] = true;
-		}
-	}
-}
-
-/* The stand-in for \u0000, absent from the text and `extra`; -1: none. */
-static int
-nul_standin(const struct doc *d, const char *const *extra)
-{
-	bool used[NUL_COUNT] = { false };
-
-	nul_mark_used(used, d->text, d->text + d->len);
-	for (; *extra != NULL; extra++)
-		nul_mark_used(used, *extra, *extra + strlen(*extra));
-	for (int i = 0; i < NUL_COUNT; i++)
-		if (!used[i])
-			return NUL_FIRST + i;
-	return -1;
-}
-
-/* The text with every \u0000 escape in strings as \uSTANDIN (in place). */
-static void
-nul_substitute(char *text, size_t len, int standin)
-{
-	char *p, *end = text + len;
-	bool in = false;
-
-	for (p = text; p < end; p++) {
-		if (*p == '"')
-			in = !in;
-		else if (in && *p == '\\' && end - p >= 6 &&
-		    memcmp(p + 1, "u0000", 5) == 0) {
-			for (int i = 0; i < 4; i++)
-				p[2 + i] = "0123456789abcdef"[(standin >>
-				    (12 - 4 * i)) & 15];
-			p += 5;
-		} else if (in && *p == '\\') {
-			p++;
-		}
-	}
-}
 /*
  * Parse the file, strictly (RFC 8259, as json_validate() reads it: cJSON
  * lets "01", "1.", raw control characters in strings through).  cJSON turns
@@ -349,7 +236,7 @@ doc_parse(struct doc *d, struct pierone_err *err)
 		return err_at(err, d, skip_space(text, end),
 		    "not a JSON object");
 	p = text;
-	if (numbers_to_raw(d->root->child, &p, end) != 0)
+	if (json_numbers_to_raw(d->root->child, &p, end) != 0)
 		return nomem(err);
 	return 0;
 }
@@ -566,32 +453,6 @@ struct update {
 	const char *const *extra;	/* strings the edit writes */
 };
 
-/* The printed text with the stand-in put back as \u0000. */
-static int
-nul_restore(struct buf *out, int standin)
-{
-	const unsigned char mark[3] = { 0xef, 0xb7,
-	    (unsigned char)(0x90 + standin - NUL_FIRST) };
-	struct buf b = { 0 };
-	const char *p = out->data, *end = p + out->len, *hit;
-	size_t n = 0;
-
-	for (hit = p; (hit = memmem(hit, (size_t)(end - hit), mark, 3)) !=
-	    NULL; hit += 3)
-		n++;
-	if (buf_reserve(&b, out->len + 3 * n) != 0)
-		return PIERONE_ENOMEM;
-	while ((hit = memmem(p, (size_t)(end - p), mark, 3)) != NULL) {
-		buf_append(&b, p, (size_t)(hit - p));
-		buf_append(&b, "\\u0000", 6);
-		p = hit + 3;
-	}
-	buf_append(&b, p, (size_t)(end - p));
-	buf_freezero(out);
-	*out = b;
-	return 0;
-}
-
 /* d->text, with \u0000 as a stand-in (*copy, the caller's) when held. */
 static int
 nul_prepare(struct doc *d, char **copy, const char *const *extra,
@@ -602,13 +463,13 @@ nul_prepare(struct doc *d, char **copy, const char *const *extra,
 	*copy = NULL;
 	if (memmem(d->text, d->len, "\\u0000", 6) == NULL)
 		return 0;
-	if ((standin = nul_standin(d, extra)) < 0)
+	if ((standin = json_nul_standin(d->text, d->len, extra)) < 0)
 		return err_at(err, d, d->text, "too many noncharacters "
 		    "(U+FDD0..U+FDEF) to keep \\u0000 apart");
 	if ((*copy = malloc(d->len + 1)) == NULL)
 		return nomem(err);
 	memcpy(*copy, d->text, d->len + 1);
-	nul_substitute(*copy, d->len, standin);
+	json_nul_substitute(*copy, d->len, standin);
 	d->text = *copy;
 	return standin;
 }
@@ -631,7 +492,7 @@ update_text(struct buf *out, const struct buf *old, const char *path,
 	if (rc == 0 && (rc = doc_parse(&d, err)) == 0 &&
 	    (rc = u->edit(&d, u->arg, err)) == 0 &&
 	    ((rc = print_doc(out, d.root, d.len)) != 0 ||
-	    (standin > 0 && (rc = nul_restore(out, standin)) != 0)))
+	    (standin > 0 && (rc = json_nul_restore(out, standin)) != 0)))
 		rc = nomem(err);
 	json_wipe(d.root);
 	cJSON_Delete(d.root);

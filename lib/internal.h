@@ -194,6 +194,22 @@ typedef int file_update_fn(struct buf *out, const struct buf *old,
 int file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
     struct pierone_err *err);
 
+/*
+ * jsonkeep.c, for rewriting a JSON text through cJSON: past the string
+ * starting at p (on its '"'); every number of the tree `item` (and its
+ * siblings, in text order from *p) put back as the raw text it was
+ * written as (PIERONE_ENOMEM on failure).  \u0000, which would end a
+ * cJSON string: a stand-in noncharacter (U+FDD0..U+FDEF) found in neither
+ * the text nor the `extra` strings (NULL-ended), or -1; the text's \u0000
+ * escapes in strings replaced by it in place (same length); the printed
+ * text with the stand-in turned back into \u0000.
+ */
+const char *json_skip_string(const char *p, const char *end);
+int json_numbers_to_raw(struct cJSON *item, const char **p, const char *end);
+int json_nul_standin(const char *text, size_t len, const char *const *extra);
+void json_nul_substitute(char *text, size_t len, int standin);
+int json_nul_restore(struct buf *out, int standin);
+
 /* dockercfg.c: base64 as Docker writes "auth"; caller frees. */
 char *base64_encode(const unsigned char *in, size_t len);
 /* Wipe every string value in `item` (it held credentials). */
