@@ -8,8 +8,10 @@
  * tables, picked by a hash of the input.  An empty input stands for a
  * missing file.  Invariants:
  *  - it succeeds exactly when the text is blank, or JSON (as cJSON reads
- *    it, no NUL, nothing but blanks after it) whose root is an object and,
- *    for config.json, whose last "auths" is absent or an object;
+ *    it, no NUL, nothing but blanks after it, and strict RFC 8259 as
+ *    json_validate() reads it: the tag lists' scanner, which fuzz_tags
+ *    covers) whose root is an object and, for config.json, whose last
+ *    "auths" is absent or an object;
  *  - on success the file is JSON holding auths[registry] (config.json) or
  *    [registry] (.dockercfg) with "auth" = base64("oauth2:" TOKEN) and the
  *    email, the mode is still 0600, *shadowed is what credHelpers and
@@ -222,7 +224,7 @@ should_succeed(const char *text, size_t len, bool config_json, cJSON **root)
 		;
 	if (i == len)
 		return true;
-	if (memchr(text, '\0', len) != NULL)
+	if (memchr(text, '\0', len) != NULL || json_validate(text, len, &i))
 		return false;
 	*root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (*root == NULL)
