@@ -8,12 +8,14 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -649,6 +651,62 @@ START_TEST(file_size_limit_is_a_clear_error_and_the_file_stays)
 }
 END_TEST
 
+/* In a child with its own mounts, `dir` a 64 KiB tmpfs; false: cannot. */
+static bool
+small_tmpfs(const char *dir)
+{
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return false;
+	return mount("tmpfs", dir, "tmpfs", 0, "size=64k") == 0;
+}
+
+START_TEST(full_disk_is_a_clear_error_and_the_file_stays)
+{
+	const char *dir = hpath("small"), *path = hpath("small/config.json");
+	pid_t pid;
+	int st;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	if ((pid = fork()) == 0) {
+		struct pierone_err err = { 0 };
+		char *text = calloc(1, 40001), *after;
+
+		if (!small_tmpfs(dir))
+			_exit(77);
+		memset(text, 'x', 40000);
+		memcpy(text, "{\"pad\": \"", 9);
+		memcpy(text + 39998, "\"}", 2);
+		test_write_file(path, text);
+		if (pierone_docker_store_auth(path, PIERONE_DOCKER_CONFIG_JSON,
+		    REG, "T0KEN", NULL, &err) == 0 ||
+		    strstr(err.msg, "no space left") == NULL ||
+		    strstr(err.msg, path) == NULL) {
+			fprintf(stderr, "full disk: %s\n", err.msg);
+			_exit(1);
+		}
+		after = test_slurp(path, NULL);
+		_exit(after != NULL && strcmp(after, text) == 0 &&
+		    count_temporaries(dir, true) == 0 ? 0 : 2);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77) {
+		struct pierone_err err = { 0 };
+
+		fprintf(stderr, "note: no private mounts here; "
+		    "full_disk_is_a_clear_error_and_the_file_stays checks "
+		    "only that a store with room leaves no temporary file\n");
+		ck_assert_int_eq(pierone_docker_store_auth(path,
+		    PIERONE_DOCKER_CONFIG_JSON, REG, "T0KEN", NULL, &err), 0);
+		ck_assert_int_eq(count_temporaries(dir, true), 0);
+		return;
+	}
+	ck_assert_msg(WEXITSTATUS(st) == 0, "status %d: 1 message, 2 the "
+	    "file or a temporary one", WEXITSTATUS(st));
+}
+END_TEST
+
 /* ------------------------------------------------------------------
  * Strict JSON where config.json is rewritten
  */
@@ -767,6 +825,7 @@ files_suite(void)
 	tcase_add_test(tc, a_lock_released_in_time_lets_login_finish_quietly);
 	tcase_add_test(tc, login_warns_about_docker_files_readable_by_others);
 	tcase_add_test(tc, file_size_limit_is_a_clear_error_and_the_file_stays);
+	tcase_add_test(tc, full_disk_is_a_clear_error_and_the_file_stays);
 	tcase_add_test(tc, docker_config_that_is_not_strict_json_is_refused);
 	tcase_add_test(tc, escaped_nul_in_docker_config_strings_and_keys_is_kept);
 	tcase_add_test(tc, a_rewrite_never_grows_the_file_past_the_size_limit);
