@@ -383,56 +383,47 @@ assert_refused(const struct run *r, const char *path)
 	ck_assert_msg(!exists(lock), "a lock was made beside '%s'", path);
 }
 
+/* pierone ARGS (NULL-ended) with `env` ends with `status`, refusing it. */
+static void
+assert_run_refuses(const char *path, int status, const char *const *env,
+    const char *a1, const char *a2, const char *a3)
+{
+	struct run r;
+
+	run_env(&r, env, NULL, a1, a2, a3, NULL);
+	ck_assert_msg(r.status == status, "status %d: %s", r.status, r.err);
+	assert_refused(&r, path);
+	run_free(&r);
+}
+
 START_TEST(fifo_as_pierone_yaml_is_refused_at_once)
 {
 	const char *path = make_fifo(".config/pierone/pierone.yaml");
-	struct run r;
 
-	run_env(&r, NULL, NULL, "teams", NULL);
-	ck_assert_int_eq(r.status, 1);
-	assert_refused(&r, path);
-	run_free(&r);
-	run_env(&r, NULL, NULL, "-c", path, "teams", NULL);
-	ck_assert_int_eq(r.status, 1);
-	assert_refused(&r, path);
-	run_free(&r);
+	assert_run_refuses(path, 1, NULL, "teams", NULL, NULL);
+	assert_run_refuses(path, 1, NULL, "-c", path, "teams");
 }
 END_TEST
 
 START_TEST(fifo_as_docker_config_is_refused_at_once)
 {
-	const char *path = make_fifo(".docker/config.json");
-	struct run r;
-
-	run_env(&r, NULL, NULL, "login", NULL);
-	ck_assert_int_eq(r.status, 1);
-	assert_refused(&r, path);
-	run_free(&r);
+	assert_run_refuses(make_fifo(".docker/config.json"), 1, NULL, "login",
+	    NULL, NULL);
 }
 END_TEST
 
 START_TEST(fifo_as_dockercfg_is_refused_at_once)
 {
-	const char *path = make_fifo(".dockercfg");
-	struct run r;
-
-	run_env(&r, NULL, NULL, "login", NULL);
-	ck_assert_int_eq(r.status, 1);
-	assert_refused(&r, path);
-	run_free(&r);
+	assert_run_refuses(make_fifo(".dockercfg"), 1, NULL, "login", NULL,
+	    NULL);
 }
 END_TEST
 
+/* A token not cached is a warning: Docker's files are written. */
 START_TEST(fifo_as_token_cache_is_refused_at_once)
 {
-	const char *path = make_fifo(".config/zign/tokens.yaml");
-	struct run r;
-
-	run_env(&r, NULL, NULL, "login", NULL);
-	/* a token not cached is a warning: Docker's files are written */
-	ck_assert_msg(r.status == 0, "login failed: %s", r.err);
-	assert_refused(&r, path);
-	run_free(&r);
+	assert_run_refuses(make_fifo(".config/zign/tokens.yaml"), 0, NULL,
+	    "login", NULL, NULL);
 }
 END_TEST
 
@@ -452,10 +443,7 @@ START_TEST(fifo_as_credentials_dir_secrets_is_refused_at_once)
 			test_write_file(hpath("creds/user.json"),
 			    "{\"application_username\": \"app\", "
 			    "\"application_password\": \"pw\"}");
-		run_env(&r, env, NULL, "login", NULL);
-		ck_assert_int_eq(r.status, 1);
-		assert_refused(&r, path);
-		run_free(&r);
+		assert_run_refuses(path, 1, env, "login", NULL, NULL);
 		unlink(hpath(names[0]));
 	}
 	make_fifo("creds/pierone-token-secret");
