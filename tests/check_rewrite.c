@@ -177,6 +177,20 @@ START_TEST(escaped_nul_in_docker_config_strings_and_keys_is_kept)
 }
 END_TEST
 
+/* Docker (Go) reads "\u0000desktop" as a helper's name, not as "". */
+START_TEST(escaped_nul_in_creds_store_still_shadows_the_entry)
+{
+	const char *path = hpath("config.json");
+	struct pierone_err err = { 0 };
+	bool shadowed = false;
+
+	test_write_file(path, "{\"credsStore\": \"\\u0000desktop\"}");
+	ck_assert_int_eq(pierone_docker_store_auth(path,
+	    PIERONE_DOCKER_CONFIG_JSON, REG, "T0KEN", &shadowed, &err), 0);
+	ck_assert(shadowed);
+}
+END_TEST
+
 START_TEST(a_rewrite_never_grows_the_file_past_the_size_limit)
 {
 	const char *path = hpath("config.json");
@@ -215,6 +229,7 @@ rewrite_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, docker_config_that_is_not_strict_json_is_refused);
 	tcase_add_test(tc, escaped_nul_in_docker_config_strings_and_keys_is_kept);
+	tcase_add_test(tc, escaped_nul_in_creds_store_still_shadows_the_entry);
 	tcase_add_test(tc, a_rewrite_never_grows_the_file_past_the_size_limit);
 	tcase_add_test(tc, full_disk_is_a_clear_error_and_the_file_stays);
 	suite_add_tcase(s, tc);
