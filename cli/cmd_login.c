@@ -4,6 +4,8 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <readpassphrase.h>
@@ -281,6 +283,22 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 	return rc;
 }
 
+/*
+ * A token is about to go into `path`: say so when others may read it.
+ * Its mode is kept (the user chose it); docker itself writes 0600.
+ */
+static void
+warn_readable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 044) != 0)
+		cli_warnx("warning: '%s' is readable by others (mode %04o); "
+		    "docker writes it 0600", path,
+		    (unsigned int)(st.st_mode & 07777));
+}
+
 static int
 docker_write(const struct login *l, const char *token)
 {
@@ -298,6 +316,8 @@ docker_write(const struct login *l, const char *token)
 		if ((rc = pierone_docker_default_path(&paths[i], fmts[i],
 		    &err)) != 0)
 			break;
+		if (!l->helper)
+			warn_readable(paths[i]);
 		rc = l->helper ? pierone_docker_store_helper(paths[i], l->url,
 		    "pierone", &err) : pierone_docker_store_auth(paths[i],
 		    fmts[i], l->url, token, i == 0 ? &shadowed : NULL, &err);

@@ -115,6 +115,14 @@ vwarnx(const char *fmt, va_list ap)
 	free(msg);
 }
 
+/* The library waits for another pierone's lock: say so once. */
+static void
+lock_waiting(const char *lock_path, void *arg)
+{
+	(void)arg;
+	cli_warnx("waiting for the lock on '%s'...", lock_path);
+}
+
 void
 cli_warnx(const char *fmt, ...)
 {
@@ -439,6 +447,9 @@ main(int argc, char *argv[])
 
 	/* Write errors are checked; a signal would lose the message. */
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (ulimit -f) is an error to report (EFBIG). */
+	signal(SIGXFSZ, SIG_IGN);
+	pierone_set_lock_wait_notify(lock_waiting, NULL);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:c:hV", global_opts, NULL)) != -1) {
 		switch (ch) {

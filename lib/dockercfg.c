@@ -137,18 +137,9 @@ base64_encode(const unsigned char *in, size_t len)
 }
 
 /* ------------------------------------------------------------------
- * Reading: positions for messages, and numbers kept as written
+ * Reading: positions for messages; numbers and \u0000 are kept as written
+ * (jsonkeep.c)
  */
-
-/* Past the closing quote of the string starting at p (on its '"'). */
-static const char *
-skip_string(const char *p, const char *end)
-{
-	for (p++; p < end && *p != '"'; p++)
-		if (*p == '\\' && p + 1 < end)
-			p++;
-	return p < end ? p + 1 : end;
-}
 
 static const char *
 skip_space(const char *p, const char *end)
@@ -189,7 +180,7 @@ member_pos(const struct doc *d, const char *key)
 	while (p < end) {
 		if (*p == '"') {
 			s = p;
-			p = skip_space(skip_string(p, end), end);
+			p = skip_space(json_skip_string(p, end), end);
 			if (depth == 1 && p < end && *p == ':' &&
 			    (size_t)(p - s) >= strlen(key) + 2 &&
 			    strncmp(s + 1, key, strlen(key)) == 0 &&
@@ -207,63 +198,31 @@ member_pos(const struct doc *d, const char *key)
 }
 
 /*
- * The next number literal at or after *p, outside strings; *p is left
- * after it.  cJSON read the same characters (it stops where strtod does,
- * and valid JSON has none of them right after a number).
- */
-static char *
-next_number(const char **p, const char *end)
-{
-	const char *s;
-	char *lit;
-
-	while (*p < end && **p != '-' && !isdigit((unsigned char)**p))
-		*p = **p == '"' ? skip_string(*p, end) : *p + 1;
-	for (s = *p; *p < end && **p != '\0' &&
-	    strchr("+-.eE0123456789", **p) != NULL; (*p)++)
-		;
-	if ((lit = cJSON_malloc((size_t)(*p - s) + 1)) == NULL)
-		return NULL;
-	memcpy(lit, s, (size_t)(*p - s));
-	lit[*p - s] = '\0';
-	return lit;
-}
-
-/* Pre-order, as the parser built the tree: numbers in text order. */
-static int
-numbers_to_raw(cJSON *item, const char **p, const char *end)
-{
-	for (; item != NULL; item = item->next) {
-		if (cJSON_IsNumber(item)) {
-			if ((item->valuestring = next_number(p, end)) == NULL)
-				return PIERONE_ENOMEM;
-			item->type = cJSON_Raw;
-		}
-		if (numbers_to_raw(item->child, p, end) != 0)
-			return PIERONE_ENOMEM;
-	}
-	return 0;
-}
-
-/*
- * Parse the file.  cJSON turns numbers into doubles (1.10 would come back
- * as 1.1, 12345678901234567890 rounded, 1e400 as null), so every number is
- * put back verbatim as a raw value.  Empty or blank: an empty object, as
- * Docker reads it.
+ * Parse the file, strictly (RFC 8259, as json_validate() reads it: cJSON
+ * lets "01", "1.", raw control characters in strings through).  cJSON turns
+ * numbers into doubles (1.10 would come back as 1.1, 12345678901234567890
+ * rounded, 1e400 as null), so every number is put back verbatim as a raw
+ * value.  Empty or blank: an empty object, as Docker reads it.
  */
 static int
 doc_parse(struct doc *d, struct pierone_err *err)
 {
 	const char *text = d->text, *end = text + d->len, *stop;
 	const char *p;
+	size_t bad;
 
 	if (skip_space(text, end) == end) {
 		d->root = cJSON_CreateObject();
 		return d->root != NULL ? 0 : nomem(err);
 	}
-	/* JSON has no raw NUL; cJSON would silently stop at one. */
-	if ((stop = memchr(text, '\0', d->len)) != NULL)
-		return err_at(err, d, stop, "not valid JSON");
+	if (json_validate(text, d->len, &bad) != 0) {
+		/* cut short: blamed where the text stops, before blanks */
+		if (bad == d->len)
+			while (bad > 0 && strchr(" \t\r\n", text[bad - 1])
+			    != NULL)
+				bad--;
+		return err_at(err, d, text + bad, "not valid JSON");
+	}
 	/* Not require_null_terminated: cJSON 1.7 then rejects any input
 	 * whose length excludes the NUL.  We check what follows ourselves. */
 	d->root = cJSON_ParseWithLengthOpts(text, d->len, &stop, 0);
@@ -277,7 +236,7 @@ doc_parse(struct doc *d, struct pierone_err *err)
 		return err_at(err, d, skip_space(text, end),
 		    "not a JSON object");
 	p = text;
-	if (numbers_to_raw(d->root->child, &p, end) != 0)
+	if (json_numbers_to_raw(d->root->child, &p, end) != 0)
 		return nomem(err);
 	return 0;
 }
@@ -491,7 +450,29 @@ print_doc(struct buf *out, cJSON *root, size_t hint)
 struct update {
 	edit_fn edit;
 	void *arg;
+	const char *const *extra;	/* strings the edit writes */
 };
+
+/* d->text, with \u0000 as a stand-in (*copy, the caller's) when held. */
+static int
+nul_prepare(struct doc *d, char **copy, const char *const *extra,
+    struct pierone_err *err)
+{
+	int standin;
+
+	*copy = NULL;
+	if (memmem(d->text, d->len, "\\u0000", 6) == NULL)
+		return 0;
+	if ((standin = json_nul_standin(d->text, d->len, extra)) < 0)
+		return err_at(err, d, d->text, "too many noncharacters "
+		    "(U+FDD0..U+FDEF) to keep \\u0000 apart");
+	if ((*copy = malloc(d->len + 1)) == NULL)
+		return nomem(err);
+	memcpy(*copy, d->text, d->len + 1);
+	json_nul_substitute(*copy, d->len, standin);
+	d->text = *copy;
+	return standin;
+}
 
 static int
 update_text(struct buf *out, const struct buf *old, const char *path,
@@ -499,25 +480,32 @@ update_text(struct buf *out, const struct buf *old, const char *path,
 {
 	const struct update *u = arg;
 	struct doc d = { .path = path, .text = "", .len = 0 };
-	int rc;
+	char *copy;
+	int standin, rc;
 
 	if (old != NULL) {
 		d.text = old->data;
 		d.len = old->len;
 	}
-	if ((rc = doc_parse(&d, err)) == 0 &&
+	if ((standin = rc = nul_prepare(&d, &copy, u->extra, err)) > 0)
+		rc = 0;
+	if (rc == 0 && (rc = doc_parse(&d, err)) == 0 &&
 	    (rc = u->edit(&d, u->arg, err)) == 0 &&
-	    (rc = print_doc(out, d.root, d.len)) != 0)
+	    ((rc = print_doc(out, d.root, d.len)) != 0 ||
+	    (standin > 0 && (rc = json_nul_restore(out, standin)) != 0)))
 		rc = nomem(err);
 	json_wipe(d.root);
 	cJSON_Delete(d.root);
+	if (copy != NULL)
+		freezero(copy, d.len + 1);
 	return rc;
 }
 
 static int
-update(const char *path, edit_fn edit, void *arg, struct pierone_err *err)
+update(const char *path, edit_fn edit, void *arg, const char *const *extra,
+    struct pierone_err *err)
 {
-	struct update u = { edit, arg };
+	struct update u = { edit, arg, extra };
 	struct pierone_err local = { 0 };
 
 	if (path == NULL || *path == '\0')
@@ -564,7 +552,9 @@ pierone_docker_store_auth(const char *path, enum pierone_docker_format fmt,
 	}
 	a.auth = auth;
 	a.host = host;
-	rc = update(path, edit_auth, &a, err);
+	const char *extra[] = { registry, NULL };
+
+	rc = update(path, edit_auth, &a, extra, err);
 	if (rc == 0 && shadowed != NULL)
 		*shadowed = a.shadowed;
 	freezero(auth, strlen(auth) + 1);
@@ -586,7 +576,9 @@ pierone_docker_store_helper(const char *path, const char *registry,
 	if ((rc = pierone_registry_host(&host, registry, err)) != 0)
 		return rc;
 	h.host = host;
-	rc = update(path, edit_helper, &h, err);
+	const char *extra[] = { host, helper, NULL };
+
+	rc = update(path, edit_helper, &h, extra, err);
 	free(host);
 	return rc;
 }

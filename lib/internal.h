@@ -124,6 +124,12 @@ int strlist_from_json(struct pierone_strlist **out, const char *json,
  * so 100 000 tags cost the body and the list only.  Strict RFC 8259.
  */
 /*
+ * The same strict syntax for any JSON text (one value, blanks around it):
+ * 0, or -1 with *bad the offset of the first offending byte (len for a
+ * text cut short).
+ */
+int json_validate(const char *json, size_t len, size_t *bad);
+/*
  * Copy string member `key` of `obj` into *dst (caller frees): absent or
  * null leaves NULL; another type is PIERONE_EBADRESPONSE.
  */
@@ -207,6 +213,22 @@ typedef int file_update_fn(struct buf *out, const struct buf *old,
 #define FILE_PRIVATE	010000	/* or'ed into mode: always set the mode */
 int file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
     struct pierone_err *err);
+
+/*
+ * jsonkeep.c, for rewriting a JSON text through cJSON: past the string
+ * starting at p (on its '"'); every number of the tree `item` (and its
+ * siblings, in text order from *p) put back as the raw text it was
+ * written as (PIERONE_ENOMEM on failure).  \u0000, which would end a
+ * cJSON string: a stand-in noncharacter (U+FDD0..U+FDEF) found in neither
+ * the text nor the `extra` strings (NULL-ended), or -1; the text's \u0000
+ * escapes in strings replaced by it in place (same length); the printed
+ * text with the stand-in turned back into \u0000.
+ */
+const char *json_skip_string(const char *p, const char *end);
+int json_numbers_to_raw(struct cJSON *item, const char **p, const char *end);
+int json_nul_standin(const char *text, size_t len, const char *const *extra);
+void json_nul_substitute(char *text, size_t len, int standin);
+int json_nul_restore(struct buf *out, int standin);
 
 /* dockercfg.c: base64 as Docker writes "auth"; caller frees. */
 char *base64_encode(const unsigned char *in, size_t len);

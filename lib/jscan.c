@@ -565,6 +565,21 @@ scan_doc(struct jscan *s, const char *json, size_t len,
 	return 0;
 }
 
+int
+json_validate(const char *json, size_t len, size_t *bad)
+{
+	struct jscan s = { .base = json, .p = json, .end = json + len };
+
+	if (len >= 3 && memcmp(json, "\xef\xbb\xbf", 3) == 0)
+		s.p += 3;
+	if (scan_value(&s) == 0 && peek(&s) != -1)
+		fail(&s, s.p);
+	if (s.bad == NULL)
+		return 0;
+	*bad = (size_t)(s.bad - json);
+	return -1;
+}
+
 static void
 jscan_free(struct jscan *s)
 {

@@ -735,6 +735,23 @@ int pierone_docker_store_helper(const char *path, const char *registry,
     const char *helper, struct pierone_err *err);
 
 /*
+ * Updates of the user's files (Docker's credentials, the token cache,
+ * pierone.yaml) wait for another process's lock at most
+ * $PIERONE_LOCK_TIMEOUT seconds (default 30; 0 does not wait), then fail
+ * with PIERONE_ETIMEOUT.  `fn` (NULL: none) is called once when a wait has
+ * lasted a second, with the lock file's path and `arg`, so that the
+ * application can say why it is waiting.  Process-wide; set it before
+ * any update starts.  A file that is not regular (FIFO, device, socket)
+ * is refused (PIERONE_EIO, "not a regular file") and nothing is created
+ * beside it.  Files and directories created are given to the owner of
+ * the directory they are in (a root process running on a user's files).
+ * Applications should ignore SIGXFSZ, as pierone does, to get "file too
+ * large" rather than be killed by a file size limit.
+ */
+typedef void pierone_lock_wait_fn(const char *lock_path, void *arg);
+void pierone_set_lock_wait_notify(pierone_lock_wait_fn *fn, void *arg);
+
+/*
  * The host[:port] part of a registry URL, as credHelpers and Docker's
  * image names use it.  *out is the caller's (free()).
  */

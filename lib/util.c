@@ -167,6 +167,42 @@ fd_read_all(int fd, struct buf *out, size_t max)
 	}
 }
 
+/* ENOENT as PIERONE_ENOTFOUND, the rest as PIERONE_EIO. */
+static int
+read_error(struct pierone_err *err, const char *path, const char *why)
+{
+	return err_set(err, errno == ENOENT ? PIERONE_ENOTFOUND : PIERONE_EIO,
+	    "cannot read '%s': %s", path, why);
+}
+
+/*
+ * Only a regular file is read: one stat first so that nothing else (a
+ * device) is even opened, and O_NONBLOCK so that a FIFO swapped in
+ * meanwhile cannot hang the open; fstat then has the last word.
+ */
+static int
+open_regular(const char *path, struct stat *st, struct pierone_err *err)
+{
+	int fd;
+
+	if (stat(path, st) == -1)
+		return read_error(err, path, strerror(errno));
+	errno = EINVAL;
+	if (S_ISDIR(st->st_mode))
+		return read_error(err, path, "is a directory");
+	if (!S_ISREG(st->st_mode))
+		return read_error(err, path, "not a regular file");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1)
+		return read_error(err, path, strerror(errno));
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return read_error(err, path, "not a regular file");
+	}
+	return fd;
+}
+
 int
 file_read(struct buf *out, const char *path, size_t max,
     struct pierone_err *err)
@@ -175,17 +211,9 @@ file_read(struct buf *out, const char *path, size_t max,
 	int fd, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		if (errno == ENOENT)
-			return err_set(err, PIERONE_ENOTFOUND,
-			    "cannot read '%s': %s", path, strerror(errno));
-		return err_set(err, PIERONE_EIO, "cannot read '%s': %s",
-		    path, strerror(errno));
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		rc = err_set(err, PIERONE_EIO, "cannot read '%s': %s", path,
-		    S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-	} else if ((size_t)st.st_size < max && buf_reserve(out,
+	if ((fd = open_regular(path, &st, err)) < 0)
+		return fd;
+	if ((size_t)st.st_size < max && buf_reserve(out,
 	    (size_t)st.st_size + 1) != 0) {
 		rc = err_set(err, PIERONE_ENOMEM, "out of memory");
 	} else if (fd_read_all(fd, out, max) == -1) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -463,4 +464,31 @@ run_pierone_v(struct run *r, const char *const *base, const char *const *env,
 		envp[m++] = *env;
 	envp[m] = NULL;
 	run_cmd(r, argv, envp);
+}
+
+/* Names in `dir` that look like a temporary copy of a file. */
+int
+test_count_temporaries(const char *dir, bool print)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		const char *name = e->d_name;
+		const char *dot = strrchr(name, '.');
+
+		if (strstr(name, ".pierone-") != NULL || (dot != NULL &&
+		    strlen(dot) == 7 && strcmp(dot, ".lock") != 0 &&
+		    strcmp(dot, ".dockercfg") != 0 && dot != name)) {
+			if (print)
+				fprintf(stderr, "left behind: %s/%s\n", dir,
+				    name);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
 }

@@ -33,6 +33,8 @@ Suite *configpath_suite(void);	/* check_configpath.c */
 Suite *regauth_suite(void);	/* check_regauth.c */
 Suite *v2_suite(void);		/* check_v2.c */
 Suite *describe_suite(void);	/* check_describe.c */
+Suite *files_suite(void);	/* check_files.c */
+Suite *rewrite_suite(void);	/* check_rewrite.c */
 
 /* harness.c ------------------------------------------------------------ */
 
@@ -66,6 +68,13 @@ void test_assert_no_secrets(const char *dir);
  */
 void test_env_isolate(const char *const *names, size_t n);
 void test_env_restore(void);
+
+/*
+ * How many names in `dir` look like a temporary copy of a file
+ * (".NAME.pierone-PID.XXXXXX", or an older "NAME.XXXXXX"); `print` lists
+ * them on stderr.
+ */
+int test_count_temporaries(const char *dir, bool print);
 
 /* A fresh temporary directory (mkdtemp); removed by test_rmtree(). */
 char *test_tmpdir(void);

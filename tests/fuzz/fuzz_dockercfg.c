@@ -8,8 +8,11 @@
  * tables, picked by a hash of the input.  An empty input stands for a
  * missing file.  Invariants:
  *  - it succeeds exactly when the text is blank, or JSON (as cJSON reads
- *    it, no NUL, nothing but blanks after it) whose root is an object and,
- *    for config.json, whose last "auths" is absent or an object;
+ *    it, no NUL, nothing but blanks after it, and strict RFC 8259 as
+ *    json_validate() reads it: the tag lists' scanner, which fuzz_tags
+ *    covers) whose root is an object and, for config.json, whose last
+ *    "auths" is absent or an object (\u0000 is read as \u0001: cJSON
+ *    would end the string there, the library keeps it);
  *  - on success the file is JSON holding auths[registry] (config.json) or
  *    [registry] (.dockercfg) with "auth" = base64("oauth2:" TOKEN) and the
  *    email, the mode is still 0600, *shadowed is what credHelpers and
@@ -209,6 +212,34 @@ same_members(const cJSON *in, const cJSON *out, const char *skip,
 }
 
 /* What the library must do with this text. */
+/*
+ * cJSON ends a string at \u0000, which the library keeps: the oracle reads
+ * a copy where each such escape (after an odd run of backslashes) is
+ * \u0001, so that "a\u0000b" stays apart from "a" here too.
+ */
+static cJSON *
+parse_whole(const char *text, size_t len, const char **end)
+{
+	char *copy = malloc(len + 1);
+	cJSON *root;
+	size_t run = 0;
+
+	CHECK(copy != NULL);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		if (copy[i] == 'u' && run % 2 == 1 && len - i >= 5 &&
+		    memcmp(copy + i, "u0000", 5) == 0)
+			copy[i + 4] = '1';
+		run = copy[i] == '\\' ? run + 1 : 0;
+	}
+	root = cJSON_ParseWithLengthOpts(copy, len, end, 0);
+	if (end != NULL && *end != NULL)
+		*end = text + (*end - copy);
+	free(copy);
+	return root;
+}
+
 static bool
 should_succeed(const char *text, size_t len, bool config_json, cJSON **root)
 {
@@ -222,9 +253,9 @@ should_succeed(const char *text, size_t len, bool config_json, cJSON **root)
 		;
 	if (i == len)
 		return true;
-	if (memchr(text, '\0', len) != NULL)
+	if (memchr(text, '\0', len) != NULL || json_validate(text, len, &i))
 		return false;
-	*root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	*root = parse_whole(text, len, &end);
 	if (*root == NULL)
 		return false;
 	while (end < text + len && (*end == ' ' || *end == '\t' ||
@@ -306,7 +337,7 @@ store(const char *path, bool config_json, const char *text, size_t len,
 	}
 	CHECK(after != NULL);
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 07777) == 0600);
-	out = cJSON_ParseWithLength(after, after_len);
+	out = parse_whole(after, after_len, NULL);
 	if (out == NULL || !cJSON_IsObject(out)) {
 		fprintf(stderr, "fuzz_dockercfg: the new file is no JSON "
 		    "object:\n%.*s\n", (int)after_len, after);
