@@ -31,6 +31,8 @@ struct box {
 	size_t n;
 	char num[4][32];	/* numbers written for the box */
 	char *owned;		/* a value made for the box (labels) */
+	char *shown[MAX_ENTRIES];	/* values of other types, as 0.22 */
+	size_t nshown;
 };
 
 static void
@@ -41,10 +43,28 @@ box_set(struct box *b, const char *section, const char *key,
 		b->e[b->n++] = (struct entry){ section, key, value };
 }
 
+/*
+ * A list or an object as 0.22 showed it (Python's str(): ['a', 'b']),
+ * kept by the box; its JSON text when that cannot be made.
+ */
+static const char *
+shown_other(struct box *b, const char *json)
+{
+	char *s;
+
+	if (b == NULL || b->nshown == MAX_ENTRIES ||
+	    pierone_json_render(&s, json, PIERONE_RENDER_TEXT, NULL) != 0)
+		return json;
+	return b->shown[b->nshown++] = s;
+}
+
 /* A value as text: null empty, booleans yes/no, the rest as written. */
 static const char *
-value_text(const struct pierone_value *v, const char *absent)
+value_text_in(struct box *b, const struct pierone_value *v,
+    const char *absent)
 {
+	if (v->type == PIERONE_VALUE_OTHER && v->text != NULL)
+		return shown_other(b, v->text);
 	switch (v->type) {
 	case PIERONE_VALUE_ABSENT:
 		return absent;
@@ -55,6 +75,12 @@ value_text(const struct pierone_value *v, const char *absent)
 	default:
 		return v->text;
 	}
+}
+
+static const char *
+value_text(const struct pierone_value *v, const char *absent)
+{
+	return value_text_in(NULL, v, absent);
 }
 
 /* 0.22's title: reverse video to the terminal's width, on a terminal. */
@@ -140,8 +166,8 @@ box_pierone(struct box *b, const struct pierone_image_details *d)
 	const struct pierone_value *by = &d->created_by;
 
 	box_set(b, GENERAL, "Author", by->type == PIERONE_VALUE_STRING ?
-	    cli_user_name(by->text) : value_text(by, ""));
-	box_set(b, GENERAL, "Created in", value_text(&d->created, ""));
+	    cli_user_name(by->text) : value_text_in(b, by, ""));
+	box_set(b, GENERAL, "Created in", value_text_in(b, &d->created, ""));
 	if (d->scm.found) {
 		box_set(b, COMMIT, "Repository", d->scm.url);
 		box_set(b, COMMIT, "Hash", d->scm.revision);
@@ -151,13 +177,13 @@ box_pierone(struct box *b, const struct pierone_image_details *d)
 	} else {
 		box_set(b, COMPLIANCE, "Valid SCM Source", "No SCM Source");
 	}
-	box_set(b, COMPLIANCE, "Effective Status", value_text(&d->status,
-	    "Not Processed"));
-	box_set(b, COMPLIANCE, "Status Reason", value_text(&d->status_reason,
-	    "Not Processed"));
+	box_set(b, COMPLIANCE, "Effective Status", value_text_in(b,
+	    &d->status, "Not Processed"));
+	box_set(b, COMPLIANCE, "Status Reason", value_text_in(b,
+	    &d->status_reason, "Not Processed"));
 	box_set(b, COMPLIANCE, "Status Date",
-	    value_text(&d->status_received_at, ""));
-	box_set(b, COMPLIANCE, "Image", value_text(&d->image, ""));
+	    value_text_in(b, &d->status_received_at, ""));
+	box_set(b, COMPLIANCE, "Image", value_text_in(b, &d->image, ""));
 }
 
 /* "a\nb": the list's items, one a line; "KEY=VALUE" for labels. */
@@ -185,7 +211,7 @@ join_lines(const struct pierone_image_details *d, bool labels)
 static int
 box_v2(struct box *b, const struct pierone_image_details *d, char **plat)
 {
-	box_set(b, GENERAL, "Created in", value_text(&d->config_created, ""));
+	box_set(b, GENERAL, "Created in", value_text_in(b, &d->config_created, ""));
 	box_set(b, IMAGE, "Digest", d->digest);
 	box_set(b, IMAGE, "Media Type", d->media_type);
 	if ((*plat = join_lines(d, false)) == NULL ||
@@ -220,6 +246,8 @@ describe_text(char **argv, const struct pierone_image_details *d)
 		cli_warnx("out of memory");
 	free(plat);
 	free(b.owned);
+	for (size_t i = 0; i < b.nshown; i++)
+		free(b.shown[i]);
 	return rc == 0 ? 0 : EXIT_FAILURE;
 }
 
@@ -227,6 +255,8 @@ describe_text(char **argv, const struct pierone_image_details *d)
 static void
 json_value(const struct pierone_value *v, const char *absent)
 {
+	char *r = NULL;
+
 	switch (v->type) {
 	case PIERONE_VALUE_ABSENT:
 		if (absent != NULL)
@@ -240,8 +270,13 @@ json_value(const struct pierone_value *v, const char *absent)
 	case PIERONE_VALUE_STRING:
 		json_string(stdout, v->text);
 		break;
-	default:
-		json_ascii(stdout, v->text);
+	default:	/* as json.dumps(sort_keys=True) writes it, as tags does */
+		if (pierone_json_render(&r, v->text, PIERONE_RENDER_JSON,
+		    NULL) == 0)
+			fputs(r, stdout);
+		else
+			json_ascii(stdout, v->text);
+		free(r);
 		break;
 	}
 }

@@ -292,14 +292,14 @@ START_TEST(wrong_json_types_in_the_tag_do_not_fail_describe)
 	    "Valid SCM Source " BAR "No SCM Source\n"
 	    "Effective Status " BAR "1.5\n"
 	    "Status Reason    " BAR "no\n"
-	    "Status Date      " BAR "{\"k\":\"v\"}\n"
-	    "Image            " BAR "[1,\"a\\u001b\"]\n");
+	    "Status Date      " BAR "{'k': 'v'}\n"
+	    "Image            " BAR "[1, 'a\\x1b']\n");
 	run_free(&r);
 	pierone(&r, "describe", "-o", "json", "myteam", "myapp", "types");
 	assert_ok(&r, "{\"artifact\": \"myapp\", \"created\": 12345, "
-	    "\"created_by\": true, \"image\": [1,\"a\\u001b\"], "
+	    "\"created_by\": true, \"image\": [1, \"a\\u001b\"], "
 	    "\"scm_source\": null, \"status\": 1.5, \"status_reason\": false, "
-	    "\"status_received_at\": {\"k\":\"v\"}, \"tag\": \"types\", "
+	    "\"status_received_at\": {\"k\": \"v\"}, \"tag\": \"types\", "
 	    "\"team\": \"myteam\"}\n");
 	run_free(&r);
 }
