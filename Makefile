@@ -1,5 +1,7 @@
-# pierone: libpierone.a, the pierone command, its tests and the demo.
-# Plain make.  The user's CFLAGS/LDFLAGS are added to, never replaced.
+# pierone: libpierone (shared and static), the pierone command, its tests
+# and the demo.  Plain make, GNU conventions: CPPFLAGS, CFLAGS, LDFLAGS and
+# LDLIBS are the user's (a distribution's dpkg-buildflags, say) and are
+# added to, never replaced.
 
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
@@ -11,6 +13,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 CC         ?= cc
 AR         ?= ar
+OBJCOPY    ?= objcopy
 CFLAGS     ?= -O2 -g
 # Output directory; 'make O=build/asan ...' keeps a second build apart.
 O          ?= .
@@ -21,13 +24,11 @@ WARN       = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
              -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-nonliteral
 # '=' not ':=': evaluated when used, after install-deps may have run.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-# libcurl and libarchive are opened with dlopen(3) when first needed
-# (lib/curldl.h, lib/archivedl.h), so they are not linked: start-up stays
-# small.  -ldl for older C libraries.
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libcurl libarchive,$(PKGS))) -ldl
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) libcjson)
 TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) libcjson)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP \
+             $(CPPFLAGS) $(CFLAGS)
 
 LIB_SRC    = $(wildcard lib/*.c)
 CLI_SRC    = $(filter-out cli/docker_credential.c,$(wildcard cli/*.c))
@@ -39,7 +40,11 @@ MANPAGES   = man/pierone.1 man/pierone.yaml.5 man/docker-credential-pierone.1 \
              man/libpierone.3
 VERSION    = $(shell sed -n 's/^.define PIERONE_VERSION "\(.*\)"/\1/p' lib/pierone.h)
 
+# The shared library's ABI number: what bumps it is in libpierone(3).
+SOVERSION  = 0
 LIBA       = $(O)/libpierone.a
+LIBSO      = $(O)/libpierone.so.$(SOVERSION)
+LIBALL     = $(O)/lib/libpierone-all.o
 PC         = $(O)/libpierone.pc
 BIN        = $(O)/pierone
 HELPER     = $(O)/docker-credential-pierone
@@ -52,14 +57,14 @@ SAN_FLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 .PHONY: all deps check test check-asan check-valgrind check-install demo \
         bench install uninstall clean lint-man fuzz FORCE
 
-all: $(LIBA) $(BIN) $(HELPER) $(PC)
+all: $(LIBA) $(LIBSO) $(BIN) $(HELPER) $(PC)
 
 deps:
 	@sh tests/install-deps
 
 $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
 
 $(O)/cli/%.o: cli/%.c
 	@mkdir -p $(@D)
@@ -69,9 +74,23 @@ $(O)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c -o $@ $<
 
-$(LIBA): $(LIB_OBJ)
+# The static archive holds one object in which only the public API,
+# pierone_*, is global: a program linking it may have its own
+# base64_encode or curl_error.  (The tests link the objects themselves.)
+$(LIBALL): $(LIB_OBJ)
+	$(CC) -nostdlib -r -o $@.tmp $(LIB_OBJ)
+	$(OBJCOPY) --wildcard --keep-global-symbol='pierone_*' $@.tmp $@
+	rm -f $@.tmp
+
+$(LIBA): $(LIBALL)
 	rm -f $@
-	$(AR) rcs $@ $(LIB_OBJ)
+	$(AR) rcs $@ $(LIBALL)
+
+# The shared library exports the same, versioned (lib/libpierone.map).
+$(LIBSO): $(LIB_OBJ) lib/libpierone.map
+	$(CC) -shared -Wl,-soname,libpierone.so.$(SOVERSION) \
+	    -Wl,--version-script=lib/libpierone.map $(CFLAGS) $(LDFLAGS) \
+	    -o $@ $(LIB_OBJ) $(PKG_LIBS) $(LDLIBS)
 
 # Made on every run, replaced only when PREFIX, LIBDIR, INCDIR or the
 # version changed: 'make install PREFIX=/opt' after 'make' gets it right.
@@ -85,17 +104,30 @@ $(PC): lib/libpierone.pc.in FORCE
 
 FORCE:
 
+# In the tree the commands link the static archive (so the tests need no
+# LD_LIBRARY_PATH); what 'make install' installs links the shared library.
 $(BIN): $(CLI_OBJ) $(LIBA)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(PKG_LIBS) $(LDLIBS)
 
 $(HELPER): $(O)/cli/docker_credential.o $(LIBA)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(O)/cli/docker_credential.o $(LIBA) $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(O)/cli/docker_credential.o $(LIBA) \
+	    $(PKG_LIBS) $(LDLIBS)
+
+$(O)/shared/pierone: $(CLI_OBJ) $(LIBSO)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBSO) $(PKG_LIBS) $(LDLIBS)
+
+$(O)/shared/docker-credential-pierone: $(O)/cli/docker_credential.o $(LIBSO)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(O)/cli/docker_credential.o $(LIBSO) \
+	    $(PKG_LIBS) $(LDLIBS)
 
 $(FAKE): $(O)/tests/fake_registry.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS) -lpthread
 
-$(CHECK): $(TEST_OBJ) $(LIBA)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIBA) $(PKG_LIBS) $(TEST_LIBS) -lm -lpthread
+$(CHECK): $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB_OBJ) $(PKG_LIBS) \
+	    $(TEST_LIBS) -lpthread $(LDLIBS)
 
 # The README's commands: each first installs what is missing.
 check: deps
@@ -159,15 +191,20 @@ lint-man:
 	    mandoc -Tlint -W warning $(MANPAGES) && echo "man pages: mandoc -Tlint clean"; \
 	else echo "lint-man: mandoc not installed, man pages not linted" >&2; fi
 
-install: $(LIBA) $(BIN) $(HELPER) $(PC)
+install: $(LIBA) $(LIBSO) $(O)/shared/pierone \
+    $(O)/shared/docker-credential-pierone $(PC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
 	    $(DESTDIR)$(ZSHCOMPDIR)
-	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pierone
-	install -m 755 $(HELPER) $(DESTDIR)$(BINDIR)/docker-credential-pierone
+	install -m 755 $(O)/shared/pierone $(DESTDIR)$(BINDIR)/pierone
+	install -m 755 $(O)/shared/docker-credential-pierone \
+	    $(DESTDIR)$(BINDIR)/docker-credential-pierone
 	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libpierone.a
+	install -m 644 $(LIBSO) \
+	    $(DESTDIR)$(LIBDIR)/libpierone.so.$(SOVERSION)
+	ln -sf libpierone.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libpierone.so
 	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/libpierone.pc
 	install -m 644 lib/pierone.h $(DESTDIR)$(INCDIR)/pierone.h
 	install -m 644 man/pierone.1 $(DESTDIR)$(MANDIR)/man1/pierone.1
@@ -180,6 +217,8 @@ install: $(LIBA) $(BIN) $(HELPER) $(PC)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pierone $(DESTDIR)$(LIBDIR)/libpierone.a \
+	    $(DESTDIR)$(LIBDIR)/libpierone.so.$(SOVERSION) \
+	    $(DESTDIR)$(LIBDIR)/libpierone.so \
 	    $(DESTDIR)$(BINDIR)/docker-credential-pierone \
 	    $(DESTDIR)$(LIBDIR)/pkgconfig/libpierone.pc \
 	    $(DESTDIR)$(INCDIR)/pierone.h $(DESTDIR)$(MANDIR)/man1/pierone.1 \
@@ -190,8 +229,8 @@ uninstall:
 
 clean:
 	rm -f lib/*.o lib/*.d cli/*.o cli/*.d tests/*.o tests/*.d \
-	    libpierone.a libpierone.pc pierone docker-credential-pierone \
-	    $(FAKE) $(CHECK)
-	rm -rf build
+	    libpierone.a libpierone.so.* libpierone.pc pierone \
+	    docker-credential-pierone $(FAKE) $(CHECK)
+	rm -rf build shared
 
 -include $(wildcard $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

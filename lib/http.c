@@ -13,7 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "curldl.h"
+#include <curl/curl.h>
 #include "internal.h"
 #include "http_impl.h"
 
@@ -55,11 +55,7 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 int
 global_use(struct pierone_err *err)
 {
-	int rc;
-
 	if (curl_users == 0) {
-		if ((rc = curl_load(err)) != 0)
-			return rc;
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 			return err_set(err, PIERONE_ENOMEM, "cannot initialise "
 			    "libcurl");

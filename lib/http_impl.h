@@ -7,7 +7,7 @@
 #ifndef PIERONE_HTTP_IMPL_H
 #define PIERONE_HTTP_IMPL_H
 
-#include "curldl.h"
+#include <curl/curl.h>
 #include "internal.h"
 
 /* One transfer slot; slots are reused for the next request. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "curldl.h"
+#include <curl/curl.h>
 #include "internal.h"
 #include "http_impl.h"
 

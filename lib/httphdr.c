@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "curldl.h"
+#include <curl/curl.h>
 #include "internal.h"
 #include "http_impl.h"
 

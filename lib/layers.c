@@ -14,7 +14,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "archivedl.h"
+#include <archive.h>
+#include <archive_entry.h>
 #include "internal.h"
 
 /* What one call needs while it reads the layers. */
@@ -272,8 +273,6 @@ read_layer(struct job *j, size_t idx, int fd, size_t *nfiles)
 	int r = ARCHIVE_OK, rc = 0;
 
 	*nfiles = 0;
-	if ((rc = archive_load(&j->c->err)) != 0)
-		return rc;
 	if (lseek(fd, 0, SEEK_SET) != 0 || (a = archive_read_new()) == NULL)
 		return err_set(&j->c->err, PIERONE_EIO, "cannot read layer %s",
 		    j->out->layers[idx]);

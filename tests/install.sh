@@ -57,6 +57,7 @@ show() {
 files="bin/pierone:755:
 bin/docker-credential-pierone:755:
 lib/libpierone.a:644:
+lib/libpierone.so.0:644:
 lib/pkgconfig/libpierone.pc:644:
 include/pierone.h:644:lib/pierone.h
 share/man/man1/pierone.1:644:man/pierone.1
@@ -109,6 +110,13 @@ for line in $files; do
 done
 IFS=$IFS_save
 
+# the development link, to the library by its SONAME
+if [ "$(readlink "$P/lib/libpierone.so")" = libpierone.so.0 ]; then
+	ok "$PREFIX/lib/libpierone.so -> libpierone.so.0"
+else
+	not_ok "$PREFIX/lib/libpierone.so -> libpierone.so.0"
+fi
+n=$((n + 1))
 extra=$(cd "$D" && find . ! -type d | sed 's|^\./||' | sort)
 nfound=$(printf '%s\n' "$extra" | grep -c .)
 if [ "$nfound" -eq "$n" ]; then
@@ -116,6 +124,45 @@ if [ "$nfound" -eq "$n" ]; then
 else
 	not_ok "nothing else installed: $nfound files, expected $n"
 	printf '%s\n' "$extra" | sed 's/^/     | /'
+fi
+
+# --- the libraries ---------------------------------------------------
+
+# Only the public API is visible: a program may have its own helpers.
+soname=$(readelf -d "$P/lib/libpierone.so.0" 2>/dev/null |
+    sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+if [ "$soname" = libpierone.so.0 ]; then
+	ok "libpierone.so.0 has the SONAME libpierone.so.0"
+else
+	not_ok "libpierone.so.0 has the SONAME libpierone.so.0: '$soname'"
+fi
+others=$(nm -D --defined-only "$P/lib/libpierone.so.0" 2>&1 |
+    awk '$3 !~ /^pierone_/ && $3 != "PIERONE_0"')
+if [ -z "$others" ] && nm -D --defined-only "$P/lib/libpierone.so.0" |
+    grep -q ' T pierone_client_new@@PIERONE_0$'; then
+	ok "libpierone.so.0 exports pierone_* only, versioned PIERONE_0"
+else
+	not_ok "libpierone.so.0 exports pierone_* only, versioned PIERONE_0"
+	printf '%s\n' "$others" | head -5 | sed 's/^/     | /'
+fi
+others=$(nm -g --defined-only "$P/lib/libpierone.a" 2>&1 |
+    awk 'NF == 3 && $3 !~ /^pierone_/')
+if [ -z "$others" ]; then
+	ok "libpierone.a defines no global symbol but pierone_*"
+else
+	not_ok "libpierone.a defines no global symbol but pierone_*"
+	printf '%s\n' "$others" | head -5 | sed 's/^/     | /'
+fi
+
+# Installed in a DESTDIR, the library is not where ld.so looks.
+LD_LIBRARY_PATH=$P/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+export LD_LIBRARY_PATH
+if ldd "$P/bin/pierone" 2>/dev/null | grep -q "libpierone.so.0 => $P/lib/"
+then
+	ok "the installed pierone links the installed libpierone.so.0"
+else
+	not_ok "the installed pierone links the installed libpierone.so.0"
+	ldd "$P/bin/pierone" 2>&1 | sed 's/^/     | /'
 fi
 
 # --- the programs ----------------------------------------------------
@@ -206,7 +253,7 @@ main(void)
 }
 EOF
 if build "$tmp/work/teams"; then
-	ok "a program builds with pierone.h and libpierone.a as installed"
+	ok "a program builds with pierone.h and libpierone as installed"
 	out=$("$tmp/work/teams" 2>&1)
 	if [ $? -eq 0 ]; then
 		ok "it gets PIERONE_ENETWORK from 127.0.0.1:1: ${out#* }"
@@ -214,8 +261,38 @@ if build "$tmp/work/teams"; then
 		not_ok "it gets PIERONE_ENETWORK from 127.0.0.1:1: $out"
 	fi
 else
-	not_ok "a program builds with pierone.h and libpierone.a as installed"
+	not_ok "a program builds with pierone.h and libpierone as installed"
 	show "$tmp/work/teams.log"
+fi
+
+# pkg-config --static names what the archive needs besides.
+sflags=$(pkgconf --static --libs libpierone 2>>"$tmp/pc.log")
+case " $sflags " in
+*" -lpierone "*" -lcurl "*" -lcjson "*" -lyaml "*" -larchive "*)
+	ok "pkg-config --static --libs libpierone adds the libraries it needs" ;;
+*)
+	not_ok "pkg-config --static --libs libpierone: '$sflags'" ;;
+esac
+# The static archive, with those libraries shared (Debian ships libcurl's
+# own dependencies as shared libraries only), in a program that has
+# functions of the names libpierone uses inside: no clash.
+sflags="$(pkgconf --cflags libpierone) $($PKG_CONFIG --libs libcurl \
+    libcjson yaml-0.1 libbsd libmd libarchive) -lm"
+sed -e 's/^main(void)$/base64_encode(void) { return 1; }\
+int curl_error(void) { return 2; }\
+int err_set(void) { return 3; }\
+int\
+main(void)/' "$tmp/work/teams.c" >"$tmp/work/static.c"
+# shellcheck disable=SC2086 # $sflags is a list of options
+if $CC -o "$tmp/work/static" "$tmp/work/static.c" "$P/lib/libpierone.a" \
+    $sflags >"$tmp/work/static.log" 2>&1 && "$tmp/work/static" >/dev/null
+then
+	ok "a program with its own base64_encode, curl_error and err_set" \
+	    "links libpierone.a and works"
+else
+	not_ok "a program with its own base64_encode, curl_error and err_set" \
+	    "links libpierone.a and works"
+	show "$tmp/work/static.log"
 fi
 
 # The EXAMPLES of libpierone(3): the first literal display is the program.

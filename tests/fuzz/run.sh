@@ -79,7 +79,7 @@ CFLAGS_F="$SAN -g -O1 -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE -Ilib \
     -Wall -Wextra -Wno-unused-parameter \
     $($PKG_CONFIG --cflags libcjson yaml-0.1 libbsd-overlay libmd libarchive) \
     $($PKG_CONFIG --cflags libcurl) ${FUZZ_CFLAGS:-}"
-LIBS_F="$($PKG_CONFIG --libs libcjson yaml-0.1 libbsd-overlay libmd libarchive) -ldl -lm"
+LIBS_F="$($PKG_CONFIG --libs libcurl libcjson yaml-0.1 libbsd-overlay libmd libarchive) -lm"
 
 mkdir -p "$OUT/obj" "$OUT/crashes" "$OUT/logs" || exit 2
 echo "building with $FCC into build/fuzz/"
