@@ -147,6 +147,13 @@ check-asan: deps
 	@$(MAKE) --no-print-directory O=build/asan CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" test
 
+# The suite built with clang as well, warnings as errors.
+.PHONY: check-clang
+check-clang: deps
+	@sh tests/install-deps clang
+	@$(MAKE) --no-print-directory O=build/clang CC=clang \
+	    CFLAGS="-O2 -g -Werror" test
+
 # Measured figures against baselines from the same run; see README.
 bench: deps
 	@$(MAKE) --no-print-directory O=build/bench CFLAGS="-O2" \
@@ -185,6 +192,29 @@ check-install: deps
 check-integration: deps
 	@$(MAKE) --no-print-directory $(BIN) $(FAKE)
 	@sh tests/integration.sh $(BIN) $(FAKE)
+
+# Debian packages built, linted, installed, used and removed; see
+# tests/deb.sh.  Needs root or sudo.
+.PHONY: check-deb
+check-deb: deps
+	@sh tests/install-deps dpkg-buildpackage:dpkg-dev dh:debhelper \
+	    lintian:lintian hardening-check:devscripts
+	@$(MAKE) --no-print-directory $(FAKE)
+	@sh tests/deb.sh $(FAKE)
+
+# pierone-VERSION.tar.gz from git: the committed tree, no build output.
+# The version is PIERONE_VERSION in lib/pierone.h, and nowhere else but
+# debian/changelog and NEWS, which say what each version changed.
+.PHONY: dist
+dist:
+	@case "$$(sed -n '1s/^pierone (\(.*\)).*/\1/p' debian/changelog)" in \
+	$(VERSION)) ;; *) echo "dist: debian/changelog is not at $(VERSION)" >&2; \
+	    exit 1;; esac
+	@grep -q '^pierone $(VERSION)' NEWS || { echo "dist: NEWS says" \
+	    "nothing of $(VERSION)" >&2; exit 1; }
+	git archive --format=tar.gz --prefix=pierone-$(VERSION)/ \
+	    -o pierone-$(VERSION).tar.gz HEAD
+	@echo "made pierone-$(VERSION).tar.gz"
 
 lint-man:
 	@if command -v mandoc >/dev/null 2>&1; then \
