@@ -157,6 +157,25 @@ helper_env(void)
 	return env;
 }
 
+/* A pipe whose ends are closed on exec (macOS has no pipe2). */
+static int
+pipe_cloexec(int fd[2])
+{
+#ifdef __APPLE__
+	if (pipe(fd) != 0)
+		return -1;
+	if (fcntl(fd[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(fd[1], F_SETFD, FD_CLOEXEC) != 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	return 0;
+#else
+	return pipe2(fd, O_CLOEXEC);
+#endif
+}
+
 /* Only stdio reaches a helper: no socket or file of ours leaks to it. */
 static void
 close_the_rest(posix_spawn_file_actions_t *fa)
@@ -184,7 +203,7 @@ helper_run(struct buf *out, const char *name, const char *host,
 	pid_t pid;
 
 	snprintf(prog, sizeof(prog), "docker-credential-%s", name);
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(outp, O_CLOEXEC) != 0) {
+	if (pipe_cloexec(in) != 0 || pipe_cloexec(outp) != 0) {
 		rc = err_set(err, PIERONE_EIO, "%s: pipe: %s", prog,
 		    strerror(errno));
 		goto out;
