@@ -171,6 +171,7 @@ check-valgrind: deps
 	    HELPER_BIN=build/valgrind/docker-credential-pierone \
 	    FAKE_REGISTRY=build/valgrind/tests/fake-registry TEST_DATA=tests/data \
 	    valgrind --quiet --error-exitcode=99 --leak-check=full \
+	    --child-silent-after-fork=yes \
 	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	    --track-fds=no build/valgrind/tests/check_pierone
 

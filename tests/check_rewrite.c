@@ -56,7 +56,7 @@ static bool
 small_tmpfs(const char *dir)
 {
 	if (unshare(CLONE_NEWNS) != 0 ||
-	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return false;
 	return mount("tmpfs", dir, "tmpfs", 0, "size=64k") == 0;
 }
@@ -86,8 +86,11 @@ START_TEST(full_disk_is_a_clear_error_and_the_file_stays)
 			_exit(1);
 		}
 		after = test_slurp(path, NULL);
-		_exit(after != NULL && strcmp(after, text) == 0 &&
-		    test_count_temporaries(dir, true) == 0 ? 0 : 2);
+		st = after != NULL && strcmp(after, text) == 0 &&
+		    test_count_temporaries(dir, true) == 0 ? 0 : 2;
+		free(after);
+		free(text);
+		_exit(st);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFEXITED(st));
