@@ -277,6 +277,16 @@ ref_entry(struct entry *e, const char *text, size_t len)
 	yaml_doc_free(doc);
 }
 
+/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-._~+/" ) *"=" */
+static bool
+b64token(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+	    "TUVWXYZ0123456789-._~+/");
+
+	return n > 0 && s[n + strspn(s + n, "=")] == '\0';
+}
+
 /* ------------------------------------------------------------------ */
 
 static const char *const tokens[] = {
@@ -445,7 +455,24 @@ check_find(const char *text, size_t len, const struct buf *second)
 	memset(&tok, 0x5a, sizeof(tok));
 	rc = pierone_token_find(&tok, NOW, &err);
 	memset(&zero, 0, sizeof(zero));
-	if (best < 0) {
+	/* the newest valid entry counts: an empty token is none, one no
+	 * bearer token may be (RFC 6750 b64token) is refused */
+	if (best >= 0 && e[best].value[0] == '\0')
+		best = -1;
+	if (best >= 0 && !b64token(e[best].value)) {
+		if (rc != PIERONE_ECONFIG || strstr(err.msg, "RFC 6750") ==
+		    NULL) {
+			fprintf(stderr, "fuzz_tokencache: entry %d ('%s') is "
+			    "no bearer token, but pierone_token_find() gave "
+			    "rc %d\n", best, e[best].value, rc);
+			abort();
+		}
+		CHECK(memcmp(&tok, &zero, sizeof(tok)) == 0);
+		best = -2;
+	}
+	if (best == -2) {
+		/* refused: checked above */
+	} else if (best < 0) {
 		if (rc != PIERONE_ENOTOKEN) {
 			fprintf(stderr, "fuzz_tokencache: no valid entry, but "
 			    "pierone_token_find() gave rc %d, token '%s'\n",
