@@ -248,16 +248,6 @@ tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
 	return rc;
 }
 
-void
-pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n)
-{
-	if (lists == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		pierone_tag_list_free(lists[i]);
-	free(lists);
-}
-
 /* Encoded request paths of every artifact, all validated first. */
 static int
 tags_paths(char ***out, pierone_client *c, const char *team,
@@ -336,41 +326,6 @@ pierone_tags_list(struct pierone_tag_list **out, pierone_client *c,
 	*out = lists[0];
 	free(lists);
 	return 0;
-}
-
-/*
- * The rule of "latest", shared with the streaming tags_latest_from_json():
- * ">=" because of equal times the later in server order wins; a tag
- * without a time only beats another without one.
- */
-bool
-latest_supersedes(const struct pierone_time *t,
-    const struct pierone_time *best)
-{
-	if (best == NULL)
-		return true;
-	if (!t->valid)
-		return !best->valid;
-	return !best->valid || t->sec > best->sec ||
-	    (t->sec == best->sec && t->ms >= best->ms);
-}
-
-long
-pierone_tags_latest_index(const struct pierone_tag_list *list)
-{
-	const struct pierone_time *best = NULL, *t;
-	long idx = -1;
-
-	if (list == NULL)
-		return -1;
-	for (size_t i = 0; i < list->count; i++) {
-		t = &list->tags[i].created;
-		if (latest_supersedes(t, best)) {
-			best = t;
-			idx = (long)i;
-		}
-	}
-	return idx;
 }
 
 /*

@@ -67,8 +67,6 @@ long long mono_ms(void);
 const char *host_span(const char *url, size_t *len);
 /* Length of "scheme://host[:port]" at the start of url; 0 when none. */
 size_t url_origin_len(const char *url);
-/* A mutable tag: its name (len bytes) ends in "-SNAPSHOT". */
-bool tag_is_snapshot(const char *name, size_t len);
 /* "a/b" (one slash); caller frees; NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 
@@ -152,6 +150,10 @@ int tags_from_json(struct pierone_tag_list **out, const char *json,
  */
 int tags_latest_from_json(char **name, long *index, const char *json,
     size_t len, unsigned int flags, struct pierone_err *err);
+
+/* taglist.c: the tag-list type's rules, depending on nothing else. */
+/* A mutable tag: its name (len bytes) ends in "-SNAPSHOT". */
+bool tag_is_snapshot(const char *name, size_t len);
 /* True when a tag created at `t` is the latest of itself and `best`. */
 bool latest_supersedes(const struct pierone_time *t,
     const struct pierone_time *best);

@@ -415,16 +415,6 @@ tag_keep(struct jscan *s)
 	return 0;
 }
 
-bool
-tag_is_snapshot(const char *name, size_t len)
-{
-	static const char suffix[] = "-SNAPSHOT";
-
-	return name != NULL && len >= sizeof(suffix) - 1 &&
-	    memcmp(name + len - (sizeof(suffix) - 1), suffix,
-	    sizeof(suffix) - 1) == 0;
-}
-
 /* Latest mode: the tag replaces the best so far when it is as late. */
 static void
 tag_compare(struct jscan *s, size_t idx)
