@@ -299,26 +299,71 @@ void auth_free(struct auth *a);
 int auth_only_token(struct pierone_client *c);
 
 /*
- * client.c: after a Pier One call ended with `rc`, detect the API once:
- * true when the registry lacks /teams (404; `probed`: the call was GET
- * /teams) and the call is to be made over v2.
+ * registry.c: one registry interface.  Each backend implements the calls
+ * that differ by API; NULL: the backend has no such call (the public call
+ * fails with PIERONE_EUNSUPPORTED).  Every name is checked before a
+ * backend runs, and *out is NULL; a call fails with a message in c->err.
+ * A call of the backend that detects (Pier One's) returns REGISTRY_ABSENT
+ * when it found the registry lacks its API: registry_detect() has then
+ * switched the client to the backend to make the call on instead.
  */
-bool api_fallback(struct pierone_client *c, int rc, bool probed);
+#define REGISTRY_ABSENT	1
+struct pierone_client;
+struct registry_ops {
+	const char *name;	/* "the Docker Registry API v2", in messages */
+	enum pierone_api api;	/* the client's api while it is in use */
+	int (*teams)(struct pierone_strlist **out, struct pierone_client *c);
+	int (*artifacts)(struct pierone_strlist **out,
+	    struct pierone_client *c, const char *team);
+	/* jobs > 0 */
+	int (*tags_many)(struct pierone_tag_list ***out,
+	    struct pierone_client *c, const char *team,
+	    const char *const *artifacts, size_t n, unsigned int jobs);
+	/* *out NULL and 0: the artifact has no tags (but -SNAPSHOT ones) */
+	int (*latest)(char **out, struct pierone_client *c, const char *team,
+	    const char *artifact, unsigned int flags);
+	int (*scm_sources)(struct pierone_scm_source **out,
+	    struct pierone_client *c, const char *team, const char *artifact,
+	    const char *const *tags, size_t n, unsigned int jobs);
+	int (*image_find)(struct pierone_image_tags **out,
+	    struct pierone_client *c, const char *prefix);
+	/* d is allocated, api PIERONE, nlayers and size -1; the caller
+	 * frees it on failure */
+	int (*describe)(struct pierone_image_details *d,
+	    struct pierone_client *c, const char *team, const char *artifact,
+	    const char *tag);
+	int (*mark)(struct pierone_client *c, const char *team,
+	    const char *artifact, const char *tag, const char *incident);
+};
+extern const struct registry_ops registry_pierone;	/* registry_pierone.c */
+extern const struct registry_ops registry_v2;		/* v2.c */
+/*
+ * After a Pier One call ended with `rc`, detect the API once (AUTO only):
+ * true when the registry lacks /teams (404 or a web page; `probed`: the
+ * call was GET /teams, else GET /teams is asked) and the client now uses
+ * v2; 0 proves Pier One's API.
+ */
+bool registry_detect(struct pierone_client *c, int rc, bool probed);
 /* A 2xx web page (text/html) where an API answer was due. */
 struct http_result;
 bool web_page(const struct http_result *r);
 
-/* v2.c: the Docker Registry HTTP API v2, for registries without /teams. */
-int v2_teams(struct pierone_strlist **out, struct pierone_client *c);
-int v2_artifacts(struct pierone_strlist **out, struct pierone_client *c,
-    const char *team);
-int v2_tags_many(struct pierone_tag_list ***out, struct pierone_client *c,
-    const char *team, const char *const *artifacts, size_t n,
-    unsigned int jobs);
-int v2_latest(char **out, struct pierone_client *c, const char *team,
-    const char *artifact, unsigned int flags);
+/* The Pier One backend's calls in scm.c, describe.c, mark.c. */
+int pier_scm_sources(struct pierone_scm_source **out,
+    struct pierone_client *c, const char *team, const char *artifact,
+    const char *const *tags, size_t n, unsigned int jobs);
+int pier_image_find(struct pierone_image_tags **out,
+    struct pierone_client *c, const char *prefix);
+int pier_describe(struct pierone_image_details *d, struct pierone_client *c,
+    const char *team, const char *artifact, const char *tag);
+int pier_mark(struct pierone_client *c, const char *team,
+    const char *artifact, const char *tag, const char *incident);
+/* The v2 backend's describe, in describe.c. */
+int v2_describe(struct pierone_image_details *d, struct pierone_client *c,
+    const char *team, const char *artifact, const char *tag);
+
 /*
- * The path, relative to `base` (the client's URL), of the page a Link
+ * link.c: the path, relative to `base` (the client's URL), of the page a Link
  * header's rel="next" names after page `cur`; *next NULL when none.
  * PIERONE_EBADRESPONSE for a link off the registry (another scheme, host,
  * port or base path).
@@ -385,8 +430,6 @@ int v2_config_facts(struct v2_config_facts *out, const char *json,
 void v2_config_facts_clear(struct v2_config_facts *f);
 /* describe.c: free n labels and the array; NULL is a no-op. */
 void labels_free(struct pierone_label *labels, size_t n);
-/* scm.c: PIERONE_EUNSUPPORTED, `what` needing Pier One's API. */
-int api_unsupported(struct pierone_client *c, const char *what);
 
 /* The client, visible to the library's files. */
 struct http;
