@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "auth.h"
+#include "http.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define DEFAULT_TIMEOUT_MS		60000

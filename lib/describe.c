@@ -12,7 +12,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 void
 labels_free(struct pierone_label *l, size_t n)

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "curldl.h"
-#include "internal.h"
+#include "base.h"
+#include "auth.h"
+#include "http.h"
 #include "http_impl.h"
 
 /* libcurl's global state is set up on the first request, not at start-up. */

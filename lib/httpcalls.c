@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "curldl.h"
-#include "internal.h"
+#include "base.h"
+#include "http.h"
 #include "http_impl.h"
 
 /*

@@ -11,7 +11,8 @@
 #include <strings.h>
 
 #include "curldl.h"
-#include "internal.h"
+#include "base.h"
+#include "http.h"
 #include "http_impl.h"
 
 static const char *

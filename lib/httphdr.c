@@ -10,7 +10,8 @@
 #include <strings.h>
 
 #include "curldl.h"
-#include "internal.h"
+#include "base.h"
+#include "http.h"
 #include "http_impl.h"
 
 void

@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
 
 /* Arrays and objects, the top-level array included; bounds the recursion. */
 #define JSCAN_MAX_DEPTH	512

@@ -12,7 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
 
 static const char *
 json_type_name(const cJSON *j)

@@ -15,7 +15,9 @@
 #include <cjson/cJSON.h>
 
 #include "archivedl.h"
-#include "internal.h"
+#include "base.h"
+#include "http.h"
+#include "registry.h"
 
 /* What one call needs while it reads the layers. */
 struct job {

@@ -10,7 +10,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 /* {"incident_id": INCIDENT}, escaped by cJSON; NULL when out of memory. */
 static char *

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base.h"
+#include "http.h"
+#include "registry.h"
 
 /*
  * The backends, in the order detection tries them.  PIERONE_API_AUTO

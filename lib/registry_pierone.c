@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 /* GET path: a web page counts as absent (404); c->err says why. */
 static int

@@ -10,7 +10,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 static int
 scm_from_json(struct pierone_scm_source *s, const struct buf *body,

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
 
 void
 pierone_tag_list_free(struct pierone_tag_list *l)

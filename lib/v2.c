@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "http.h"
+#include "registry.h"
 
 /* ------------------------------------------------------------------
  * Teams and artifacts
