@@ -1,9 +1,10 @@
 /*
  * libpierone internals, authentication group: what a registry request
  * carries.  Answers to 401s (regauth.c), WWW-Authenticate challenges
- * (challenge.c), the Docker credentials of a host (dockercred.c), the
- * shape of a token (token.c).  http.c asks this group; it sends nothing
- * itself.  Builds on base.h and files.h.
+ * (challenge.c), the Docker credentials of a host (docker_creds.c), the
+ * shape of a token (token_find.c).  http.c asks this group what to send;
+ * only the token service's client (token_service.c) sends anything.
+ * Builds on base.h and files.h.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -12,15 +13,15 @@
 
 #include "base.h"
 
-/* token.c: a bearer token as RFC 6750 allows one (b64token), len bytes. */
+/* token_find.c: a bearer token as RFC 6750 allows (b64token), len bytes. */
 bool token_valid(const char *s, size_t len);
 
 /*
- * dockercred.c: the Docker credentials for a registry host[:port], as
+ * docker_creds.c: the Docker credentials for a registry host[:port], as
  * the docker client finds them: config.json credHelpers[HOST],
- * credsStore, auths[HOST], then ~/.dockercfg.  *basic is base64("user:secret") (caller wipes and frees)
- * or NULL when there are none; non-zero only when a file is corrupt or a
- * helper cannot be run.
+ * credsStore, auths[HOST], then ~/.dockercfg.  *basic is
+ * base64("user:secret") (caller wipes and frees) or NULL when there are
+ * none; non-zero only when a file is corrupt or a helper cannot be run.
  */
 int docker_credentials(char **basic, const char *host,
     struct pierone_err *err);

@@ -1,7 +1,7 @@
 /*
  * libpierone internals, files group: the user's files.  Safe
  * read-modify-write (fileio.c), flat YAML (yaml.c), where pierone.yaml is
- * looked for (config.c), Docker's credential files (dockercfg.c).
+ * looked for (config.c), Docker's credential files (docker_write.c).
  * Builds on base.h and json.h.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -19,8 +19,9 @@ int config_search_paths(char *out[CONFIG_MAX_PATHS], size_t *n, bool macos,
     struct pierone_err *err);
 
 /*
- * dockercfg.c: the host[:port] of a URL or Docker config key: after the
- * scheme and any user@, up to the path; not NUL-terminated, *len long.
+ * docker_write.c: the host[:port] of a URL or Docker config key: after
+ * the scheme and any user@, up to the path; not NUL-terminated, *len
+ * long.
  */
 const char *host_span(const char *url, size_t *len);
 
@@ -82,7 +83,7 @@ typedef int file_update_fn(struct buf *out, const struct buf *old,
 int file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
     struct pierone_err *err);
 
-/* dockercfg.c: base64 as Docker writes "auth"; caller frees. */
+/* docker_write.c: base64 as Docker writes "auth"; caller frees. */
 char *base64_encode(const unsigned char *in, size_t len);
 /* Wipe every string value in `item` (it held credentials). */
 struct cJSON;
