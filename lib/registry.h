@@ -20,6 +20,8 @@
  * A call of the backend that detects (Pier One's) returns REGISTRY_ABSENT
  * when it found the registry lacks its API: registry_detect() has then
  * switched the client to the backend to make the call on instead.
+ * Manifests, blobs and layers are not here: every registry, Pier One
+ * too, serves them over v2 (client.c, describe.c, layers.c).
  */
 #define REGISTRY_ABSENT	1
 struct pierone_client;
