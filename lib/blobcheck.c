@@ -16,7 +16,8 @@
 
 #include <sha2.h>
 
-#include "internal.h"
+#include "base.h"
+#include "http.h"
 
 #define SHA256_PREFIX	"sha256:"
 

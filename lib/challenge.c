@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base.h"
+#include "auth.h"
 
 #define VALUE_MAX		2048	/* longest challenge parameter kept */
 

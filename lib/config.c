@@ -13,7 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base.h"
+#include "files.h"
 
 #define MAX_TIMEOUT 86400	/* seconds; a day is plenty for one request */
 

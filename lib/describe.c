@@ -12,7 +12,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 void
 labels_free(struct pierone_label *l, size_t n)
@@ -192,7 +195,7 @@ image_facts(struct pierone_image_details *d, pierone_client *c,
 }
 
 /* Over v2: the tag's manifest (an index's chosen image) and config. */
-static int
+int
 v2_describe(struct pierone_image_details *d, pierone_client *c,
     const char *team, const char *artifact, const char *tag)
 {
@@ -223,30 +226,21 @@ v2_describe(struct pierone_image_details *d, pierone_client *c,
 	return rc;
 }
 
+/* With Pier One's API: the tag object, then its SCM source. */
 int
-pierone_image_describe(struct pierone_image_details **out, pierone_client *c,
+pier_describe(struct pierone_image_details *d, pierone_client *c,
     const char *team, const char *artifact, const char *tag)
 {
-	struct pierone_image_details *d;
 	char *path;
-	int rc = 0;
+	int rc;
 
-	*out = NULL;
-	client_err_clear(c);
 	if ((rc = repo_path(&path, REPO_TAG, team, artifact, tag, &c->err)))
 		return rc;
-	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		free(path);
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	}
-	d->api = PIERONE_API_PIERONE;
-	d->nlayers = d->size = -1;
-	if (c->api != PIERONE_API_V2)
-		rc = tag_get(d, c, path);
+	rc = tag_get(d, c, path);
 	free(path);
-	if (c->api == PIERONE_API_V2 || api_fallback(c, rc, false))
-		rc = v2_describe(d, c, team, artifact, tag);
-	else if (rc == 0)
+	if (registry_detect(c, rc, false))
+		return REGISTRY_ABSENT;
+	if (rc == 0)
 		rc = scm_get(d, c, team, artifact, tag);
 	else if (rc == PIERONE_ENOTFOUND)
 		err_set(&c->err, rc, "tag '%s/%s:%s' not found at %s", team,
@@ -254,10 +248,5 @@ pierone_image_describe(struct pierone_image_details **out, pierone_client *c,
 	else
 		err_prefix(&c->err, "cannot describe '%s/%s:%s'", team,
 		    artifact, tag);
-	if (rc != 0) {
-		pierone_image_details_free(d);
-		return rc;
-	}
-	*out = d;
-	return 0;
+	return rc;
 }

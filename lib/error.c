@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
-#include "internal.h"
+#include "base.h"
 
 const char *
 pierone_strerror(int code)

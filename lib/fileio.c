@@ -21,7 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base.h"
+#include "files.h"
 
 /* In the names of temporary files: ".NAME" TEMP_MARK "PID.XXXXXX". */
 #define TEMP_MARK	".pierone-"

@@ -14,7 +14,10 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include "internal.h"
+
+#include "base.h"
+#include "auth.h"
+#include "http.h"
 #include "http_impl.h"
 
 /* libcurl's global state is set up on the first request, not at start-up. */

@@ -8,7 +8,10 @@
 #define PIERONE_HTTP_IMPL_H
 
 #include <curl/curl.h>
-#include "internal.h"
+
+#include "auth.h"
+#include "base.h"
+#include "http.h"
 
 /* One transfer slot; slots are reused for the next request. */
 struct xfer {

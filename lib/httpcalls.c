@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include <curl/curl.h>
-#include "internal.h"
+
+#include "base.h"
+#include "http.h"
 #include "http_impl.h"
 
 /*

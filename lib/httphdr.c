@@ -10,7 +10,9 @@
 #include <strings.h>
 
 #include <curl/curl.h>
-#include "internal.h"
+
+#include "base.h"
+#include "http.h"
 #include "http_impl.h"
 
 void

@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
 
 /* Arrays and objects, the top-level array included; bounds the recursion. */
 #define JSCAN_MAX_DEPTH	512
@@ -413,16 +414,6 @@ tag_keep(struct jscan *s)
 	if (t->name == NULL && (t->name = strdup("")) == NULL)
 		return nomem(s);
 	return 0;
-}
-
-bool
-tag_is_snapshot(const char *name, size_t len)
-{
-	static const char suffix[] = "-SNAPSHOT";
-
-	return name != NULL && len >= sizeof(suffix) - 1 &&
-	    memcmp(name + len - (sizeof(suffix) - 1), suffix,
-	    sizeof(suffix) - 1) == 0;
 }
 
 /* Latest mode: the tag replaces the best so far when it is as late. */

@@ -12,7 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
 
 static const char *
 json_type_name(const cJSON *j)
@@ -174,20 +175,4 @@ pierone_strlist_sort(struct pierone_strlist *l)
 {
 	if (l != NULL && l->count > 1)
 		qsort(l->items, l->count, sizeof(char *), cmp_str);
-}
-
-void
-pierone_tag_list_free(struct pierone_tag_list *l)
-{
-	if (l == NULL)
-		return;
-	for (size_t i = 0; i < l->count; i++) {
-		free(l->tags[i].name);
-		free(l->tags[i].created_by);
-		free(l->tags[i].image);
-		free(l->tags[i].status);
-		free(l->tags[i].status_reason);
-	}
-	free(l->tags);
-	free(l);
 }

@@ -12,7 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
 
 /* Past the closing quote of the string starting at p (on its '"'). */
 const char *

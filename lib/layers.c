@@ -16,7 +16,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include "internal.h"
+
+#include "base.h"
+#include "http.h"
+#include "registry.h"
 
 /* What one call needs while it reads the layers. */
 struct job {

@@ -8,18 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
-
-/* "scheme://host[:port]" of a URL: its length, 0 when it has none. */
-size_t
-url_origin_len(const char *url)
-{
-	const char *h = strstr(url, "://");
-
-	if (h == NULL || h == url)
-		return 0;
-	return (size_t)(h + 3 - url) + strcspn(h + 3, "/?#");
-}
+#include "base.h"
+#include "registry.h"
 
 /* Does the link-param list starting at p (after '>') say rel=next? */
 static bool

@@ -11,7 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "registry.h"
 
 
 static const char *

@@ -10,7 +10,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 /* {"incident_id": INCIDENT}, escaped by cJSON; NULL when out of memory. */
 static char *
@@ -85,23 +88,19 @@ mark_failed(pierone_client *c, const struct http_result *r, int rc,
 	return rc;
 }
 
+/* The names are checked and the incident is not empty. */
 int
-pierone_mark_production_ready(pierone_client *c, const char *team,
-    const char *artifact, const char *tag, const char *incident)
+pier_mark(pierone_client *c, const char *team, const char *artifact,
+    const char *tag, const char *incident)
 {
 	struct http_result r = { 0 };
 	char *path, *body = NULL, *host = NULL, *image = NULL;
 	int rc;
 
-	client_err_clear(c);
 	if ((rc = repo_path(&path, REPO_PRODUCTION_READY, team, artifact, tag,
 	    &c->err)) != 0)
 		return rc;
-	if (incident == NULL || incident[0] == '\0')
-		rc = err_set(&c->err, PIERONE_EINVAL, "incident is empty");
-	else if (c->api == PIERONE_API_V2)
-		rc = api_unsupported(c, "mark-production-ready");
-	else if ((body = mark_body(incident)) == NULL ||
+	if ((body = mark_body(incident)) == NULL ||
 	    pierone_registry_host(&host, c->url, &c->err) != 0 ||
 	    asprintf(&image, "%s/%s/%s:%s", host, team, artifact, tag) == -1)
 		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
@@ -110,8 +109,8 @@ pierone_mark_production_ready(pierone_client *c, const char *team,
 		rc = err_set(&c->err, PIERONE_ENOTFOUND, "POST %s%s: a web "
 		    "page, not Pier One's API", c->url, path);
 	if (image != NULL && (rc == PIERONE_ENOTFOUND || rc == 0) &&
-	    api_fallback(c, rc, false))
-		rc = api_unsupported(c, "mark-production-ready");
+	    registry_detect(c, rc, false))
+		rc = REGISTRY_ABSENT;
 	else if (image != NULL && rc != 0)
 		rc = mark_failed(c, &r, rc, image);
 	http_results_free(&r, 1);

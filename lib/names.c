@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
 
 /* Longest name we pass on; the registry's own limits are far lower. */
 #define NAME_MAX_LEN 255

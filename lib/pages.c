@@ -11,7 +11,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "http.h"
+#include "registry.h"
 
 #define PAGES_MAX	100000		/* a Link loop ends here at the latest */
 

@@ -26,7 +26,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "files.h"
+#include "auth.h"
 
 #define TOKEN_DEFAULT_TTL	60	/* seconds, as the specification says */
 #define TOKEN_MARGIN		5	/* renew this much before expiry */

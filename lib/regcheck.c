@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "auth.h"
+#include "http.h"
 
 #define PING_PATH "/v2/"
 

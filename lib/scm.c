@@ -1,6 +1,7 @@
 /*
- * The registry's other lookups: where an image was built from (SCM
- * source) and which tags an image id has.
+ * Pier One's other lookups, operations of its backend
+ * (registry_pierone.c): where an image was built from (SCM source) and
+ * which tags an image id has.  The v2 API has neither.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -9,7 +10,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
 
 static int
 scm_from_json(struct pierone_scm_source *s, const struct buf *body,
@@ -99,15 +103,6 @@ scm_collect(struct pierone_scm_source *s, pierone_client *c, const char *team,
 	return 0;
 }
 
-/* The registry speaks only v2: Pier One's extras are not there. */
-int
-api_unsupported(pierone_client *c, const char *what)
-{
-	return err_set(&c->err, PIERONE_EUNSUPPORTED, "%s needs Pier One's "
-	    "API, and %s offers only the Docker Registry API v2", what,
-	    c->url);
-}
-
 static bool
 all_missing(const struct http_result *res, size_t n)
 {
@@ -117,8 +112,9 @@ all_missing(const struct http_result *res, size_t n)
 	return n > 0;
 }
 
+/* Pier One's scm-source of every tag; the names are checked already. */
 int
-pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
+pier_scm_sources(struct pierone_scm_source **out, pierone_client *c,
     const char *team, const char *artifact, const char *const *tags,
     size_t n, unsigned int jobs)
 {
@@ -127,24 +123,18 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 	char **paths = NULL;
 	int rc;
 
-	*out = NULL;
-	client_err_clear(c);
 	if ((rc = scm_paths(&paths, c, team, artifact, tags, n)) != 0)
 		return rc;
-	if (c->api == PIERONE_API_V2) {
-		strv_free(paths, n);
-		return api_unsupported(c, "scm-source");
-	}
 	if ((s = calloc(n + 1, sizeof(*s))) == NULL ||
 	    (res = calloc(n + 1, sizeof(*res))) == NULL)
 		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	else if ((rc = http_get_many_ex(c, (const char *const *)paths, n,
-	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS, HTTP_404_OK, res)) == 0) {
+	    jobs, HTTP_404_OK, res)) == 0) {
 		rc = scm_collect(s, c, team, artifact, tags, res, n);
 		/* Nothing found at all: maybe there is no Pier One API. */
 		if (rc == 0 && all_missing(res, n) &&
-		    api_fallback(c, PIERONE_ENOTFOUND, false))
-			rc = api_unsupported(c, "scm-source");
+		    registry_detect(c, PIERONE_ENOTFOUND, false))
+			rc = REGISTRY_ABSENT;
 		http_results_free(res, n);
 	}
 	free(res);
@@ -211,28 +201,21 @@ image_tags_from_json(struct pierone_image_tags **out, const struct buf *body,
 	return rc;
 }
 
+/* Pier One's tags of an image id prefix, checked already. */
 int
-pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
+pier_image_find(struct pierone_image_tags **out, pierone_client *c,
     const char *prefix)
 {
 	struct http_result r;
 	char *enc, *path = NULL;
 	int rc;
 
-	*out = NULL;
-	client_err_clear(c);
-	if ((rc = pierone_segment_validate("image", prefix, &c->err)) != 0)
-		return rc;
 	if ((enc = segment_encode(prefix)) == NULL ||
 	    asprintf(&path, "/tags/%s", enc) < 0) {
 		free(enc);
 		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	}
 	free(enc);
-	if (c->api == PIERONE_API_V2) {
-		free(path);
-		return api_unsupported(c, "image");
-	}
 	if ((rc = http_get_many(c, (const char *const *)&path, 1, 1, &r)) != 0) {
 		free(path);
 		return rc;
@@ -244,8 +227,8 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	else if ((rc = image_tags_from_json(out, &r.body, &c->err)) != 0)
 		err_prefix(&c->err, "GET %s%s", c->url, path);
 	/* The old client's words, which scripts may look for. */
-	if (rc == PIERONE_ENOTFOUND && api_fallback(c, rc, false))
-		rc = api_unsupported(c, "image");
+	if (rc == PIERONE_ENOTFOUND && registry_detect(c, rc, false))
+		rc = REGISTRY_ABSENT;
 	else if (rc == PIERONE_ENOTFOUND)
 		err_set(&c->err, rc, "Image %s not found", prefix);
 	else if (r.status == 412)

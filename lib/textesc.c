@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
 
 /*
  * Length of the well-formed UTF-8 sequence of two or more bytes at s, or

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
 
 /* Read exactly n digits. */
 static int

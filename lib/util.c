@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base.h"
 
 static int
 buf_grow(struct buf *b, size_t need)
@@ -268,6 +268,17 @@ path_join(const char *a, const char *b)
 	if (asprintf(&p, "%.*s/%s", (int)la, a, b) == -1)
 		return NULL;
 	return p;
+}
+
+/* "scheme://host[:port]" of a URL: its length, 0 when it has none. */
+size_t
+url_origin_len(const char *url)
+{
+	const char *h = strstr(url, "://");
+
+	if (h == NULL || h == url)
+		return 0;
+	return (size_t)(h + 3 - url) + strcspn(h + 3, "/?#");
 }
 
 void

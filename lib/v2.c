@@ -1,6 +1,6 @@
 /*
- * The read calls over the Docker Registry HTTP API v2, for registries
- * without Pier One's /teams API (the reference registry, Harbor, GHCR,
+ * The v2 backend: the read calls over the Docker Registry HTTP API v2,
+ * for registries without Pier One's /teams API (the reference registry, Harbor, GHCR,
  * ECR, ...):
  *
  *   teams, artifacts   GET /v2/_catalog: repositories "team/artifact";
@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base.h"
+#include "http.h"
+#include "registry.h"
 
 /* ------------------------------------------------------------------
  * Teams and artifacts
@@ -67,7 +69,7 @@ to_strlist(struct pierone_strlist **out, struct names *l,
 	return 0;
 }
 
-int
+static int
 v2_teams(struct pierone_strlist **out, pierone_client *c)
 {
 	struct names repos = { 0 }, teams = { 0 };
@@ -95,7 +97,7 @@ v2_teams(struct pierone_strlist **out, pierone_client *c)
 	return to_strlist(out, &teams, &c->err);
 }
 
-int
+static int
 v2_artifacts(struct pierone_strlist **out, pierone_client *c,
     const char *team)
 {
@@ -475,7 +477,7 @@ to_tag_list(struct pierone_tag_list **out, struct job *j, size_t art)
 	return 0;
 }
 
-int
+static int
 v2_tags_many(struct pierone_tag_list ***out, pierone_client *c,
     const char *team, const char *const *artifacts, size_t n,
     unsigned int jobs)
@@ -501,7 +503,7 @@ v2_tags_many(struct pierone_tag_list ***out, pierone_client *c,
 	return rc;
 }
 
-int
+static int
 v2_latest(char **out, pierone_client *c, const char *team,
     const char *artifact, unsigned int flags)
 {
@@ -517,3 +519,14 @@ v2_latest(char **out, pierone_client *c, const char *team,
 	job_free(&j);
 	return rc;
 }
+
+const struct registry_ops registry_v2 = {
+	.name = "the Docker Registry API v2",
+	.api = PIERONE_API_V2,
+	.teams = v2_teams,
+	.artifacts = v2_artifacts,
+	.tags_many = v2_tags_many,
+	.latest = v2_latest,
+	.describe = v2_describe,	/* describe.c */
+	/* scm-source, image lookups, production-ready: Pier One's only */
+};

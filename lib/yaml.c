@@ -9,7 +9,8 @@
 
 #include <yaml.h>
 
-#include "internal.h"
+#include "base.h"
+#include "files.h"
 
 /* Nodes a rewritten file may have, aliases expanded. */
 #define YAML_MAX_NODES	100000

@@ -2,7 +2,7 @@
  * What other registries send and how it is read: WWW-Authenticate
  * challenges, the scope of a request, Link headers, manifests and image
  * configs (regauth.c, v2.c), and the Docker credentials of a host as the
- * docker client finds them (dockercred.c).
+ * docker client finds them (docker_creds.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: merging credentials into Docker's files.
  *
- * The merge itself (update_text() in lib/dockercfg.c) is static, so the
+ * The merge itself (update_text() in lib/docker_write.c) is static, so the
  * input is written to a file in a temporary directory (tmpfs when there is
  * one) and pierone_docker_store_auth() updates it, once as config.json
  * and once as a legacy .dockercfg; the registry and token come from small

@@ -228,7 +228,7 @@ same_value(const struct yaml_doc *a, const struct yaml_doc *b,
 }
 
 /* ------------------------------------------------------------------
- * Reference: what pierone_token_find() makes of one cache (token.c)
+ * Reference: what pierone_token_find() makes of one cache (token_find.c)
  */
 
 struct entry {

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "base.h"
+#include "files.h"
+#include "auth.h"
 
 #define TOKEN_NAME "pierone"
 

@@ -16,7 +16,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "files.h"
 
 /* One file being updated. */
 struct doc {

@@ -12,7 +12,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "json.h"
+#include "files.h"
+#include "auth.h"
+#include "http.h"
 
 #define SCOPE "uid"
 

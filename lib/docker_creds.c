@@ -21,7 +21,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "internal.h"
+#include "base.h"
+#include "files.h"
+#include "auth.h"
 
 #define HELPER_OUT_MAX	(64 * 1024)	/* a helper's answer is tiny */
 #define HELPER_WAIT_MS	30000		/* it may ask a keyring to unlock */

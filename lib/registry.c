@@ -1,0 +1,283 @@
+/*
+ * One registry interface: the registry calls of pierone.h, each checking
+ * its names and then handing the work to the client's backend (struct
+ * registry_ops), and the one place where the backend is chosen: the
+ * registry's API is detected once per client.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base.h"
+#include "http.h"
+#include "registry.h"
+
+/*
+ * The backends, in the order detection tries them.  PIERONE_API_AUTO
+ * starts on the first, Pier One's, whose calls tell when the registry
+ * lacks its API (registry_detect()); the client then goes on with the
+ * next.  Adding a backend (say, a registry's own listing API) is one new
+ * file that defines its struct registry_ops, its value of enum
+ * pierone_api and one entry here; an operation it lacks stays NULL.
+ */
+static const struct registry_ops *const backends[] = {
+	&registry_pierone,
+	&registry_v2,
+};
+#define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
+
+static const struct registry_ops *
+registry_backend(const pierone_client *c)
+{
+	for (size_t i = 0; i < NBACKENDS; i++)
+		if (backends[i]->api == c->api)
+			return backends[i];
+	return backends[0];	/* AUTO: detect on the way */
+}
+
+/* The client's backend lacks the operation `what`. */
+static int
+registry_unsupported(pierone_client *c, const struct registry_ops *b,
+    const char *what)
+{
+	return err_set(&c->err, PIERONE_EUNSUPPORTED, "%s needs Pier One's "
+	    "API, and %s offers only %s", what, c->url, b->name);
+}
+
+/*
+ * rc = operation `op` of the client's backend, named `what` in messages;
+ * when that backend finds the registry lacks its API (REGISTRY_ABSENT,
+ * the client's api changed), the same on the backend detected.
+ */
+#define DISPATCH(rc, c, what, op, ...) do {				\
+	const struct registry_ops *b_ = registry_backend(c);		\
+	(rc) = REGISTRY_ABSENT;						\
+	for (size_t n_ = 0; (rc) == REGISTRY_ABSENT && n_ < NBACKENDS;	\
+	    n_++, b_ = registry_backend(c))				\
+		(rc) = b_->op == NULL ? registry_unsupported((c), b_,	\
+		    (what)) : b_->op(__VA_ARGS__);			\
+} while (0)
+
+/*
+ * A web page where Pier One's API would answer: registries with a web
+ * interface (Harbor, Nexus, ...) serve it for any path they do not know.
+ */
+bool
+web_page(const struct http_result *r)
+{
+	return r->rc == 0 && r->content_type != NULL &&
+	    strncasecmp(r->content_type, "text/html", 9) == 0;
+}
+
+/*
+ * Detect the API after a Pier One call ended with `rc` (once per client):
+ * true when the registry has no /teams, so that the call is to be made
+ * over v2 instead.  `probed`: the call was GET /teams itself.
+ */
+bool
+registry_detect(pierone_client *c, int rc, bool probed)
+{
+	struct pierone_err saved;
+	struct http_result r;
+
+	if (c->api != PIERONE_API_AUTO)
+		return false;
+	if (rc == 0) {
+		c->api = PIERONE_API_PIERONE;
+		return false;
+	}
+	if (rc != PIERONE_ENOTFOUND)
+		return false;
+	if (!probed) {
+		saved = c->err;
+		if ((rc = http_get_one(c, "/teams", 0, &r)) == 0 &&
+		    web_page(&r))
+			rc = PIERONE_ENOTFOUND;
+		http_results_free(&r, 1);
+		c->err = saved;
+		if (rc != PIERONE_ENOTFOUND) {
+			if (rc == 0)
+				c->api = PIERONE_API_PIERONE;
+			return false;
+		}
+	}
+	c->api = PIERONE_API_V2;
+	client_err_clear(c);
+	return true;
+}
+
+/* The names of a request checked as repo_path() checks them. */
+static int
+names_check(pierone_client *c, enum repo_path kind, const char *team,
+    const char *artifact, const char *ref)
+{
+	char *path;
+	int rc;
+
+	if ((rc = repo_path(&path, kind, team, artifact, ref, &c->err)) == 0)
+		free(path);
+	return rc;
+}
+
+int
+pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
+{
+	int rc;
+
+	*out = NULL;
+	client_err_clear(c);
+	DISPATCH(rc, c, "teams", teams, out, c);
+	if (rc != 0)
+		err_prefix(&c->err, "cannot list teams");
+	return rc;
+}
+
+int
+pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
+    const char *team)
+{
+	int rc;
+
+	*out = NULL;
+	if ((rc = pierone_team_validate(team, &c->err)) != 0)
+		return rc;
+	client_err_clear(c);
+	DISPATCH(rc, c, "artifacts", artifacts, out, c, team);
+	if (rc != 0 && rc != PIERONE_ENOTFOUND)
+		err_prefix(&c->err, "cannot list artifacts of team '%s'", team);
+	return rc;
+}
+
+int
+pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
+    const char *team, const char *const *artifacts, size_t n,
+    unsigned int jobs)
+{
+	int rc = 0;
+
+	*out = NULL;
+	client_err_clear(c);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = names_check(c, REPO_TAGS, team, artifacts[i], NULL);
+	if (rc != 0)
+		return rc;
+	DISPATCH(rc, c, "tags", tags_many, out, c, team, artifacts, n,
+	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
+	return rc;
+}
+
+int
+pierone_tags_list(struct pierone_tag_list **out, pierone_client *c,
+    const char *team, const char *artifact)
+{
+	struct pierone_tag_list **lists;
+	int rc;
+
+	*out = NULL;
+	if ((rc = pierone_tags_list_many(&lists, c, team, &artifact, 1, 1)) != 0)
+		return rc;
+	*out = lists[0];
+	free(lists);
+	return 0;
+}
+
+int
+pierone_latest(char **out, pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags)
+{
+	int rc;
+
+	*out = NULL;
+	client_err_clear(c);
+	if ((rc = names_check(c, REPO_TAGS, team, artifact, NULL)) != 0)
+		return rc;
+	DISPATCH(rc, c, "latest", latest, out, c, team, artifact, flags);
+	if (rc == 0 && *out == NULL)
+		rc = err_set(&c->err, PIERONE_ENOTFOUND,
+		    "latest tag not found: artifact '%s/%s' has no tags%s",
+		    team, artifact, (flags & PIERONE_LATEST_NO_SNAPSHOT) ?
+		    " but -SNAPSHOT ones" : "");
+	return rc;
+}
+
+int
+pierone_latest_tag(char **out, pierone_client *c, const char *team,
+    const char *artifact)
+{
+	return pierone_latest(out, c, team, artifact, 0);
+}
+
+int
+pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
+    const char *team, const char *artifact, const char *const *tags,
+    size_t n, unsigned int jobs)
+{
+	int rc = 0;
+
+	*out = NULL;
+	client_err_clear(c);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = names_check(c, REPO_SCM_SOURCE, team, artifact, tags[i]);
+	if (rc != 0)
+		return rc;
+	DISPATCH(rc, c, "scm-source", scm_sources, out, c, team, artifact,
+	    tags, n, jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
+	return rc;
+}
+
+int
+pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
+    const char *prefix)
+{
+	int rc;
+
+	*out = NULL;
+	client_err_clear(c);
+	if ((rc = pierone_segment_validate("image", prefix, &c->err)) != 0)
+		return rc;
+	DISPATCH(rc, c, "image", image_find, out, c, prefix);
+	return rc;
+}
+
+int
+pierone_image_describe(struct pierone_image_details **out, pierone_client *c,
+    const char *team, const char *artifact, const char *tag)
+{
+	struct pierone_image_details *d;
+	int rc;
+
+	*out = NULL;
+	client_err_clear(c);
+	if ((rc = names_check(c, REPO_TAG, team, artifact, tag)) != 0)
+		return rc;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	d->api = PIERONE_API_PIERONE;
+	d->nlayers = d->size = -1;
+	DISPATCH(rc, c, "describe", describe, d, c, team, artifact, tag);
+	if (rc != 0) {
+		pierone_image_details_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+int
+pierone_mark_production_ready(pierone_client *c, const char *team,
+    const char *artifact, const char *tag, const char *incident)
+{
+	int rc;
+
+	client_err_clear(c);
+	if ((rc = names_check(c, REPO_PRODUCTION_READY, team, artifact,
+	    tag)) != 0)
+		return rc;
+	if (incident == NULL || incident[0] == '\0')
+		return err_set(&c->err, PIERONE_EINVAL, "incident is empty");
+	DISPATCH(rc, c, "mark-production-ready", mark, c, team, artifact,
+	    tag, incident);
+	return rc;
+}

@@ -1,0 +1,197 @@
+/*
+ * The Pier One backend: teams, artifacts and tags over Pier One's own
+ * API (/teams/...), with scm-source and image lookups (scm.c), describe
+ * (describe.c) and the production-ready mark (mark.c).  Its calls are
+ * the ones that detect the API: where one finds no Pier One API (404, or
+ * a web page) registry_detect() decides, and the call answers
+ * REGISTRY_ABSENT when it is to be made on the backend detected.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+#include "json.h"
+#include "http.h"
+#include "registry.h"
+
+/* GET path: a web page counts as absent (404); c->err says why. */
+static int
+get_api(pierone_client *c, const char *path, struct buf *body)
+{
+	struct http_result r;
+	int rc;
+
+	memset(body, 0, sizeof(*body));
+	if ((rc = http_get_one(c, path, 0, &r)) == 0 && web_page(&r))
+		rc = err_set(&c->err, PIERONE_ENOTFOUND, "GET %s%s: a web "
+		    "page, not Pier One's API", c->url, path);
+	else if (rc == 0) {
+		*body = r.body;		/* handed over */
+		memset(&r.body, 0, sizeof(r.body));
+	}
+	http_results_free(&r, 1);
+	return rc;
+}
+
+static int
+pier_teams(struct pierone_strlist **out, pierone_client *c)
+{
+	struct buf body = { 0 };
+	int rc;
+
+	if ((rc = get_api(c, "/teams", &body)) == 0 &&
+	    (rc = strlist_from_json(out, body.data, body.len, &c->err)) != 0)
+		err_prefix(&c->err, "GET %s/teams", c->url);
+	buf_free(&body);
+	return registry_detect(c, rc, true) ? REGISTRY_ABSENT : rc;
+}
+
+static int
+pier_artifacts(struct pierone_strlist **out, pierone_client *c,
+    const char *team)
+{
+	struct buf path = { 0 }, body = { 0 };
+	int rc;
+
+	if (buf_printf(&path, "/teams/%s/artifacts", team) != 0)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	if ((rc = get_api(c, path.data, &body)) == 0 &&
+	    (rc = strlist_from_json(out, body.data, body.len, &c->err)) != 0)
+		err_prefix(&c->err, "GET %s%s", c->url, path.data);
+	buf_free(&path);
+	buf_free(&body);
+	if (registry_detect(c, rc, false))
+		return REGISTRY_ABSENT;
+	if (rc == PIERONE_ENOTFOUND)
+		err_set(&c->err, rc, "team '%s' not found at %s", team, c->url);
+	return rc;
+}
+
+/*
+ * The outcome of one artifact's request, with a message naming it: the
+ * list in *out, or when `latest` is not NULL only the latest tag's name.
+ */
+static int
+tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
+    pierone_client *c, const char *team, const char *artifact,
+    const char *path, struct http_result *r)
+{
+	int rc = r->rc;
+
+	if (web_page(r))
+		rc = err_set(&r->err, PIERONE_ENOTFOUND, "a web page, not "
+		    "Pier One's API");
+	else if (rc == 0) {
+		if (latest != NULL)
+			rc = tags_latest_from_json(latest, NULL, r->body.data,
+			    r->body.len, flags, &r->err);
+		else
+			rc = tags_from_json(out, r->body.data, r->body.len,
+			    &r->err);
+		if (rc != 0)
+			err_prefix(&r->err, "GET %s%s", c->url, path);
+	}
+	if (rc == PIERONE_ENOTFOUND)
+		err_set(&r->err, rc, "artifact '%s/%s' not found at %s", team,
+		    artifact, c->url);
+	else if (rc != 0)
+		err_prefix(&r->err, "cannot list tags of '%s/%s'", team,
+		    artifact);
+	return rc;
+}
+
+/* Encoded request paths of every artifact. */
+static int
+tags_paths(char ***out, pierone_client *c, const char *team,
+    const char *const *artifacts, size_t n)
+{
+	char **paths;
+	int rc = 0;
+
+	if ((paths = calloc(n + 1, sizeof(char *))) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = repo_path(&paths[i], REPO_TAGS, team, artifacts[i], NULL,
+		    &c->err);
+	if (rc != 0) {
+		strv_free(paths, n);
+		return rc;
+	}
+	*out = paths;
+	return 0;
+}
+
+static int
+pier_tags_many(struct pierone_tag_list ***out, pierone_client *c,
+    const char *team, const char *const *artifacts, size_t n,
+    unsigned int jobs)
+{
+	struct pierone_tag_list **lists = NULL;
+	struct http_result *res = NULL;
+	char **paths = NULL;
+	int rc;
+
+	if ((rc = tags_paths(&paths, c, team, artifacts, n)) != 0)
+		return rc;
+	if ((lists = calloc(n + 1, sizeof(*lists))) == NULL ||
+	    (res = calloc(n + 1, sizeof(*res))) == NULL) {
+		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	} else if ((rc = http_get_many(c, (const char *const *)paths, n,
+	    jobs, res)) == 0) {
+		/* The first failure in the caller's order is the one told. */
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if (res[i].started && (rc = tags_result(&lists[i],
+			    NULL, 0, c, team, artifacts[i], paths[i],
+			    &res[i])) != 0)
+				c->err = res[i].err;
+		http_results_free(res, n);
+	}
+	free(res);
+	strv_free(paths, n);
+	if (rc != 0)
+		pierone_tag_lists_free(lists, n);
+	if (registry_detect(c, rc, false))
+		return REGISTRY_ABSENT;
+	if (rc == 0)
+		*out = lists;
+	return rc;
+}
+
+/*
+ * Only the best tag is kept while the answer is read, never the list: an
+ * artifact can have 100 000 tags.  The messages are pier_tags_many()'s.
+ */
+static int
+pier_latest(char **out, pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags)
+{
+	struct http_result r;
+	char *p;
+	int rc;
+
+	if ((rc = repo_path(&p, REPO_TAGS, team, artifact, NULL, &c->err)))
+		return rc;
+	if ((rc = http_get_many(c, (const char *const *)&p, 1, 1, &r)) == 0) {
+		if ((rc = tags_result(NULL, out, flags, c, team, artifact, p,
+		    &r)) != 0)
+			c->err = r.err;
+		http_results_free(&r, 1);
+	}
+	free(p);
+	return registry_detect(c, rc, false) ? REGISTRY_ABSENT : rc;
+}
+
+const struct registry_ops registry_pierone = {
+	.name = "Pier One's API",
+	.api = PIERONE_API_PIERONE,
+	.teams = pier_teams,
+	.artifacts = pier_artifacts,
+	.tags_many = pier_tags_many,
+	.latest = pier_latest,
+	.scm_sources = pier_scm_sources,
+	.image_find = pier_image_find,
+	.describe = pier_describe,
+	.mark = pier_mark,
+};
