@@ -63,8 +63,16 @@ long long mono_ms(void);
 
 /* "a/b" (one slash); caller frees; NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
-/* Length of "scheme://host[:port]" at the start of url; 0 when none. */
-size_t url_origin_len(const char *url);
+/*
+ * url.c, with libcurl's URL API: whether two URLs have the same origin
+ * (scheme, host without regard to case, port, defaults filled in); the
+ * request path, relative to `base`, of `ref` (a Link target, absolute or
+ * relative to base + cur): PIERONE_EINVAL when it leaves the base path or
+ * the origin, or holds user info.  *path is the caller's.
+ */
+bool url_same_origin(const char *a, const char *b);
+int url_resolve_under(char **path, const char *base, const char *cur,
+    const char *ref);
 
 /* names.c: "algorithm:encoded" as OCI digests are written (sha256:0123...). */
 bool digest_valid(const char *d);

@@ -297,10 +297,7 @@ answered_by(const struct xfer *x, char *buf, size_t size)
 static bool
 answered_by_registry(const pierone_client *c, const struct xfer *x)
 {
-	const char *eff = effective_url(x);
-	size_t n = url_origin_len(c->url);
-
-	return url_origin_len(eff) == n && strncasecmp(eff, c->url, n) == 0;
+	return url_same_origin(effective_url(x), c->url);
 }
 
 static int launch(pierone_client *, struct run *, struct xfer *, size_t);

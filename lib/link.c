@@ -80,17 +80,16 @@ link_next_target(const char *hdr)
 /*
  * The request path (relative to the client's URL) of the next page after
  * `cur`, from its Link header; *next NULL when there is none.  A link to
- * another scheme, host or port, or out of the client's base path, is
- * refused: a registry cannot send us, with our credentials, elsewhere.
+ * another scheme, host or port, out of the client's base path, or with
+ * user info, is refused: a registry cannot send us, with our credentials,
+ * elsewhere.  libcurl's URL API resolves and takes the target apart.
  */
 int
 v2_link_next(char **next, const char *base, const char *cur,
     const char *link, struct pierone_err *err)
 {
-	size_t olen = url_origin_len(base), blen = strlen(base), dlen;
-	char *t, *joined = NULL;
-	const char *path;
-	int rc = 0;
+	char *t;
+	int rc;
 
 	*next = NULL;
 	if (link == NULL || (t = link_next_target(link)) == NULL)
@@ -99,46 +98,12 @@ v2_link_next(char **next, const char *base, const char *cur,
 	    dot_segment(t))
 		rc = err_set(err, PIERONE_EBADRESPONSE, "invalid Link "
 		    "'%.200s'", t);
-	else if (t[0] == '?') {		/* same path, another query */
-		dlen = strcspn(cur, "?");
-		if (asprintf(&joined, "%s%.*s%s", base, (int)dlen, cur, t) ==
-		    -1)
-			rc = PIERONE_ENOMEM;
-	} else if (t[0] == '/' && t[1] != '/') {
-		if (asprintf(&joined, "%.*s%s", (int)olen, base, t) == -1)
-			rc = PIERONE_ENOMEM;
-	} else if (t[0] == '/') {	/* "//host/...": our scheme */
-		dlen = (size_t)(strstr(base, "://") - base) + 1;
-		if (asprintf(&joined, "%.*s%s", (int)dlen, base, t) == -1)
-			rc = PIERONE_ENOMEM;
-	} else if (url_origin_len(t) > 0) {
-		joined = strdup(t);
-		rc = joined == NULL ? PIERONE_ENOMEM : 0;
-	} else {			/* relative to the current directory */
-		dlen = strcspn(cur, "?");
-		while (dlen > 0 && cur[dlen - 1] != '/')
-			dlen--;
-		if (asprintf(&joined, "%.*s%.*s%s", (int)blen, base,
-		    (int)dlen, cur, t) == -1)
-			rc = PIERONE_ENOMEM;
-	}
-	if (rc == 0 && joined != NULL) {
-		/* Same origin and under the base path, compared exactly. */
-		if (strncasecmp(joined, base, olen) != 0 ||
-		    url_origin_len(joined) != olen ||
-		    strncmp(joined + olen, base + olen, blen - olen) != 0 ||
-		    (joined[blen] != '/' && joined[blen] != '?')) {
-			rc = err_set(err, PIERONE_EBADRESPONSE, "refusing to "
-			    "follow Link to another registry '%.200s'", t);
-		} else {
-			path = joined + blen;
-			if ((*next = strdup(path)) == NULL)
-				rc = PIERONE_ENOMEM;
-		}
-	}
-	if (rc == PIERONE_ENOMEM)
+	else if ((rc = url_resolve_under(next, base, cur, t)) ==
+	    PIERONE_ENOMEM)
 		err_set(err, rc, "out of memory");
-	free(joined);
+	else if (rc != 0)
+		rc = err_set(err, PIERONE_EBADRESPONSE, "refusing to follow "
+		    "Link to another registry '%.200s'", t);
 	free(t);
 	return rc;
 }

@@ -270,17 +270,6 @@ path_join(const char *a, const char *b)
 	return p;
 }
 
-/* "scheme://host[:port]" of a URL: its length, 0 when it has none. */
-size_t
-url_origin_len(const char *url)
-{
-	const char *h = strstr(url, "://");
-
-	if (h == NULL || h == url)
-		return 0;
-	return (size_t)(h + 3 - url) + strcspn(h + 3, "/?#");
-}
-
 void
 strv_free(char **v, size_t n)
 {

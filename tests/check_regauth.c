@@ -221,6 +221,27 @@ START_TEST(link_under_a_base_path_stays_under_it)
 }
 END_TEST
 
+/* Origins are compared as URLs (libcurl's URL API), not as strings. */
+START_TEST(link_origin_is_compared_part_by_part)
+{
+	char *n = next_of("https://reg", "/v2/_catalog",
+	    "<https://REG:443/v2/_catalog?last=q>; rel=\"next\"", 0);
+
+	ck_assert_str_eq(n, "/v2/_catalog?last=q");
+	free(n);
+	n = next_of("http://127.0.0.1:80/base", "/v2/x/tags/list",
+	    "<list?last=1>; rel=\"next\"", 0);
+	ck_assert_str_eq(n, "/v2/x/tags/list?last=1");
+	free(n);
+	ck_assert_ptr_null(next_of("https://reg", "/v2/_catalog",
+	    "<https://u:pw@reg/v2/_catalog?last=a>; rel=\"next\"",
+	    PIERONE_EBADRESPONSE));
+	ck_assert_ptr_null(next_of("https://reg:8443", "/v2/_catalog",
+	    "<https://reg/v2/_catalog?last=a>; rel=\"next\"",
+	    PIERONE_EBADRESPONSE));
+}
+END_TEST
+
 START_TEST(link_among_others_is_found_by_its_rel)
 {
 	char *n = next_of("https://reg", "/v2/_catalog",
@@ -680,6 +701,7 @@ regauth_suite(void)
 	tcase_add_test(tl, link_with_only_a_query_keeps_the_path);
 	tcase_add_test(tl, link_under_a_base_path_stays_under_it);
 	tcase_add_test(tl, link_among_others_is_found_by_its_rel);
+	tcase_add_test(tl, link_origin_is_compared_part_by_part);
 	tcase_add_test(tl, link_without_next_ends_the_list);
 	tcase_add_test(tl, link_to_another_registry_is_refused);
 	suite_add_tcase(s, tl);
