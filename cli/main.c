@@ -127,7 +127,7 @@ connect_client(struct cli *cli, struct pierone_token *tok)
 
 /* A token, as the command's flags say, and a client for the registry. */
 static int
-connect(struct cli *cli)
+connect_registry(struct cli *cli)
 {
 	struct pierone_token tok = { 0 };
 	struct pierone_err err = { 0 };
@@ -166,7 +166,7 @@ setup(struct cli *cli)
 		cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;
 	}
-	return cli->cmd->flags & NEED_CLIENT ? connect(cli) : 0;
+	return cli->cmd->flags & NEED_CLIENT ? connect_registry(cli) : 0;
 }
 
 static const struct cmd *
