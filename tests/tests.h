@@ -122,4 +122,45 @@ void run_free(struct run *r);
 void run_pierone_v(struct run *r, const char *const *base,
     const char *const *env, va_list ap);
 
+/*
+ * The site of a pierone(1) test: one fake registry, a throwaway HOME and
+ * the environment every run gets (HOME, PIERONE_URL of the fake, the
+ * token, and the user's settings unset so that none leaks in).  One per
+ * test: site_open() and site_fake_start() in the setup, site_close() in
+ * the teardown.
+ */
+struct site {
+	struct fake fake;
+	char *home;
+	char env_home[512], env_url[128], env_tokens[160], env_path[600];
+	const char *env[24];	/* NULL-ended */
+};
+extern struct site site;
+
+#define SITE_HOME_BIN	0x1	/* PATH=$HOME/bin:/bin:/usr/bin */
+
+/*
+ * A fresh HOME and the environment; `tokens` the value of
+ * OAUTH2_ACCESS_TOKENS ("pierone=TOKEN"), NULL for none.
+ */
+void site_open(const char *tokens, int flags);
+/* Start the fake with `args` then `extra` (NULL-ended; extra may be NULL). */
+void site_fake_start(const char *const *args, const char *const *extra);
+/* Stop the fake and start it again with `args`; PIERONE_URL follows. */
+void site_fake_restart(const char *const *args);
+/* Stop the fake; check HOME holds no secret if asked; remove HOME. */
+void site_close(bool check_home);
+/* Run $PIERONE_BIN with site.env plus `env` (NULL-ended or NULL), the
+ * arguments NULL-ended. */
+void site_pierone(struct run *r, const char *const *env, ...);
+#define site_run(r, ...) site_pierone(r, NULL, __VA_ARGS__, (const char *)NULL)
+
+/* How many times `what` occurs in `s`. */
+int test_count(const char *s, const char *what);
+/*
+ * A failure of pierone: exit `status`, nothing on stdout, stderr starts
+ * "pierone: " and names `what`; one line only when the status is 1.
+ */
+void test_assert_failed(const struct run *r, int status, const char *what);
+
 #endif /* PIERONE_TESTS_H */
