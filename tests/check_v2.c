@@ -103,20 +103,8 @@ log_count(const char *first, ...)
 }
 #define LOG_COUNT(...) log_count(__VA_ARGS__, (const char *)NULL)
 
-static void
-write_home(const char *name, const char *content, mode_t mode)
-{
-	char path[700], dir[700], *slash;
-
-	test_fmt(path, sizeof(path), "%s/%s", site.home, name);
-	test_fmt(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		mkdir(dir, 0700);
-	}
-	test_write_file(path, content);
-	chmod(path, mode);
-}
+#define write_home(name, content, mode) \
+	test_put(site.home, name, content, mode)
 
 /* ~/.docker/config.json with auths for the fake: oauth2:TOKEN. */
 static void

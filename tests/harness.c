@@ -599,3 +599,29 @@ test_assert_failed(const struct run *r, int status, const char *what)
 	if (status == 1)
 		ck_assert_int_eq(test_count(r->err, "\n"), 1);
 }
+
+const char *
+test_path(const char *dir, const char *rel)
+{
+	static char path[4][1024];
+	static int i;
+
+	i = (i + 1) % 4;
+	test_fmt(path[i], sizeof(path[i]), "%s/%s", dir, rel);
+	return path[i];
+}
+
+void
+test_put(const char *dir, const char *rel, const char *content, mode_t mode)
+{
+	char path[1024], parent[1024], *slash;
+
+	test_fmt(path, sizeof(path), "%s/%s", dir, rel);
+	test_fmt(parent, sizeof(parent), "%s", path);
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);	/* it may be there */
+	}
+	test_write_file(path, content);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}

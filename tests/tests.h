@@ -7,6 +7,8 @@
 #ifndef PIERONE_TESTS_H
 #define PIERONE_TESTS_H
 
+#include <sys/types.h>
+
 #include <check.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -49,6 +51,11 @@ void test_fmt(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Write a file (mode 0600), creating it. */
 void test_write_file(const char *path, const char *content);
+/* "dir/rel" in a static buffer, one of four used in turn. */
+const char *test_path(const char *dir, const char *rel);
+/* Write dir/rel with `mode`, making its parent directory (0700) if need be. */
+void test_put(const char *dir, const char *rel, const char *content,
+    mode_t mode);
 
 /*
  * Secrets: run_cmd() fails the test when a known test token or password
