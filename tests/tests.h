@@ -87,7 +87,7 @@ int test_count_temporaries(const char *dir, bool print);
 char *test_tmpdir(void);
 void test_rmtree(const char *dir);
 
-/* The fake registry (tests/fake_registry.c), started by the tests. */
+/* The fake registry (tests/fake_*.c, tests/fake.h), started by tests. */
 struct fake {
 	int pid;
 	int port;
