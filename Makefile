@@ -32,10 +32,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP \
 
 LIB_SRC    = $(wildcard lib/*.c)
 CLI_SRC    = $(filter-out cli/docker_credential.c,$(wildcard cli/*.c))
-TEST_SRC   = $(filter-out tests/fake_registry.c,$(wildcard tests/*.c))
+FAKE_SRC   = $(wildcard tests/fake_*.c)
+TEST_SRC   = $(filter-out $(FAKE_SRC),$(wildcard tests/*.c))
 LIB_OBJ    = $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ    = $(CLI_SRC:%.c=$(O)/%.o)
 TEST_OBJ   = $(TEST_SRC:%.c=$(O)/%.o) $(O)/cli/output.o
+FAKE_OBJ   = $(FAKE_SRC:%.c=$(O)/%.o)
 MANPAGES   = man/pierone.1 man/pierone.yaml.5 man/docker-credential-pierone.1 \
              man/libpierone.3
 VERSION    = $(shell sed -n 's/^.define PIERONE_VERSION "\(.*\)"/\1/p' lib/pierone.h)
@@ -122,8 +124,8 @@ $(O)/shared/docker-credential-pierone: $(O)/cli/docker_credential.o $(LIBSO)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(O)/cli/docker_credential.o $(LIBSO) \
 	    $(PKG_LIBS) $(LDLIBS)
 
-$(FAKE): $(O)/tests/fake_registry.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS) -lpthread
+$(FAKE): $(FAKE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(FAKE_OBJ) $(TEST_LIBS) -lpthread
 
 $(CHECK): $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB_OBJ) $(PKG_LIBS) \

@@ -6,7 +6,6 @@
 #ifndef PIERONE_CLI_H
 #define PIERONE_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -14,17 +13,38 @@
 
 #define EXIT_USAGE 2
 
-/* What a command needs before it can run; see cli_connect(). */
-#define NEED_CONFIG	0x1
-#define NEED_TOKEN	0x2
-/* Options beyond --url, -o and -h that a listing command takes. */
-#define OPT_LIMIT	0x10	/* -l, --limit N */
-#define OPT_JOBS	0x20	/* -j, --jobs N */
-#define OPT_LATEST	0x40	/* --digest, --no-snapshot */
+/* What a command needs before it runs; main() sets it up (cli_setup()). */
+#define NEED_CONFIG	0x1	/* pierone.yaml read into cli->config */
+#define NEED_TOKEN	0x2	/* an OAuth2 token looked up for the client */
+#define NEED_CLIENT	0x4	/* cli->client connected to the registry */
+/*
+ * The command's options are its own (login): the other commands' options
+ * are not known on its command line, nor its own on theirs.
+ */
+#define OWN_OPTIONS	0x8
 
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV };
 
-/* State of one run, filled by main() and the command's options. */
+/* What `pierone login` takes besides --url and --timeout. */
+struct login_options {
+	const char *user;		/* -U */
+	bool credential_helper;		/* --credential-helper */
+	bool password_stdin;		/* --password-stdin */
+	bool refresh;			/* --refresh */
+};
+
+/* The operands, as the command's table entry names them. */
+struct cli_operands {
+	const char *incident;		/* INCIDENT */
+	const char *team;		/* TEAM */
+	const char *artifact;		/* ARTIFACT */
+	const char *tag;		/* TAG */
+	const char *prefix;		/* PREFIX of an image id */
+	char **names;			/* the repeated one: ARTIFACT ..., TAG ... */
+	size_t nnames;
+};
+
+/* State of one run, filled by main() from the command line and set-up. */
 struct cli {
 	const char *config_path;	/* -c FILE, or NULL for the default */
 	const char *url;		/* --url */
@@ -34,6 +54,9 @@ struct cli {
 	long timeout;			/* --timeout; 0 when not given */
 	bool digest;			/* --digest */
 	bool no_snapshot;		/* --no-snapshot */
+	bool help;			/* -h */
+	struct login_options login;
+	struct cli_operands args;
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
 	pierone_client *client;
@@ -45,47 +68,104 @@ struct cli {
 	char no_token[PIERONE_ERRMSG_SIZE];
 };
 
+/* How an option's value is stored in struct cli (at `offset`). */
+enum opt_kind {
+	OPTK_HELP,	/* -h: cli->help */
+	OPTK_FLAG,	/* bool, set when given */
+	OPTK_STRING,	/* const char *, the value as typed */
+	OPTK_NUMBER,	/* long, min..max through strtonum */
+	OPTK_FORMAT,	/* enum out_format; formats past `max` are refused
+			 * after the operands are checked */
+};
+
+/* One option of a command: getopt_long's table and -h come from these. */
+struct cli_option {
+	const char *name;	/* long name, without -- */
+	int short_name;		/* 0: long only */
+	const char *arg;	/* the value's name in -h; NULL: takes none */
+	const char *help;	/* a \n goes on at the help column */
+	enum opt_kind kind;
+	size_t offset;		/* offsetof(struct cli, ...) */
+	long long min, max;	/* OPTK_NUMBER range; OPTK_FORMAT: max */
+	const char *what;	/* OPTK_NUMBER: "invalid WHAT '...'" */
+	const char *hint;	/* OPTK_NUMBER: said after the reason */
+	bool hidden;		/* accepted, but not in -h */
+};
+
+enum operand_kind {
+	OPD_INCIDENT,	/* not empty; checked after the names */
+	OPD_TEAM,	/* pierone_team_validate() */
+	OPD_ARTIFACT,	/* pierone_segment_validate("artifact") */
+	OPD_TAG,	/* pierone_segment_validate("tag") */
+	OPD_PREFIX,	/* pierone_segment_validate("image") */
+};
+
+/*
+ * One operand: min..max of it on the command line (max -1: no limit).
+ * Only the last operand of a command may vary in number; one that may
+ * appear more than once goes into cli->args.names.
+ */
+struct cli_operand {
+	enum operand_kind kind;
+	int min, max;
+};
+
+#define CMD_MAX_OPERANDS 4
+
 struct cmd {
 	const char *name;
 	const char *usage;	/* arguments after the name, as in the manual */
 	const char *summary;
-	const char *options;	/* the options part of -h */
+	const struct cli_option *const *opts;	/* NULL-ended, -h order */
+	struct cli_operand operands[CMD_MAX_OPERANDS];
+	size_t noperands;
 	int flags;
-	int (*fn)(struct cli *cli, int argc, char **argv);
+	int (*fn)(struct cli *cli);
 };
+
+/* commands.c: the table, sorted by name */
+extern const struct cmd cli_commands[];
+extern const size_t cli_ncommands;
+
+/* args.c */
+/*
+ * The command's options and operands from argv (the command's name
+ * first): 0 to go on (cli->help set when -h asks only for the help),
+ * else the exit status of a usage error, told.
+ */
+int cli_parse(struct cli *cli, int argc, char **argv);
+int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
+/* The command's -h text on stdout. */
+void cli_help(const struct cmd *cmd);
+/* "usage: pierone NAME USAGE" */
+void cli_cmd_usage(FILE *fp, const struct cmd *cmd);
 
 /* main.c */
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int cli_help(const struct cmd *cmd);
-int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
-int cli_connect(struct cli *cli);
 void cli_client_options(const struct cli *cli, struct pierone_options *opts,
     const char *token);
-int cli_parse_options(struct cli *cli, int argc, char **argv);
-int cli_parse_timeout(struct cli *cli, const char *arg);
-extern const struct option cli_common_opts[];
 
 /* cmd_scm.c */
-int cmd_image(struct cli *, int, char **);
-int cmd_scm_source(struct cli *, int, char **);
+int cmd_image(struct cli *);
+int cmd_scm_source(struct cli *);
 
 /* cmd_describe.c */
-int cmd_describe(struct cli *, int, char **);
-int cmd_mark_production_ready(struct cli *, int, char **);
+int cmd_describe(struct cli *);
+int cmd_mark_production_ready(struct cli *);
 
 /* cmd_inspect.c */
-int cmd_inspect_contents(struct cli *, int, char **);
+int cmd_inspect_contents(struct cli *);
 
 /* cmd_login.c */
-int cmd_login(struct cli *, int, char **);
+int cmd_login(struct cli *);
 
 /* cmd_list.c */
-int cmd_artifacts(struct cli *, int, char **);
-int cmd_latest(struct cli *, int, char **);
-int cmd_tags(struct cli *, int, char **);
-int cmd_teams(struct cli *, int, char **);
+int cmd_artifacts(struct cli *);
+int cmd_latest(struct cli *);
+int cmd_tags(struct cli *);
+int cmd_teams(struct cli *);
 
 /* output.c: a table printed as text, json or tsv like stups-pierone 0.22 */
 /* COL_INT: a number written in `s`, unquoted in json. */
@@ -140,10 +220,6 @@ void json_ascii(FILE *fp, const char *json);
 
 /* common.c */
 double cli_now(void);
-int cli_parse_args(struct cli *cli, int *argc, char ***argv, int min,
-    int max);
-int cli_check_team(struct cli *cli, const char *team);
-int cli_check_name(struct cli *cli, const char *what, const char *name);
 int cli_print_table(struct cli *cli, const struct table *t);
 /* Where the configuration is or would be, quoted, for messages. */
 char *cli_config_where(const struct cli *cli);

@@ -152,11 +152,11 @@ box_print(const struct box *b)
 #define IMAGE		"Image Information"
 
 static void
-box_general(struct box *b, char **argv)
+box_general(struct box *b, const struct cli_operands *a)
 {
-	box_set(b, GENERAL, "Team", argv[0]);
-	box_set(b, GENERAL, "Artifact", argv[1]);
-	box_set(b, GENERAL, "Tag", argv[2]);
+	box_set(b, GENERAL, "Team", a->team);
+	box_set(b, GENERAL, "Artifact", a->artifact);
+	box_set(b, GENERAL, "Tag", a->tag);
 }
 
 /* Pier One: the tag, where it was built from, its compliance status. */
@@ -229,13 +229,14 @@ box_v2(struct box *b, const struct pierone_image_details *d, char **plat)
 }
 
 static int
-describe_text(char **argv, const struct pierone_image_details *d)
+describe_text(const struct cli_operands *a,
+    const struct pierone_image_details *d)
 {
 	struct box b = { .n = 0 };
 	char *plat = NULL;
 	int rc = 0;
 
-	box_general(&b, argv);
+	box_general(&b, a);
 	if (d->api == PIERONE_API_V2)
 		rc = box_v2(&b, d, &plat);
 	else
@@ -319,10 +320,11 @@ json_scm(const struct pierone_scm_source *s)
 
 /* Keys sorted, as the other commands' json. */
 static void
-json_pierone(char **argv, const struct pierone_image_details *d)
+json_pierone(const struct cli_operands *a,
+    const struct pierone_image_details *d)
 {
 	json_key("artifact", true);
-	json_string(stdout, argv[1]);
+	json_string(stdout, a->artifact);
 	json_key("created", false);
 	json_value(&d->created, NULL);
 	json_key("created_by", false);
@@ -349,10 +351,10 @@ json_number(long long n)
 }
 
 static void
-json_v2(char **argv, const struct pierone_image_details *d)
+json_v2(const struct cli_operands *a, const struct pierone_image_details *d)
 {
 	json_key("artifact", true);
-	json_string(stdout, argv[1]);
+	json_string(stdout, a->artifact);
 	json_key("created", false);
 	json_value(&d->config_created, NULL);
 	json_key("digest", false);
@@ -379,63 +381,47 @@ json_v2(char **argv, const struct pierone_image_details *d)
 }
 
 static int
-describe_json(char **argv, const struct pierone_image_details *d)
+describe_json(const struct cli_operands *a,
+    const struct pierone_image_details *d)
 {
 	if (d->api == PIERONE_API_V2)
-		json_v2(argv, d);
+		json_v2(a, d);
 	else
-		json_pierone(argv, d);
+		json_pierone(a, d);
 	json_key("tag", false);
-	json_string(stdout, argv[2]);
+	json_string(stdout, a->tag);
 	json_key("team", false);
-	json_string(stdout, argv[0]);
+	json_string(stdout, a->team);
 	fputs("}\n", stdout);
 	return 0;
 }
 
 int
-cmd_describe(struct cli *cli, int argc, char **argv)
+cmd_describe(struct cli *cli)
 {
+	const struct cli_operands *a = &cli->args;
 	struct pierone_image_details *d;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 3, 3)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[0])) != 0 ||
-	    (rc = cli_check_name(cli, "artifact", argv[1])) != 0 ||
-	    (rc = cli_check_name(cli, "tag", argv[2])) != 0)
-		return rc;
-	if (cli->format == OUT_TSV)
-		return cli_usage_error(cli->cmd, "invalid output format "
-		    "'tsv': use text or json");
-	if ((rc = cli_connect(cli)) != 0)
-		return rc;
-	if ((rc = pierone_image_describe(&d, cli->client, argv[0], argv[1],
-	    argv[2])) != 0)
+	if ((rc = pierone_image_describe(&d, cli->client, a->team, a->artifact,
+	    a->tag)) != 0)
 		return cli_lib_fail(cli, rc);
-	rc = cli->format == OUT_JSON ? describe_json(argv, d) :
-	    describe_text(argv, d);
+	rc = cli->format == OUT_JSON ? describe_json(a, d) :
+	    describe_text(a, d);
 	pierone_image_details_free(d);
 	return rc;
 }
 
 int
-cmd_mark_production_ready(struct cli *cli, int argc, char **argv)
+cmd_mark_production_ready(struct cli *cli)
 {
+	const struct cli_operands *a = &cli->args;
 	struct pierone_err err = { 0 };
 	char *host, *incident;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 4, 4)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[1])) != 0 ||
-	    (rc = cli_check_name(cli, "artifact", argv[2])) != 0 ||
-	    (rc = cli_check_name(cli, "tag", argv[3])) != 0)
-		return rc;
-	if (argv[0][0] == '\0')
-		return cli_usage_error(cli->cmd, "incident is empty");
-	if ((rc = cli_connect(cli)) != 0)
-		return rc;
-	if ((rc = pierone_mark_production_ready(cli->client, argv[1], argv[2],
-	    argv[3], argv[0])) != 0)
+	if ((rc = pierone_mark_production_ready(cli->client, a->team,
+	    a->artifact, a->tag, a->incident)) != 0)
 		return cli_lib_fail(cli, rc);
 	if (pierone_registry_host(&host, pierone_client_url(cli->client),
 	    &err) != 0) {
@@ -443,13 +429,13 @@ cmd_mark_production_ready(struct cli *cli, int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	/* The incident is the user's, but may have come from anywhere. */
-	if ((incident = pierone_text_escape(argv[0])) == NULL) {
+	if ((incident = pierone_text_escape(a->incident)) == NULL) {
 		free(host);
 		cli_warnx("out of memory");
 		return EXIT_FAILURE;
 	}
 	printf("Marked %s/%s/%s:%s as 'production_ready' due to incident "
-	    "%s.\n", host, argv[1], argv[2], argv[3], incident);
+	    "%s.\n", host, a->team, a->artifact, a->tag, incident);
 	free(incident);
 	free(host);
 	return 0;

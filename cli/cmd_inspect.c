@@ -149,29 +149,21 @@ inspect_tag(struct cli *cli, const char *team, const char *artifact,
 }
 
 int
-cmd_inspect_contents(struct cli *cli, int argc, char **argv)
+cmd_inspect_contents(struct cli *cli)
 {
+	const struct cli_operands *a = &cli->args;
 	struct pierone_layer_files **res;
 	size_t n;
-	int rc;
+	int rc = 0;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 2, -1)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[0])) != 0 ||
-	    (rc = cli_check_name(cli, "artifact", argv[1])) != 0)
-		return rc;
-	for (int i = 2; i < argc; i++)
-		if ((rc = cli_check_name(cli, "tag", argv[i])) != 0)
-			return rc;
-	if ((rc = cli_connect(cli)) != 0)
-		return rc;
-	n = argc > 2 ? (size_t)argc - 2 : 1;
+	n = a->nnames > 0 ? a->nnames : 1;
 	if ((res = calloc(n, sizeof(*res))) == NULL) {
 		cli_warnx("out of memory");
 		return EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = inspect_tag(cli, argv[0], argv[1], argc > 2 ?
-		    argv[i + 2] : NULL, &res[i]);
+		rc = inspect_tag(cli, a->team, a->artifact, a->nnames > 0 ?
+		    a->names[i] : NULL, &res[i]);
 	if (rc == 0)
 		rc = print_files(cli, res, n);
 	for (size_t i = 0; i < n; i++)

@@ -12,7 +12,7 @@
 #define NOT_PROCESSED "Not Processed"
 
 int
-cmd_teams(struct cli *cli, int argc, char **argv)
+cmd_teams(struct cli *cli)
 {
 	static const struct column cols[] = { { "name", "Name", COL_STR, 0 } };
 	struct pierone_strlist *teams;
@@ -20,9 +20,6 @@ cmd_teams(struct cli *cli, int argc, char **argv)
 	struct cell *row;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 0, 0)) >= 0 ||
-	    (rc = cli_connect(cli)) != 0)
-		return rc;
 	if ((rc = pierone_teams_list(&teams, cli->client)) != 0)
 		return cli_lib_fail(cli, rc);
 	pierone_strlist_sort(teams);
@@ -43,21 +40,18 @@ cmd_teams(struct cli *cli, int argc, char **argv)
 }
 
 int
-cmd_artifacts(struct cli *cli, int argc, char **argv)
+cmd_artifacts(struct cli *cli)
 {
 	static const struct column cols[] = {
 		{ "team", "Team", COL_STR, 0 }, { "artifact", "Artifact", COL_STR, 0 },
 	};
+	const char *team = cli->args.team;
 	struct pierone_strlist *arts;
 	struct table t;
 	struct cell *row;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 1, 1)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[0])) != 0 ||
-	    (rc = cli_connect(cli)) != 0)
-		return rc;
-	if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])) != 0)
+	if ((rc = pierone_artifacts_list(&arts, cli->client, team)) != 0)
 		return cli_lib_fail(cli, rc);
 	pierone_strlist_sort(arts);
 	table_init(&t, cols, 2);
@@ -65,7 +59,7 @@ cmd_artifacts(struct cli *cli, int argc, char **argv)
 		if ((row = table_add_row(&t)) == NULL) {
 			rc = EXIT_FAILURE;
 		} else {
-			row[0].s = argv[0];
+			row[0].s = team;
 			row[1].s = arts->items[i];
 		}
 	}
@@ -103,28 +97,24 @@ print_digest(struct cli *cli, const char *team, const char *artifact,
 }
 
 int
-cmd_latest(struct cli *cli, int argc, char **argv)
+cmd_latest(struct cli *cli)
 {
+	const char *team = cli->args.team, *artifact = cli->args.artifact;
 	char *tag;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 2, 2)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[0])) != 0 ||
-	    (rc = cli_check_name(cli, "artifact", argv[1])) != 0 ||
-	    (rc = cli_connect(cli)) != 0)
-		return rc;
-	if ((rc = pierone_latest(&tag, cli->client, argv[0], argv[1],
+	if ((rc = pierone_latest(&tag, cli->client, team, artifact,
 	    cli->no_snapshot ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
 		return cli_lib_fail(cli, rc);
 	/* $(pierone latest ...) must be one tag, never two words or an ESC */
 	if (!pierone_docker_tag_valid(tag)) {
 		cli_warnx("the latest tag of '%s/%s' is not a valid Docker "
-		    "tag: '%s'", argv[0], argv[1], tag);
+		    "tag: '%s'", team, artifact, tag);
 		free(tag);
 		return EXIT_FAILURE;
 	}
 	if (cli->digest)
-		rc = print_digest(cli, argv[0], argv[1], tag);
+		rc = print_digest(cli, team, artifact, tag);
 	else
 		printf("%s\n", tag);
 	free(tag);
@@ -274,46 +264,40 @@ skip_unrequestable(struct pierone_strlist *arts)
 }
 
 int
-cmd_tags(struct cli *cli, int argc, char **argv)
+cmd_tags(struct cli *cli)
 {
+	const char *team = cli->args.team;
 	struct pierone_strlist *arts = NULL;
 	struct group *groups;
 	long limit;
 	size_t n;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 1, -1)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[0])) != 0)
-		return rc;
-	for (int i = 1; i < argc; i++)
-		if ((rc = cli_check_name(cli, "artifact", argv[i])) != 0)
-			return rc;
-	if ((rc = cli_connect(cli)) != 0)
-		return rc;
-	limit = cli->limit >= 0 ? cli->limit : argc > 1 ? 20 : 3;
-	if (argc == 1) {
-		if ((rc = pierone_artifacts_list(&arts, cli->client, argv[0])))
+	limit = cli->limit >= 0 ? cli->limit : cli->args.nnames > 0 ? 20 : 3;
+	if (cli->args.nnames == 0) {
+		if ((rc = pierone_artifacts_list(&arts, cli->client, team)))
 			return cli_lib_fail(cli, rc);
 		if (arts->count == 0) {
 			pierone_strlist_free(arts);
-			cli_warnx("team '%s' has no artifacts", argv[0]);
+			cli_warnx("team '%s' has no artifacts", team);
 			return EXIT_FAILURE;
 		}
 	}
 	if (arts != NULL)
 		skip_unrequestable(arts);
-	n = arts != NULL ? arts->count : (size_t)argc - 1;
+	n = arts != NULL ? arts->count : cli->args.nnames;
 	if ((groups = calloc(n, sizeof(*groups))) == NULL) {
 		pierone_strlist_free(arts);
 		cli_warnx("out of memory");
 		return EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < n; i++) {
-		groups[i].artifact = arts != NULL ? arts->items[i] : argv[i + 1];
+		groups[i].artifact = arts != NULL ? arts->items[i] :
+		    cli->args.names[i];
 		groups[i].pos = i;
 	}
-	if ((rc = tags_fetch(cli, argv[0], groups, n)) == 0)
-		rc = tags_print(cli, argv[0], groups, n, limit);
+	if ((rc = tags_fetch(cli, team, groups, n)) == 0)
+		rc = tags_print(cli, team, groups, n, limit);
 	for (size_t i = 0; i < n; i++)
 		pierone_tag_list_free(groups[i].tags);
 	free(groups);

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <readpassphrase.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -22,51 +21,10 @@
 #define PASSWORD_MAX	(PASSWORD_LEN + 3)
 
 struct login {
-	const char *user;
-	bool password_stdin;
-	bool refresh;
-	bool helper;
+	const struct login_options *o;	/* from the command line */
 	char *url;		/* normalised registry URL */
 	bool store_url;		/* typed at the prompt */
 };
-
-static const struct option login_opts[] = {
-	{ "credential-helper", no_argument, NULL, 'H' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "password-stdin", no_argument, NULL, 'P' },
-	{ "refresh", no_argument, NULL, 'R' },
-	{ "timeout", required_argument, NULL, 'T' },
-	{ "url", required_argument, NULL, 'u' },
-	{ "user", required_argument, NULL, 'U' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* -1 to go on, else the exit status. */
-static int
-login_options(struct cli *cli, struct login *l, int argc, char **argv)
-{
-	int ch, rc;
-
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":hU:", login_opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H': l->helper = true; break;
-		case 'h': return cli_help(cli->cmd);
-		case 'P': l->password_stdin = true; break;
-		case 'R': l->refresh = true; break;
-		case 'T':
-			if ((rc = cli_parse_timeout(cli, optarg)) != 0)
-				return rc;
-			break;
-		case 'u': cli->url = optarg; break;
-		case 'U': l->user = optarg; break;
-		default: return cli_bad_option(cli->cmd, ch, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli->cmd, "too many arguments");
-	return -1;
-}
 
 /* Ask for the URL on the terminal; NULL when there is none. */
 static char *
@@ -167,7 +125,7 @@ get_password(const struct login *l, const char *user, char *buf, size_t size,
 
 	*asked = false;
 	/* The option asks for stdin explicitly: it beats the environment. */
-	if (l->password_stdin) {
+	if (l->o->password_stdin) {
 		if (password_stdin(buf, size) == 0)
 			return 0;
 		cli_warnx("password on standard input longer than %d bytes",
@@ -207,8 +165,8 @@ login_user(const struct login *l)
 	    "USER" };
 	const char *u;
 
-	if (l->user != NULL && *l->user != '\0')
-		return l->user;
+	if (l->o->user != NULL && *l->o->user != '\0')
+		return l->o->user;
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if ((u = getenv(vars[i])) != NULL && *u != '\0')
 			return u;
@@ -271,7 +229,7 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 	    app.client_id;
 	req.client_secret = cli->config.client_id ?
 	    cli->config.client_secret : app.client_secret;
-	if (app.username != NULL && l->user == NULL) {
+	if (app.username != NULL && l->o->user == NULL) {
 		req.user = app.username;
 		req.password = app.password;
 	} else if ((req.user = login_user(l)) == NULL) {
@@ -311,20 +269,20 @@ docker_write(const struct login *l, const char *token)
 	int rc = 0;
 
 	for (size_t i = 0; i < 2 && rc == 0; i++) {
-		if (l->helper && fmts[i] != PIERONE_DOCKER_CONFIG_JSON)
+		if (l->o->credential_helper && fmts[i] != PIERONE_DOCKER_CONFIG_JSON)
 			break;
 		if ((rc = pierone_docker_default_path(&paths[i], fmts[i],
 		    &err)) != 0)
 			break;
-		if (!l->helper)
+		if (!l->o->credential_helper)
 			warn_readable(paths[i]);
-		rc = l->helper ? pierone_docker_store_helper(paths[i], l->url,
+		rc = l->o->credential_helper ? pierone_docker_store_helper(paths[i], l->url,
 		    "pierone", &err) : pierone_docker_store_auth(paths[i],
 		    fmts[i], l->url, token, i == 0 ? &shadowed : NULL, &err);
 	}
 	if (rc != 0)
 		cli_warnx("%s", err.msg);
-	else if (l->helper)
+	else if (l->o->credential_helper)
 		cli_warnx("docker now asks docker-credential-pierone for %s "
 		    "(credHelpers in '%s')", l->url, paths[0]);
 	else
@@ -396,7 +354,7 @@ registry_check(struct cli *cli, const struct login *l,
 
 /*
  * A token we have, else what getting one needs: told before any prompt.
- * Returns -1 to go on (*have says whether tok holds one).
+ * 0 to go on (*have says whether tok holds one), else the exit status.
  */
 static int
 token_ready(struct cli *cli, struct login *l, struct pierone_token *tok,
@@ -409,7 +367,7 @@ token_ready(struct cli *cli, struct login *l, struct pierone_token *tok,
 	 * Like zign: a token that is still valid is used again.  One no
 	 * bearer token may be is refused, not replaced behind the user's back.
 	 */
-	if (!l->refresh && (rc = pierone_token_find(tok, 0, &err)) != 0 &&
+	if (!l->o->refresh && (rc = pierone_token_find(tok, 0, &err)) != 0 &&
 	    rc != PIERONE_ENOTOKEN) {
 		cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;
@@ -424,25 +382,19 @@ token_ready(struct cli *cli, struct login *l, struct pierone_token *tok,
 		free(where);
 		return EXIT_FAILURE;
 	}
-	return -1;
+	return 0;
 }
 
 int
-cmd_login(struct cli *cli, int argc, char **argv)
+cmd_login(struct cli *cli)
 {
 	struct pierone_token tok = { 0 };
 	struct pierone_err err = { 0 };
-	struct login l = { 0 };
+	struct login l = { &cli->login, NULL, false };
 	bool have = false;
 	int rc;
 
-	if ((rc = login_options(cli, &l, argc, argv)) >= 0)
-		return rc;
-	if (pierone_config_load(&cli->config, cli->config_path, &err) != 0) {
-		cli_warnx("%s", err.msg);
-		return EXIT_FAILURE;
-	}
-	if ((rc = token_ready(cli, &l, &tok, &have)) < 0 &&
+	if ((rc = token_ready(cli, &l, &tok, &have)) == 0 &&
 	    (rc = login_url(cli, &l)) == 0 &&
 	    (rc = registry_check(cli, &l, NULL)) == 0 &&
 	    (have || (rc = new_token(cli, &l, &tok)) == 0) &&

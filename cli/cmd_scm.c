@@ -89,15 +89,16 @@ scm_print(struct cli *cli, const char *const *names, size_t n,
 
 /* The tags to show: the ones named, or every tag of the artifact. */
 static const char **
-scm_names(int argc, char **argv, const struct pierone_tag_list *l, size_t *n)
+scm_names(const struct cli_operands *a, const struct pierone_tag_list *l,
+    size_t *n)
 {
 	const char **names;
 
-	*n = argc > 2 ? (size_t)argc - 2 : l->count;
+	*n = a->nnames > 0 ? a->nnames : l->count;
 	if ((names = calloc(*n + 1, sizeof(*names))) == NULL)
 		return NULL;
 	for (size_t i = 0; i < *n; i++)
-		names[i] = argc > 2 ? argv[i + 2] : l->tags[i].name;
+		names[i] = a->nnames > 0 ? a->names[i] : l->tags[i].name;
 	return names;
 }
 
@@ -149,36 +150,28 @@ scm_fetch(struct cli *cli, const char *team, const char *artifact,
 }
 
 int
-cmd_scm_source(struct cli *cli, int argc, char **argv)
+cmd_scm_source(struct cli *cli)
 {
+	const char *team = cli->args.team, *artifact = cli->args.artifact;
 	struct pierone_scm_source *src;
 	struct pierone_tag_list *l;
 	const char **names;
 	size_t n;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 2, -1)) >= 0 ||
-	    (rc = cli_check_team(cli, argv[0])) != 0 ||
-	    (rc = cli_check_name(cli, "artifact", argv[1])) != 0)
-		return rc;
-	for (int i = 2; i < argc; i++)
-		if ((rc = cli_check_name(cli, "tag", argv[i])) != 0)
-			return rc;
-	if ((rc = cli_connect(cli)) != 0)
-		return rc;
-	if ((rc = pierone_tags_list(&l, cli->client, argv[0], argv[1])) != 0)
+	if ((rc = pierone_tags_list(&l, cli->client, team, artifact)) != 0)
 		return cli_lib_fail(cli, rc);
-	if (l->count == 0 && argc == 2) {
+	if (l->count == 0 && cli->args.nnames == 0) {
 		pierone_tag_list_free(l);
-		cli_warnx("artifact '%s/%s' has no tags", argv[0], argv[1]);
+		cli_warnx("artifact '%s/%s' has no tags", team, artifact);
 		return EXIT_FAILURE;
 	}
-	if ((names = scm_names(argc, argv, l, &n)) == NULL) {
+	if ((names = scm_names(&cli->args, l, &n)) == NULL) {
 		pierone_tag_list_free(l);
 		cli_warnx("out of memory");
 		return EXIT_FAILURE;
 	}
-	if ((rc = scm_fetch(cli, argv[0], argv[1], names, n, &src)) == 0) {
+	if ((rc = scm_fetch(cli, team, artifact, names, n, &src)) == 0) {
 		rc = scm_print(cli, names, n, src, l);
 		pierone_scm_sources_free(src, n);
 	}
@@ -188,7 +181,7 @@ cmd_scm_source(struct cli *cli, int argc, char **argv)
 }
 
 int
-cmd_image(struct cli *cli, int argc, char **argv)
+cmd_image(struct cli *cli)
 {
 	static const struct column cols[] = {
 		{ "team", "Team", COL_STR, 0 },
@@ -200,11 +193,7 @@ cmd_image(struct cli *cli, int argc, char **argv)
 	struct cell *row;
 	int rc;
 
-	if ((rc = cli_parse_args(cli, &argc, &argv, 1, 1)) >= 0 ||
-	    (rc = cli_check_name(cli, "image", argv[0])) != 0 ||
-	    (rc = cli_connect(cli)) != 0)
-		return rc;
-	if ((rc = pierone_image_find(&tags, cli->client, argv[0])) != 0)
+	if ((rc = pierone_image_find(&tags, cli->client, cli->args.prefix)) != 0)
 		return cli_lib_fail(cli, rc);
 	table_init(&t, cols, 3);
 	for (size_t i = 0; i < tags->count && rc == 0; i++) {

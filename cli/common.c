@@ -1,6 +1,5 @@
 /*
- * What the commands share: argument checks, printing a table, telling a
- * library failure.
+ * What the commands share: printing a table, telling a library failure.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -18,44 +17,6 @@ cli_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Options, then `min`..`max` arguments (max < 0: no limit); -1 goes on. */
-int
-cli_parse_args(struct cli *cli, int *argc, char ***argv, int min, int max)
-{
-	int rc;
-
-	if ((rc = cli_parse_options(cli, *argc, *argv)) >= 0)
-		return rc;
-	*argc -= optind;
-	*argv += optind;
-	if (*argc < min)
-		return cli_usage_error(cli->cmd, "missing argument");
-	if (max >= 0 && *argc > max)
-		return cli_usage_error(cli->cmd, "too many arguments");
-	return -1;
-}
-
-int
-cli_check_team(struct cli *cli, const char *team)
-{
-	struct pierone_err err = { 0 };
-
-	if (pierone_team_validate(team, &err) != 0)
-		return cli_usage_error(cli->cmd, "%s", err.msg);
-	return 0;
-}
-
-/* An artifact, tag or image name: `what` says which. */
-int
-cli_check_name(struct cli *cli, const char *what, const char *name)
-{
-	struct pierone_err err = { 0 };
-
-	if (pierone_segment_validate(what, name, &err) != 0)
-		return cli_usage_error(cli->cmd, "%s", err.msg);
-	return 0;
 }
 
 /*

@@ -17,34 +17,17 @@
 
 #define TOKEN "test-token-0123456789"
 
-static struct fake fake;
-static char *home;
-static char env_home[512], env_url[128], env_tokens[128];
-
-/* The environment of every run: a throwaway HOME and no stray settings. */
-static const char *base_env[] = {
-	env_home, env_url, env_tokens, "XDG_CONFIG_HOME", "CREDENTIALS_DIR",
-	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
-	"PIERONE_JOBS",
-	"NO_COLOR", "TERM=dumb", NULL,
-};
-
 static void
 start(const char *const *extra)
 {
-	const char *args[32] = { "--data", test_data("registry.json"),
-	    "--token", TOKEN, "--forbid", "noaccess" };
-	int n = 6;
+	static const char *const args[] = { "--data", NULL, "--token", TOKEN,
+	    "--forbid", "noaccess", NULL };
+	const char *a[7];
 
-	for (; extra != NULL && *extra != NULL && n < 31; extra++)
-		args[n++] = *extra;
-	args[n] = NULL;
-	fake_start(&fake, args);
-	home = test_tmpdir();
-	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
-	snprintf(env_tokens, sizeof(env_tokens),
-	    "OAUTH2_ACCESS_TOKENS=other=x,pierone=%s", TOKEN);
+	memcpy(a, args, sizeof(a));
+	a[1] = test_data("registry.json");
+	site_open("other=x,pierone=" TOKEN, 0);
+	site_fake_start(a, extra);
 }
 
 static void
@@ -56,50 +39,19 @@ setup(void)
 static void
 teardown(void)
 {
-	fake_stop(&fake);
-	test_assert_no_secrets(home);
-	test_rmtree(home);
-	free(home);
-	home = NULL;
+	site_close(true);
 }
 
-/* Run pierone with base_env plus `env` (may be NULL), args NULL-ended. */
-static void
-pierone_env(struct run *r, const char *const *env, ...)
-{
-	va_list ap;
+#define pierone(r, ...) site_run(r, __VA_ARGS__)
+#define pierone_env site_pierone
 
-	va_start(ap, env);
-	run_pierone_v(r, base_env, env, ap);
-	va_end(ap);
-}
-
-#define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)
-
-static int
-count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* A failure: nothing on stdout, one line on stderr naming `what`. */
+/* A failure that also keeps the token out of stderr. */
 static void
 assert_failed(const struct run *r, int status, const char *what)
 {
-	ck_assert_int_eq(r->status, status);
-	ck_assert_str_eq(r->out, "");
-	ck_assert_msg(strncmp(r->err, "pierone: ", 9) == 0, "stderr: %s",
-	    r->err);
-	ck_assert_msg(strstr(r->err, what) != NULL, "'%s' not in: %s", what,
-	    r->err);
+	test_assert_failed(r, status, what);
 	ck_assert_msg(strstr(r->err, TOKEN) == NULL, "token leaked: %s",
 	    r->err);
-	if (status == 1)
-		ck_assert_int_eq(count_lines(r->err), 1);
 }
 
 static void
@@ -129,7 +81,7 @@ START_TEST(version_prints_name_and_touches_nothing)
 	ck_assert_str_eq(r.out, "Pier One CLI " PIERONE_VERSION "\n");
 	run_free(&r);
 	{
-		char *log = fake_log(&fake);
+		char *log = fake_log(&site.fake);
 
 		ck_assert_str_eq(log, "");
 		free(log);
@@ -304,7 +256,7 @@ START_TEST(bad_names_are_refused_before_any_request)
 		assert_failed(&r, 2, "artifact name");
 		run_free(&r);
 	}
-	log = fake_log(&fake);
+	log = fake_log(&site.fake);
 	ck_assert_str_eq(log, "");
 	free(log);
 }
@@ -321,7 +273,7 @@ START_TEST(artifact_names_are_percent_encoded)
 	pierone(&r, "latest", "myteam", "a b+c");
 	assert_failed(&r, 1, "not found");
 	run_free(&r);
-	log = fake_log(&fake);
+	log = fake_log(&site.fake);
 	ck_assert_ptr_nonnull(strstr(log,
 	    "/teams/myteam/artifacts/%252e%252e/tags"));
 	ck_assert_ptr_nonnull(strstr(log,
@@ -574,12 +526,12 @@ START_TEST(latest_digest_is_an_immutable_reference)
 	pierone(&r, "latest", "--digest", "myteam", "myapp");
 	test_fmt(want, sizeof(want), "%s/myteam/myapp:1.8.5@sha256:"
 	    "3333333333333333333333333333333333333333333333333333333333333333"
-	    "\n", fake.url + strlen("http://"));
+	    "\n", site.fake.url + strlen("http://"));
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, want);
 	run_free(&r);
 	{
-		char *log = fake_log(&fake);
+		char *log = fake_log(&site.fake);
 
 		ck_assert_ptr_nonnull(strstr(log,
 		    "HEAD /v2/myteam/myapp/manifests/1.8.5 200"));
@@ -741,7 +693,7 @@ START_TEST(no_token_anywhere_says_run_login)
 	ck_assert_ptr_nonnull(strstr(r.err, "run 'pierone login'"));
 	run_free(&r);
 	/* One try without a token (another registry might want none). */
-	log = fake_log(&fake);
+	log = fake_log(&site.fake);
 	ck_assert_str_eq(log, "GET /teams 401\n");
 	free(log);
 }
@@ -753,9 +705,9 @@ START_TEST(token_from_zign_cache_is_used)
 	char dir[600], file[700], yaml[256];
 	const char *env[] = { "OAUTH2_ACCESS_TOKENS", NULL };
 
-	snprintf(dir, sizeof(dir), "%s/.config", home);
+	snprintf(dir, sizeof(dir), "%s/.config", site.home);
 	mkdir(dir, 0700);
-	snprintf(dir, sizeof(dir), "%s/.config/zign", home);
+	snprintf(dir, sizeof(dir), "%s/.config/zign", site.home);
 	mkdir(dir, 0700);
 	snprintf(file, sizeof(file), "%s/tokens.yaml", dir);
 	snprintf(yaml, sizeof(yaml), "pierone:\n  access_token: %s\n"
@@ -787,8 +739,8 @@ START_TEST(url_from_config_file_and_override_order)
 	char cfg[600], yaml[160];
 	const char *env[] = { "PIERONE_URL", NULL };
 
-	snprintf(cfg, sizeof(cfg), "%s/p.yaml", home);
-	snprintf(yaml, sizeof(yaml), "url: %s\n", fake.url);
+	snprintf(cfg, sizeof(cfg), "%s/p.yaml", site.home);
+	snprintf(yaml, sizeof(yaml), "url: %s\n", site.fake.url);
 	test_write_file(cfg, yaml);
 	pierone_env(&r, env, "-c", cfg, "latest", "myteam", "myapp",
 	    (const char *)NULL);
@@ -798,7 +750,8 @@ START_TEST(url_from_config_file_and_override_order)
 	/* --url beats the file and the environment */
 	snprintf(yaml, sizeof(yaml), "url: http://127.0.0.1:1\n");
 	test_write_file(cfg, yaml);
-	pierone(&r, "-c", cfg, "latest", "--url", fake.url, "myteam", "myapp");
+	pierone(&r, "-c", cfg, "latest", "--url", site.fake.url, "myteam",
+	    "myapp");
 	ck_assert_str_eq(r.out, "1.8.5\n");
 	run_free(&r);
 	/* PIERONE_URL beats the file */
@@ -814,13 +767,13 @@ START_TEST(default_config_path_is_under_xdg_config_home)
 	char dir[600], cfg[700], yaml[160], env_xdg[620];
 	const char *env[] = { "PIERONE_URL", env_xdg, NULL };
 
-	snprintf(dir, sizeof(dir), "%s/xdg", home);
+	snprintf(dir, sizeof(dir), "%s/xdg", site.home);
 	mkdir(dir, 0700);
 	snprintf(env_xdg, sizeof(env_xdg), "XDG_CONFIG_HOME=%s", dir);
 	strlcat(dir, "/pierone", sizeof(dir));
 	mkdir(dir, 0700);
 	snprintf(cfg, sizeof(cfg), "%s/pierone.yaml", dir);
-	snprintf(yaml, sizeof(yaml), "url: %s/\n", fake.url);
+	snprintf(yaml, sizeof(yaml), "url: %s/\n", site.fake.url);
 	test_write_file(cfg, yaml);
 	pierone_env(&r, env, "latest", "myteam", "myapp", (const char *)NULL);
 	ck_assert_int_eq(r.status, 0);
@@ -834,7 +787,7 @@ START_TEST(corrupt_config_names_file_and_line)
 	struct run r;
 	char cfg[600];
 
-	snprintf(cfg, sizeof(cfg), "%s/bad.yaml", home);
+	snprintf(cfg, sizeof(cfg), "%s/bad.yaml", site.home);
 	test_write_file(cfg, "url: [unclosed\n  x: y\n");
 	pierone(&r, "-c", cfg, "teams");
 	assert_failed(&r, 1, cfg);
@@ -907,8 +860,8 @@ START_TEST(connection_refused_fails_with_network_error)
 	char url[64];
 
 	/* A port that was just in use and is now closed. */
-	snprintf(url, sizeof(url), "%s", fake.url);
-	fake_stop(&fake);
+	snprintf(url, sizeof(url), "%s", site.fake.url);
+	fake_stop(&site.fake);
 	pierone(&r, "teams", "--url", url);
 	assert_failed(&r, 1, "cannot list teams");
 	ck_assert_ptr_nonnull(strstr(r.err, "127.0.0.1"));

@@ -67,17 +67,8 @@ run_helper(struct run *r, const char *const *env, const char *input,
 	run_cmd_input(r, argv, env, input);
 }
 
-/* "$HOME/rel" in one of two static buffers. */
-static const char *
-in_home(const char *rel)
-{
-	static char path[2][1024];
-	static int k;
-
-	k = !k;
-	test_fmt(path[k], sizeof(path[k]), "%s/%s", home, rel);
-	return path[k];
-}
+/* "$HOME/rel" in a static buffer. */
+#define in_home(rel) test_path(home, rel)
 
 /* Write text at $HOME/rel, making its directories. */
 static void

@@ -17,36 +17,18 @@
 #define V2_DIGEST "sha256:" \
 	"b0dce7e9fe54dc56b5a373d88f641a7391f7ae21582b44f64881737c01cf6224"
 
-static struct fake fake;
-static char *home;
 static char body_log[512];
-static char env_home[512], env_url[128], env_tokens[128];
-
-static const char *base_env[] = {
-	env_home, env_url, env_tokens, "XDG_CONFIG_HOME", "CREDENTIALS_DIR",
-	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
-	"PIERONE_JOBS", "PIERONE_API", "PIERONE_RETRIES", "NO_COLOR",
-	"TERM=dumb", NULL,
-};
 
 /* The fake with describe.json and `extra` arguments (NULL-ended). */
 static void
 start(const char *const *extra)
 {
-	const char *args[32] = { "--data", test_data("describe.json"),
-	    "--token", TOKEN, "--forbid", "noaccess", "--body-log", body_log };
-	int n = 8;
+	const char *args[] = { "--data", test_data("describe.json"), "--token",
+	    TOKEN, "--forbid", "noaccess", "--body-log", body_log, NULL };
 
-	home = test_tmpdir();
-	test_fmt(body_log, sizeof(body_log), "%s/bodies", home);
-	for (; extra != NULL && *extra != NULL && n < 31; extra++)
-		args[n++] = *extra;
-	args[n] = NULL;
-	fake_start(&fake, args);
-	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
-	snprintf(env_tokens, sizeof(env_tokens),
-	    "OAUTH2_ACCESS_TOKENS=pierone=%s", TOKEN);
+	site_open("pierone=" TOKEN, 0);
+	test_fmt(body_log, sizeof(body_log), "%s/bodies", site.home);
+	site_fake_start(args, extra);
 }
 
 static void
@@ -66,48 +48,13 @@ setup_v2(void)
 static void
 teardown(void)
 {
-	fake_stop(&fake);
-	test_assert_no_secrets(home);
-	test_rmtree(home);
-	free(home);
-	home = NULL;
+	site_close(true);
 }
 
-static void
-pierone_env(struct run *r, const char *const *env, ...)
-{
-	va_list ap;
-
-	va_start(ap, env);
-	run_pierone_v(r, base_env, env, ap);
-	va_end(ap);
-}
-
-#define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)
-
-static int
-count(const char *s, const char *what)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, what)) != NULL; s += strlen(what))
-		n++;
-	return n;
-}
-
-/* A failure: nothing on stdout, one line on stderr naming `what`. */
-static void
-assert_failed(const struct run *r, int status, const char *what)
-{
-	ck_assert_int_eq(r->status, status);
-	ck_assert_str_eq(r->out, "");
-	ck_assert_msg(strncmp(r->err, "pierone: ", 9) == 0, "stderr: %s",
-	    r->err);
-	ck_assert_msg(strstr(r->err, what) != NULL, "'%s' not in: %s", what,
-	    r->err);
-	if (status == 1)
-		ck_assert_int_eq(count(r->err, "\n"), 1);
-}
+#define pierone(r, ...) site_run(r, __VA_ARGS__)
+#define pierone_env site_pierone
+#define count test_count
+#define assert_failed test_assert_failed
 
 static void
 assert_ok(const struct run *r, const char *want)
@@ -356,7 +303,7 @@ START_TEST(bad_names_are_usage_errors_without_a_request)
 	pierone(&r, "mark-production-ready", "", "myteam", "myapp", "1.0");
 	assert_failed(&r, 2, "incident is empty");
 	run_free(&r);
-	ck_assert_ptr_nonnull(log = fake_log(&fake));
+	ck_assert_ptr_nonnull(log = fake_log(&site.fake));
 	ck_assert_str_eq(log, "");
 	free(log);
 }
@@ -387,7 +334,7 @@ START_TEST(mark_production_ready_says_what_it_marked)
 
 	pierone(&r, "mark-production-ready", "INC-42", "myteam", "myapp", "1.0");
 	test_fmt(want, sizeof(want), "Marked %s/myteam/myapp:1.0 as "
-	    "'production_ready' due to incident INC-42.\n", fake.url + 7);
+	    "'production_ready' due to incident INC-42.\n", site.fake.url + 7);
 	assert_ok(&r, want);
 	run_free(&r);
 }
@@ -406,7 +353,7 @@ START_TEST(mark_production_ready_sends_the_incident_as_json)
 	ck_assert_ptr_nonnull(bodies = test_slurp(body_log, NULL));
 	ck_assert_str_eq(bodies, "{\"incident_id\":\"INC-\\\"1\\\\\"}\n");
 	free(bodies);
-	ck_assert_ptr_nonnull(log = fake_log(&fake));
+	ck_assert_ptr_nonnull(log = fake_log(&site.fake));
 	ck_assert_str_eq(log, "POST /teams/myteam/artifacts/myapp/tags/1.0/"
 	    "production-ready 204 auth\n");
 	free(log);
@@ -461,16 +408,16 @@ START_TEST(mark_production_ready_is_never_retried)
 	struct run r;
 	char *log;
 
-	fake_stop(&fake);
-	test_rmtree(home);
-	free(home);
+	fake_stop(&site.fake);
+	test_rmtree(site.home);
+	free(site.home);
 	start(extra);
 	pierone_env(&r, env, "mark-production-ready", "INC-1", "myteam",
 	    "myapp", "1.0", (const char *)NULL);
 	assert_failed(&r, 1, "POST ");
 	ck_assert_ptr_nonnull(strstr(r.err, "HTTP 503"));
 	run_free(&r);
-	ck_assert_ptr_nonnull(log = fake_log(&fake));
+	ck_assert_ptr_nonnull(log = fake_log(&site.fake));
 	ck_assert_int_eq(count(log, "POST "), 1);
 	free(log);
 	/* The second 503 goes to a GET, which is tried again. */
@@ -478,7 +425,7 @@ START_TEST(mark_production_ready_is_never_retried)
 	    (const char *)NULL);
 	ck_assert_int_eq(r.status, 0);
 	run_free(&r);
-	ck_assert_ptr_nonnull(log = fake_log(&fake));
+	ck_assert_ptr_nonnull(log = fake_log(&site.fake));
 	ck_assert_int_eq(count(log, "GET /teams/myteam/artifacts/myapp/tags/"
 	    "1.0 503"), 1);
 	ck_assert_int_eq(count(log, "GET /teams/myteam/artifacts/myapp/tags/"

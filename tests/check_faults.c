@@ -56,16 +56,7 @@ static const char tokens_yaml[] = "pierone:\n  access_token: stale\n"
 
 /* ------------------------------------------------------------ home */
 
-static const char *
-home_path(const char *rel)
-{
-	static char path[2][1024];
-	static int i;
-
-	i = !i;
-	test_fmt(path[i], sizeof(path[i]), "%s/%s", home, rel);
-	return path[i];
-}
+#define home_path(rel) test_path(home, rel)
 
 /* Every entry under HOME: "path type [content]", sorted; locks left out. */
 static char **snap_items;

@@ -66,16 +66,7 @@ teardown(void)
 	home = NULL;
 }
 
-static const char *
-hpath(const char *rel)
-{
-	static char path[4][1024];
-	static int i;
-
-	i = (i + 1) % 4;
-	test_fmt(path[i], sizeof(path[i]), "%s/%s", home, rel);
-	return path[i];
-}
+#define hpath(rel) test_path(home, rel)
 
 /* argv for pierone: through timeout(1), or sh -c PREFIX when given. */
 static int

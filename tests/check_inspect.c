@@ -28,38 +28,20 @@
 #define BAD_LAYER "sha256:" \
 	"ebfa93d90ccb16ee266df51a1a5b302b0feecc87e1203de469dcb1b33cb00ac6"
 
-static struct fake fake;
-static char *home;
-static char env_home[512], env_url[128], env_tokens[128];
-
-static const char *base_env[] = {
-	env_home, env_url, env_tokens, "XDG_CONFIG_HOME", "CREDENTIALS_DIR",
-	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
-	"PIERONE_JOBS", "NO_COLOR", "TERM=dumb", NULL,
-};
-
 static void
 setup(void)
 {
 	const char *args[] = { "--data", test_data("layers.json"), "--token",
 	    TOKEN, NULL };
 
-	fake_start(&fake, args);
-	home = test_tmpdir();
-	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
-	snprintf(env_tokens, sizeof(env_tokens),
-	    "OAUTH2_ACCESS_TOKENS=pierone=%s", TOKEN);
+	site_open("pierone=" TOKEN, 0);
+	site_fake_start(args, NULL);
 }
 
 static void
 teardown(void)
 {
-	fake_stop(&fake);
-	test_assert_no_secrets(home);
-	test_rmtree(home);
-	free(home);
-	home = NULL;
+	site_close(true);
 }
 
 /* Run pierone inspect-contents ARGS... (NULL-ended) with base_env. */
@@ -76,31 +58,15 @@ inspect(struct run *r, ...)
 		n++;
 	va_end(ap);
 	argv[n] = NULL;
-	run_cmd(r, argv, base_env);
+	run_cmd(r, argv, site.env);
 }
 
 #define inspect(r, ...) inspect(r, __VA_ARGS__, (const char *)NULL)
 
-static int
-count(const char *s, const char *what)
-{
-	int n = 0;
-
-	for (; (s = strstr(s, what)) != NULL; s += strlen(what))
-		n++;
-	return n;
-}
-
 static void
 assert_failed(const struct run *r, const char *what)
 {
-	ck_assert_int_eq(r->status, 1);
-	ck_assert_str_eq(r->out, "");
-	ck_assert_msg(strncmp(r->err, "pierone: ", 9) == 0, "stderr: %s",
-	    r->err);
-	ck_assert_msg(strstr(r->err, what) != NULL, "'%s' not in: %s", what,
-	    r->err);
-	ck_assert_int_eq(count(r->err, "\n"), 1);
+	test_assert_failed(r, 1, what);
 }
 
 START_TEST(default_lists_the_top_layer_with_files_of_the_latest_tag)
@@ -113,7 +79,7 @@ START_TEST(default_lists_the_top_layer_with_files_of_the_latest_tag)
 	ck_assert_str_eq(r.err, "");
 	ck_assert_msg(strncmp(r.out, HEAD_TSV, strlen(HEAD_TSV)) == 0,
 	    "stdout: %s", r.out);
-	ck_assert_int_eq(count(r.out, "\n"), 4);
+	ck_assert_int_eq(test_count(r.out, "\n"), 4);
 	ck_assert_ptr_nonnull(strstr(r.out, "-rw-r--r--\t./app/main.py\t12\t"));
 	ck_assert_ptr_null(strstr(r.out, "./etc/passwd"));
 	run_free(&r);
@@ -141,7 +107,7 @@ START_TEST(limit_zero_lists_every_layer)
 
 	inspect(&r, "myteam", "img", "1.0", "-l", "0", "-o", "tsv");
 	ck_assert_int_eq(r.status, 0);
-	ck_assert_int_eq(count(r.out, "\n"), 9);
+	ck_assert_int_eq(test_count(r.out, "\n"), 9);
 	ck_assert_ptr_nonnull(strstr(r.out, "\n0\t" BASE_LAYER
 	    "\t-rw-r--r--\t./etc/passwd\t30\t"));
 	/* the top layer first */
@@ -244,7 +210,7 @@ START_TEST(declared_sizes_are_kept_to)
 	/* "sized" declares each layer's true size: read as ever. */
 	inspect(&r, "-o", "tsv", "-l", "0", "myteam", "img", "sized");
 	ck_assert_msg(r.status == 0, "%s", r.err);
-	ck_assert_int_eq(count(r.out, "\n"), 9);
+	ck_assert_int_eq(test_count(r.out, "\n"), 9);
 	run_free(&r);
 }
 END_TEST
@@ -285,13 +251,12 @@ endless(struct run *r, const char *tag, const char *max_mib)
 	const char *argv[] = { getenv("PIERONE_BIN"), "inspect-contents",
 	    "myteam", "img", tag, NULL };
 	char env_tmp[512], env_max[64];
-	const char *env[] = { env_home, env_url, env_tokens, env_tmp, env_max,
+	const char *env[] = { site.env_home, site.env_url, site.env_tokens,
+	    env_tmp, env_max,
 	    "XDG_CONFIG_HOME", "CREDENTIALS_DIR", "PIERONE_TIMEOUT=20", NULL };
 
-	fake_stop(&fake);
-	fake_start(&fake, args);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
-	test_fmt(env_tmp, sizeof(env_tmp), "TMPDIR=%s", home);
+	site_fake_restart(args);
+	test_fmt(env_tmp, sizeof(env_tmp), "TMPDIR=%s", site.home);
 	test_fmt(env_max, sizeof(env_max), "PIERONE_MAX_RESPONSE_MIB=%s",
 	    max_mib);
 	run_cmd(r, argv, env);

@@ -102,16 +102,7 @@ helper(struct run *r, const char *const *env, const char *input, ...)
 	va_end(ap);
 }
 
-static const char *
-home_path(const char *rel)
-{
-	static char path[2][1024];
-	static int i;
-
-	i = !i;
-	test_fmt(path[i], sizeof(path[i]), "%s/%s", home, rel);
-	return path[i];
-}
+#define home_path(rel) test_path(home, rel)
 
 static cJSON *
 load_json(const char *rel)

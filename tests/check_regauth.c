@@ -463,12 +463,8 @@ creds_teardown(void)
 static void
 write_home(const char *name, const char *content)
 {
-	char path[512];
-
-	test_fmt(path, sizeof(path), "%s/%s", home, name);
-	test_write_file(path, content);
-	if (strncmp(name, "bin/", 4) == 0)
-		chmod(path, 0700);
+	test_put(home, name, content, strncmp(name, "bin/", 4) == 0 ? 0700 :
+	    0600);
 }
 
 /* The credentials found for `host`, "" for none; caller frees. */

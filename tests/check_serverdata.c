@@ -17,50 +17,25 @@
 
 #define TOKEN "test-token-serverdata"
 
-static struct fake fake;
-static char *home;
-static char env_home[512], env_url[128];
-
-static const char *base_env[] = {
-	env_home, env_url, "OAUTH2_ACCESS_TOKENS=pierone=" TOKEN,
-	"XDG_CONFIG_HOME", "CREDENTIALS_DIR", "DOCKER_CONFIG", "PIERONE_API",
-	"NO_COLOR", "TERM=dumb", NULL,
-};
-
 static void
 setup(void)
 {
 	const char *args[] = { "--data", test_data("serverdata.json"),
 	    "--token", TOKEN, NULL };
 
-	fake_start(&fake, args);
-	home = test_tmpdir();
-	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	site_open("pierone=" TOKEN, 0);
+	site_fake_start(args, NULL);
 }
 
 static void
 teardown(void)
 {
-	fake_stop(&fake);
-	test_rmtree(home);
-	free(home);
-	home = NULL;
+	site_close(false);
 }
 
-static void
-pierone_env(struct run *r, const char *const *env, ...)
-{
-	va_list ap;
+#define pierone(r, ...) site_run(r, __VA_ARGS__)
+#define pierone_env site_pierone
 
-	va_start(ap, env);
-	run_pierone_v(r, base_env, env, ap);
-	va_end(ap);
-}
-
-#define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)
-
-/* No C0 control but '\n' (and '\t' in tsv), no DEL, no C1 in s. */
 static void
 assert_no_controls(const char *what, const char *s, bool tabs)
 {
@@ -133,7 +108,7 @@ START_TEST(tags_skips_only_what_cannot_be_requested_with_one_warning_each)
 	ck_assert_int_eq(lines_with(r.out, "odd\tgood\t"), 6);
 	run_free(&r);
 	/* encoded on the wire, each in its own segment */
-	log = fake_log(&fake);
+	log = fake_log(&site.fake);
 	ck_assert_ptr_nonnull(strstr(log, "GET /teams/odd/artifacts/a%2Fb/tags "
 	    "200"));
 	ck_assert_ptr_nonnull(strstr(log, "GET /teams/odd/artifacts/"

@@ -18,49 +18,25 @@
 
 #define TOKEN "test-token-v2v2v2v2"
 
-static struct fake fake;
-static char *home;
-static char env_home[512], env_url[128], env_path[600];
-
-/* A throwaway HOME, no token unless a test adds one, no stray settings. */
-static const char *base_env[] = {
-	env_home, env_url, env_path, "XDG_CONFIG_HOME", "CREDENTIALS_DIR",
-	"OAUTH2_ACCESS_TOKENS", "DOCKER_CONFIG", "PIERONE_API",
-	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
-	"PIERONE_JOBS", "PIERONE_RETRIES", "NO_COLOR", "TERM=dumb", NULL,
-};
-
 static const char *const with_token[] = {
 	"OAUTH2_ACCESS_TOKENS=pierone=" TOKEN, NULL };
 static const char *const forced_v2[] = { "PIERONE_API=v2", NULL };
 
+/* The fake with v2.json and `extra` (NULL-ended); no token unless added. */
 static void
 start(const char *const *extra)
 {
-	const char *args[32] = { "--data", test_data("v2.json"), "--token",
-	    TOKEN, "--api", "v2" };
-	int n = 6;
+	const char *args[] = { "--data", test_data("v2.json"), "--token",
+	    TOKEN, "--api", "v2", NULL };
 
-	for (; extra != NULL && *extra != NULL && n < 31; extra++)
-		args[n++] = *extra;
-	args[n] = NULL;
-	fake_start(&fake, args);
-	home = test_tmpdir();
-	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
-	/* Credential helpers are looked for in HOME/bin first. */
-	snprintf(env_path, sizeof(env_path), "PATH=%s/bin:/bin:/usr/bin",
-	    home);
+	site_open(NULL, SITE_HOME_BIN);
+	site_fake_start(args, extra);
 }
 
 static void
 teardown(void)
 {
-	fake_stop(&fake);
-	test_assert_no_secrets(home);
-	test_rmtree(home);
-	free(home);
-	home = NULL;
+	site_close(true);
 }
 
 static void
@@ -71,18 +47,8 @@ setup_open(void)
 	start(a);
 }
 
-/* Run pierone with base_env plus `env` (may be NULL), args NULL-ended. */
-static void
-pierone_env(struct run *r, const char *const *env, ...)
-{
-	va_list ap;
-
-	va_start(ap, env);
-	run_pierone_v(r, base_env, env, ap);
-	va_end(ap);
-}
-
-#define pierone(r, ...) pierone_env(r, NULL, __VA_ARGS__, (const char *)NULL)
+#define pierone(r, ...) site_run(r, __VA_ARGS__)
+#define pierone_env site_pierone
 
 /* Success with exactly `out` on stdout and nothing on stderr. */
 static void
@@ -114,7 +80,7 @@ assert_failed(const struct run *r, int status, const char *what)
 static int
 log_count(const char *first, ...)
 {
-	char *log = fake_log(&fake), *line, *save = NULL;
+	char *log = fake_log(&site.fake), *line, *save = NULL;
 	const char *want[8];
 	int n = 0, k = 0;
 	va_list ap;
@@ -137,20 +103,8 @@ log_count(const char *first, ...)
 }
 #define LOG_COUNT(...) log_count(__VA_ARGS__, (const char *)NULL)
 
-static void
-write_home(const char *name, const char *content, mode_t mode)
-{
-	char path[700], dir[700], *slash;
-
-	test_fmt(path, sizeof(path), "%s/%s", home, name);
-	test_fmt(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		mkdir(dir, 0700);
-	}
-	test_write_file(path, content);
-	chmod(path, mode);
-}
+#define write_home(name, content, mode) \
+	test_put(site.home, name, content, mode)
 
 /* ~/.docker/config.json with auths for the fake: oauth2:TOKEN. */
 static void
@@ -160,7 +114,7 @@ docker_login(void)
 
 	/* base64("oauth2:test-token-v2v2v2v2") */
 	test_fmt(json, sizeof(json), "{\"auths\":{\"%s\":{\"auth\":"
-	    "\"b2F1dGgyOnRlc3QtdG9rZW4tdjJ2MnYydjI=\"}}}", fake.url);
+	    "\"b2F1dGgyOnRlc3QtdG9rZW4tdjJ2MnYydjI=\"}}}", site.fake.url);
 	write_home(".docker/config.json", json, 0600);
 }
 
@@ -537,7 +491,7 @@ START_TEST(basic_with_wrong_credentials_fails_with_401)
 
 	/* base64("oauth2:wrong") */
 	test_fmt(json, sizeof(json), "{\"auths\":{\"%s\":{\"auth\":"
-	    "\"b2F1dGgyOndyb25n\"}}}", fake.url);
+	    "\"b2F1dGgyOndyb25n\"}}}", site.fake.url);
 	write_home(".docker/config.json", json, 0600);
 	pierone(&r, "latest", "acid", "app");
 	assert_failed(&r, 1, "HTTP 401");
@@ -558,13 +512,13 @@ START_TEST(a_credential_helper_answers_for_the_host)
 	    "printf '{\"Username\":\"oauth2\",\"Secret\":\"%s\"}' "
 	    "\"test-token-$(echo v2v2v2v2)\"\n", 0700);
 	test_fmt(json, sizeof(json), "{\"credHelpers\":{\"%s\":\"v2test\"}}",
-	    fake.url + strlen("http://"));
+	    site.fake.url + strlen("http://"));
 	write_home(".docker/config.json", json, 0600);
 	pierone(&r, "latest", "acid", "list");
 	assert_output(&r, "q\n");
 	run_free(&r);
 	/* pierone, and what it runs, can dump no core holding a secret */
-	test_fmt(json, sizeof(json), "%s/core-limit", home);
+	test_fmt(json, sizeof(json), "%s/core-limit", site.home);
 	limit = test_slurp(json, NULL);
 	ck_assert_ptr_nonnull(limit);
 	ck_assert_str_eq(limit, "0\n");
@@ -579,7 +533,7 @@ START_TEST(dockercfg_alone_is_enough)
 
 	test_fmt(json, sizeof(json), "{\"%s\":{\"auth\":"
 	    "\"b2F1dGgyOnRlc3QtdG9rZW4tdjJ2MnYydjI=\",\"email\":\"x\"}}",
-	    fake.url);
+	    site.fake.url);
 	write_home(".dockercfg", json, 0600);
 	pierone(&r, "latest", "acid", "app");
 	assert_output(&r, "2.0-SNAPSHOT\n");
@@ -692,7 +646,7 @@ START_TEST(bearer_realm_refusing_the_credentials_says_so)
 	struct run r;
 
 	test_fmt(json, sizeof(json), "{\"auths\":{\"%s\":{\"auth\":"
-	    "\"b2F1dGgyOndyb25n\"}}}", fake.url);
+	    "\"b2F1dGgyOndyb25n\"}}}", site.fake.url);
 	write_home(".docker/config.json", json, 0600);
 	pierone(&r, "tags", "acid", "app", "many");
 	assert_failed(&r, 1, "the Docker credentials for this registry were "
@@ -705,7 +659,7 @@ START_TEST(bearer_realm_that_fails_is_a_clear_error)
 {
 	struct run r;
 
-	fake_stop(&fake);
+	fake_stop(&site.fake);
 	{
 		static const char *const a[] = { "--data", NULL, "--token",
 		    TOKEN, "--api", "v2", "--auth", "bearer", "--anonymous",
@@ -714,9 +668,8 @@ START_TEST(bearer_realm_that_fails_is_a_clear_error)
 
 		memcpy(args, a, sizeof(a));
 		args[1] = test_data("v2.json");
-		fake_start(&fake, args);
+		site_fake_start(args, NULL);
 	}
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
 	pierone(&r, "latest", "acid", "app");
 	assert_failed(&r, 1, "the answer holds no token");
 	run_free(&r);
@@ -747,9 +700,8 @@ START_TEST(bearer_tokens_expired_early_are_fetched_again)
 	    "--registry-token-ttl", "1", "--delay-ms", "400", NULL };
 	struct run r;
 
-	fake_stop(&fake);
-	fake_start(&fake, args);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
 	docker_login();
 	pierone_env(&r, forced_v2, "latest", "acid", "app", NULL);
 	assert_output(&r, "2.0-SNAPSHOT\n");
@@ -765,9 +717,8 @@ START_TEST(basic_inspect_contents_downloads_layers_with_the_credentials)
 	    TOKEN, "--api", "v2", "--auth", "basic", NULL };
 	struct run r;
 
-	fake_stop(&fake);
-	fake_start(&fake, args);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
 	docker_login();
 	pierone(&r, "inspect-contents", "-o", "tsv", "myteam", "img", "1.0");
 	ck_assert_msg(r.status == 0, "%s", r.err);
@@ -799,9 +750,8 @@ START_TEST(a_redirect_target_401_is_not_the_registry_challenge)
 	fake_start(&storage, bargs);
 	test_fmt(spec, sizeof(spec), "redirect=%s/bucket/blob?"
 	    "X-Amz-Signature=sekrit-signature@/blobs/", storage.url);
-	fake_stop(&fake);
-	fake_start(&fake, args);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
 	docker_login();
 	pierone(&r, "latest", "acid", "app");
 	assert_failed(&r, 1, "HTTP 401");
@@ -822,9 +772,8 @@ START_TEST(a_web_page_for_teams_means_no_pier_one_api)
 	    TOKEN, "--api", "v2-portal", "--auth", "none", NULL };
 	struct run r;
 
-	fake_stop(&fake);
-	fake_start(&fake, args);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
 	pierone(&r, "teams", "-o", "tsv");
 	assert_output(&r, "name\nacid\nstups\n");
 	run_free(&r);
@@ -852,9 +801,8 @@ START_TEST(a_broken_manifest_leaves_its_tag_without_a_time)
 	    "invalid-json@/v2/acid/app/manifests/0.9", NULL };
 	struct run r;
 
-	fake_stop(&fake);
-	fake_start(&fake, args);
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
 	pierone(&r, "latest", "--no-snapshot", "acid", "app");
 	assert_output(&r, "1.1\n");
 	run_free(&r);
@@ -878,11 +826,11 @@ START_TEST(a_failed_realm_token_is_tried_again_by_the_next_call)
 	pierone_client *c;
 	char *tag = NULL;
 
-	fake_stop(&fake);
-	fake_start(&fake, args);
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
 	test_env_isolate(env, 2);
-	setenv("HOME", home, 1);
-	o.url = fake.url;
+	setenv("HOME", site.home, 1);
+	o.url = site.fake.url;
 	o.api = PIERONE_API_V2;
 	o.retries = 0;
 	ck_assert_int_eq(pierone_client_new(&c, &o, &err), 0);
@@ -902,14 +850,13 @@ START_TEST(no_token_against_pier_one_says_run_login)
 {
 	struct run r;
 
-	fake_stop(&fake);
+	fake_stop(&site.fake);
 	{
 		const char *args[] = { "--data", test_data("registry.json"),
 		    "--token", TOKEN, NULL };
 
-		fake_start(&fake, args);
+		site_fake_start(args, NULL);
 	}
-	snprintf(env_url, sizeof(env_url), "PIERONE_URL=%s", fake.url);
 	pierone(&r, "latest", "myteam", "myapp");
 	assert_failed(&r, 1, "no valid OAuth2 token found");
 	ck_assert_ptr_nonnull(strstr(r.err, "run 'pierone login'"));

@@ -492,3 +492,136 @@ test_count_temporaries(const char *dir, bool print)
 	closedir(d);
 	return n;
 }
+
+/* The site: one fake registry, a throwaway HOME, the runs' environment. */
+struct site site;
+
+/* What a user may have set that would change a run: unset in every one. */
+static const char *const site_unset[] = {
+	"XDG_CONFIG_HOME", "CREDENTIALS_DIR", "DOCKER_CONFIG", "PIERONE_API",
+	"PIERONE_TIMEOUT", "PIERONE_CONNECT_TIMEOUT", "PIERONE_CA_BUNDLE",
+	"PIERONE_JOBS", "PIERONE_RETRIES", "NO_COLOR", "TERM=dumb",
+};
+
+void
+site_open(const char *tokens, int flags)
+{
+	size_t n = 0;
+
+	memset(&site, 0, sizeof(site));
+	site.home = test_tmpdir();
+	test_fmt(site.env_home, sizeof(site.env_home), "HOME=%s", site.home);
+	if (tokens != NULL)
+		test_fmt(site.env_tokens, sizeof(site.env_tokens),
+		    "OAUTH2_ACCESS_TOKENS=%s", tokens);
+	else
+		strlcpy(site.env_tokens, "OAUTH2_ACCESS_TOKENS",
+		    sizeof(site.env_tokens));
+	site.env[n++] = site.env_home;
+	site.env[n++] = site.env_url;
+	site.env[n++] = site.env_tokens;
+	/* Credential helpers are looked for in HOME/bin first. */
+	if (flags & SITE_HOME_BIN) {
+		test_fmt(site.env_path, sizeof(site.env_path),
+		    "PATH=%s/bin:/bin:/usr/bin", site.home);
+		site.env[n++] = site.env_path;
+	}
+	for (size_t i = 0; i < sizeof(site_unset) / sizeof(site_unset[0]); i++)
+		site.env[n++] = site_unset[i];
+	site.env[n] = NULL;
+	/* PIERONE_URL is set when the fake has started */
+	strlcpy(site.env_url, "PIERONE_URL", sizeof(site.env_url));
+}
+
+void
+site_fake_start(const char *const *args, const char *const *extra)
+{
+	const char *all[64];
+	size_t n = 0;
+
+	for (; args != NULL && *args != NULL && n < 63; args++)
+		all[n++] = *args;
+	for (; extra != NULL && *extra != NULL && n < 63; extra++)
+		all[n++] = *extra;
+	all[n] = NULL;
+	fake_start(&site.fake, all);
+	test_fmt(site.env_url, sizeof(site.env_url), "PIERONE_URL=%s",
+	    site.fake.url);
+}
+
+void
+site_fake_restart(const char *const *args)
+{
+	fake_stop(&site.fake);
+	site_fake_start(args, NULL);
+}
+
+void
+site_close(bool check_home)
+{
+	fake_stop(&site.fake);
+	if (check_home)
+		test_assert_no_secrets(site.home);
+	test_rmtree(site.home);
+	free(site.home);
+	site.home = NULL;
+}
+
+void
+site_pierone(struct run *r, const char *const *env, ...)
+{
+	va_list ap;
+
+	va_start(ap, env);
+	run_pierone_v(r, site.env, env, ap);
+	va_end(ap);
+}
+
+int
+test_count(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)) != NULL; s += strlen(what))
+		n++;
+	return n;
+}
+
+void
+test_assert_failed(const struct run *r, int status, const char *what)
+{
+	ck_assert_int_eq(r->status, status);
+	ck_assert_str_eq(r->out, "");
+	ck_assert_msg(strncmp(r->err, "pierone: ", 9) == 0, "stderr: %s",
+	    r->err);
+	ck_assert_msg(strstr(r->err, what) != NULL, "'%s' not in: %s", what,
+	    r->err);
+	if (status == 1)
+		ck_assert_int_eq(test_count(r->err, "\n"), 1);
+}
+
+const char *
+test_path(const char *dir, const char *rel)
+{
+	static char path[4][1024];
+	static int i;
+
+	i = (i + 1) % 4;
+	test_fmt(path[i], sizeof(path[i]), "%s/%s", dir, rel);
+	return path[i];
+}
+
+void
+test_put(const char *dir, const char *rel, const char *content, mode_t mode)
+{
+	char path[1024], parent[1024], *slash;
+
+	test_fmt(path, sizeof(path), "%s/%s", dir, rel);
+	test_fmt(parent, sizeof(parent), "%s", path);
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);	/* it may be there */
+	}
+	test_write_file(path, content);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}

@@ -7,6 +7,8 @@
 #ifndef PIERONE_TESTS_H
 #define PIERONE_TESTS_H
 
+#include <sys/types.h>
+
 #include <check.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -49,6 +51,11 @@ void test_fmt(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Write a file (mode 0600), creating it. */
 void test_write_file(const char *path, const char *content);
+/* "dir/rel" in a static buffer, one of four used in turn. */
+const char *test_path(const char *dir, const char *rel);
+/* Write dir/rel with `mode`, making its parent directory (0700) if need be. */
+void test_put(const char *dir, const char *rel, const char *content,
+    mode_t mode);
 
 /*
  * Secrets: run_cmd() fails the test when a known test token or password
@@ -80,7 +87,7 @@ int test_count_temporaries(const char *dir, bool print);
 char *test_tmpdir(void);
 void test_rmtree(const char *dir);
 
-/* The fake registry (tests/fake_registry.c), started by the tests. */
+/* The fake registry (tests/fake_*.c, tests/fake.h), started by tests. */
 struct fake {
 	int pid;
 	int port;
@@ -121,5 +128,46 @@ void run_free(struct run *r);
  */
 void run_pierone_v(struct run *r, const char *const *base,
     const char *const *env, va_list ap);
+
+/*
+ * The site of a pierone(1) test: one fake registry, a throwaway HOME and
+ * the environment every run gets (HOME, PIERONE_URL of the fake, the
+ * token, and the user's settings unset so that none leaks in).  One per
+ * test: site_open() and site_fake_start() in the setup, site_close() in
+ * the teardown.
+ */
+struct site {
+	struct fake fake;
+	char *home;
+	char env_home[512], env_url[128], env_tokens[160], env_path[600];
+	const char *env[24];	/* NULL-ended */
+};
+extern struct site site;
+
+#define SITE_HOME_BIN	0x1	/* PATH=$HOME/bin:/bin:/usr/bin */
+
+/*
+ * A fresh HOME and the environment; `tokens` the value of
+ * OAUTH2_ACCESS_TOKENS ("pierone=TOKEN"), NULL for none.
+ */
+void site_open(const char *tokens, int flags);
+/* Start the fake with `args` then `extra` (NULL-ended; extra may be NULL). */
+void site_fake_start(const char *const *args, const char *const *extra);
+/* Stop the fake and start it again with `args`; PIERONE_URL follows. */
+void site_fake_restart(const char *const *args);
+/* Stop the fake; check HOME holds no secret if asked; remove HOME. */
+void site_close(bool check_home);
+/* Run $PIERONE_BIN with site.env plus `env` (NULL-ended or NULL), the
+ * arguments NULL-ended. */
+void site_pierone(struct run *r, const char *const *env, ...);
+#define site_run(r, ...) site_pierone(r, NULL, __VA_ARGS__, (const char *)NULL)
+
+/* How many times `what` occurs in `s`. */
+int test_count(const char *s, const char *what);
+/*
+ * A failure of pierone: exit `status`, nothing on stdout, stderr starts
+ * "pierone: " and names `what`; one line only when the status is 1.
+ */
+void test_assert_failed(const struct run *r, int status, const char *what);
 
 #endif /* PIERONE_TESTS_H */

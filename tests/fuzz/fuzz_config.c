@@ -30,69 +30,9 @@
 #include <yaml.h>
 
 #include "internal.h"
-
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "fuzz_config: invariant failed: %s (%s:%d)\n", #c, \
-	    __FILE__, __LINE__); abort(); } } while (0)
+#include "common.h"
 
 extern char **environ;
-
-/* ------------------------------------------------------------------
- * A scratch directory per process, removed at exit
- */
-
-static char *tmpdir;
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void
-tmp_cleanup(void)
-{
-	if (tmpdir != NULL)
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(tmpdir);
-	tmpdir = NULL;
-}
-
-static void
-tmp_init(void)
-{
-	/* run.sh passes a directory it removes even after a crash */
-	const char *bases[] = { getenv("FUZZ_TMPDIR"), "/dev/shm",
-	    getenv("TMPDIR"), "/tmp" };
-	char tmpl[4096];
-
-	for (size_t i = 0; tmpdir == NULL && i < 4; i++) {
-		if (bases[i] == NULL || access(bases[i], W_OK) != 0)
-			continue;
-		snprintf(tmpl, sizeof(tmpl), "%s/pierone-fuzz-XXXXXX",
-		    bases[i]);
-		if (mkdtemp(tmpl) != NULL)
-			tmpdir = strdup(tmpl);
-	}
-	CHECK(tmpdir != NULL);
-	atexit(tmp_cleanup);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	CHECK(fd >= 0);
-	for (; len > 0; p += n, len -= (size_t)n)
-		CHECK((n = write(fd, p, len)) > 0);
-	CHECK(close(fd) == 0);
-}
 
 /* The library reads PIERONE_<KEY> and OAUTH2_ACCESS_TOKEN_URL: none. */
 static void
@@ -151,25 +91,6 @@ static const char *const set_values[] = {
 #define NSETV (sizeof(set_values) / sizeof(set_values[0]))
 
 static bool
-str_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-/* FNV-1a: picks the key and value, the same for the same input. */
-static uint32_t
-hash(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n-- > 0)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
-static bool
 utf8_valid(const unsigned char *s, size_t n)
 {
 	size_t i = 0, k;
@@ -211,116 +132,6 @@ null_like(const char *v)
 {
 	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
 	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
-}
-
-/* ------------------------------------------------------------------
- * The top-level scalar keys of a text, and one level below: read with
- * libyaml directly, to compare the library's view before and after.
- */
-
-#define MAX_KEYS 64
-
-struct keys {
-	char *top[MAX_KEYS];
-	size_t ntop;
-	char *sub[MAX_KEYS];		/* "section\0key" pairs: section, key */
-	char *subkey[MAX_KEYS];
-	size_t nsub;
-};
-
-static char *
-scalar_dup(const yaml_node_t *n)
-{
-	char *s;
-
-	if (n == NULL || n->type != YAML_SCALAR_NODE ||
-	    memchr(n->data.scalar.value, '\0', n->data.scalar.length) != NULL)
-		return NULL;
-	s = strndup((const char *)n->data.scalar.value, n->data.scalar.length);
-	CHECK(s != NULL);
-	return s;
-}
-
-static void
-keys_read(struct keys *k, const char *text, size_t len)
-{
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root, *key, *val;
-	yaml_node_pair_t *p, *q;
-
-	memset(k, 0, sizeof(*k));
-	CHECK(yaml_parser_initialize(&parser));
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		yaml_parser_delete(&parser);
-		return;
-	}
-	root = yaml_document_get_root_node(&doc);
-	if (root != NULL && root->type == YAML_MAPPING_NODE)
-		for (p = root->data.mapping.pairs.start;
-		    p < root->data.mapping.pairs.top && k->ntop < MAX_KEYS; p++) {
-			key = yaml_document_get_node(&doc, p->key);
-			val = yaml_document_get_node(&doc, p->value);
-			if ((k->top[k->ntop] = scalar_dup(key)) == NULL)
-				continue;
-			k->ntop++;
-			if (val == NULL || val->type != YAML_MAPPING_NODE)
-				continue;
-			for (q = val->data.mapping.pairs.start;
-			    q < val->data.mapping.pairs.top &&
-			    k->nsub < MAX_KEYS; q++) {
-				char *s = scalar_dup(yaml_document_get_node(
-				    &doc, q->key));
-
-				if (s == NULL)
-					continue;
-				k->sub[k->nsub] = scalar_dup(key);
-				k->subkey[k->nsub++] = s;
-			}
-		}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-}
-
-static void
-keys_free(struct keys *k)
-{
-	for (size_t i = 0; i < k->ntop; i++)
-		free(k->top[i]);
-	for (size_t i = 0; i < k->nsub; i++) {
-		free(k->sub[i]);
-		free(k->subkey[i]);
-	}
-}
-
-/* yaml_doc_get() gives the same in both documents. */
-static void
-same_value(const struct yaml_doc *a, const struct yaml_doc *b,
-    const char *section, const char *key)
-{
-	const char *va, *vb;
-	bool ka, kb;
-
-	va = yaml_doc_get(a, section, key, &ka);
-	vb = yaml_doc_get(b, section, key, &kb);
-	/*
-	 * Known (see README, finding F1): libyaml's emitter writes an empty
-	 * plain scalar inside a flow collection as '', so a null there
-	 * ("a: {b: , c: 1}", "a: {b}") comes back as an empty string.
-	 * Tolerated unless FUZZ_STRICT_YAML is set, so that the target can
-	 * look for other things.
-	 */
-	if (ka && kb && va == NULL && vb != NULL && *vb == '\0' &&
-	    getenv("FUZZ_STRICT_YAML") == NULL)
-		return;
-	if (ka != kb || !str_eq(va, vb)) {
-		fprintf(stderr, "fuzz_config: after the update [%s].%s reads "
-		    "'%s' (kind_ok %d), was '%s' (kind_ok %d)\n",
-		    section != NULL ? section : "", key, vb ? vb : "(null)",
-		    kb, va ? va : "(null)", ka);
-		abort();
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,7 +184,7 @@ check_load(const char *path, const char *text, size_t len, bool loaded,
 	bool ok;
 	int rc;
 
-	write_file(path, text, len);
+	fuzz_write_file(path, text, len);
 	memset(&cfg, 0x5a, sizeof(cfg));
 	rc = pierone_config_load(&cfg, path, &err);
 	if (rc != 0) {
@@ -395,7 +206,7 @@ check_load(const char *path, const char *text, size_t len, bool loaded,
 	fields[4] = cfg.client_secret;
 	for (size_t i = 0; i < 5; i++) {
 		v = yaml_doc_get(doc, NULL, str_keys[i], &ok);
-		CHECK(ok && str_eq(v, fields[i]));
+		CHECK(ok && fuzz_str_eq(v, fields[i]));
 	}
 	v = yaml_doc_get(doc, NULL, "url", &ok);
 	CHECK(ok && (v == NULL) == (cfg.url == NULL));
@@ -443,7 +254,7 @@ check_update(const char *text, size_t len, bool loaded, bool mapping,
 	struct pierone_err err = { 0 };
 	struct yaml_doc *old = NULL, *new = NULL;
 	struct buf out = { (char *)1, 7, 7 };
-	struct keys k;
+	struct fuzz_keys k;
 	const char *key = set_keys[h % NSETK], *v;
 	char *line = NULL;
 	const char *value = set_values[(h >> 8) % NSETV];
@@ -476,21 +287,21 @@ check_update(const char *text, size_t len, bool loaded, bool mapping,
 	}
 	CHECK(yaml_doc_is_mapping(new));
 	v = yaml_doc_get(new, NULL, key, &ok);
-	if (!ok || !str_eq(v, value)) {
+	if (!ok || !fuzz_str_eq(v, value)) {
 		fprintf(stderr, "fuzz_config: set %s to '%s', reads '%s' "
 		    "from:\n%s\n", key, value, v ? v : "(null)", out.data);
 		abort();
 	}
 	/* everything else as it was */
 	CHECK(yaml_doc_load(&old, text, len, "fuzz.yaml", &err) == 0);
-	keys_read(&k, text, len);
+	fuzz_keys_read(&k, text, len);
 	for (size_t i = 0; i < k.ntop; i++)
 		if (strcmp(k.top[i], key) != 0)
-			same_value(old, new, NULL, k.top[i]);
+			fuzz_same_value(old, new, NULL, k.top[i]);
 	for (size_t i = 0; i < k.nsub; i++)
 		if (strcmp(k.sub[i], key) != 0)
-			same_value(old, new, k.sub[i], k.subkey[i]);
-	keys_free(&k);
+			fuzz_same_value(old, new, k.sub[i], k.subkey[i]);
+	fuzz_keys_free(&k);
 	yaml_doc_free(old);
 	yaml_doc_free(new);
 	buf_freezero(&out);
@@ -506,13 +317,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	bool loaded, mapping;
 
-	if (tmpdir == NULL) {
-		tmp_init();
+	if (fuzz_tmpdir == NULL) {
+		fuzz_tmp_init();
 		env_clear();
-		CHECK(asprintf(&path, "%s/pierone.yaml", tmpdir) > 0);
+		CHECK(asprintf(&path, "%s/pierone.yaml", fuzz_tmpdir) > 0);
 	}
 	check_doc(text, size, &loaded, &mapping);
 	check_load(path, text, size, loaded, mapping);
-	check_update(text, size, loaded, mapping, hash(data, size));
+	check_update(text, size, loaded, mapping, fuzz_hash(data, size));
 	return 0;
 }

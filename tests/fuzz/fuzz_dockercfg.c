@@ -37,78 +37,7 @@
 #include <cjson/cJSON.h>
 
 #include "internal.h"
-
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "fuzz_dockercfg: invariant failed: %s (%s:%d)\n", \
-	    #c, __FILE__, __LINE__); abort(); } } while (0)
-
-/* ------------------------------------------------------------------
- * A scratch directory per process, removed at exit
- */
-
-static char *tmpdir;
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void
-tmp_cleanup(void)
-{
-	if (tmpdir != NULL)
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(tmpdir);
-	tmpdir = NULL;
-}
-
-static void
-tmp_init(void)
-{
-	/* run.sh passes a directory it removes even after a crash */
-	const char *bases[] = { getenv("FUZZ_TMPDIR"), "/dev/shm",
-	    getenv("TMPDIR"), "/tmp" };
-	char tmpl[4096];
-
-	for (size_t i = 0; tmpdir == NULL && i < 4; i++) {
-		if (bases[i] == NULL || access(bases[i], W_OK) != 0)
-			continue;
-		snprintf(tmpl, sizeof(tmpl), "%s/pierone-fuzz-XXXXXX",
-		    bases[i]);
-		if (mkdtemp(tmpl) != NULL)
-			tmpdir = strdup(tmpl);
-	}
-	CHECK(tmpdir != NULL);
-	atexit(tmp_cleanup);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	CHECK(fd >= 0);
-	for (; len > 0; p += n, len -= (size_t)n)
-		CHECK((n = write(fd, p, len)) > 0);
-	CHECK(close(fd) == 0);
-}
-
-/* FNV-1a: picks the key and value, the same for the same input. */
-static uint32_t
-hash(const uint8_t *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n-- > 0)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
+#include "common.h"
 
 static const char *const registries[] = {
 	"https://pierone.example.org", "pierone.example.org",
@@ -307,7 +236,7 @@ store(const char *path, bool config_json, const char *text, size_t len,
 	if (len == 0)
 		CHECK(unlink(path) == 0 || errno == ENOENT);
 	else
-		write_file(path, text, len);
+		fuzz_write_file(path, text, len);
 	want_ok = should_succeed(text, len, config_json, &in);
 	rc = pierone_docker_store_auth(path, fmt, registry, token, &shadowed,
 	    &err);
@@ -395,12 +324,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	uint32_t h;
 
-	if (tmpdir == NULL) {
-		tmp_init();
-		CHECK(asprintf(&config_path, "%s/config.json", tmpdir) > 0);
-		CHECK(asprintf(&dockercfg_path, "%s/dockercfg", tmpdir) > 0);
+	if (fuzz_tmpdir == NULL) {
+		fuzz_tmp_init();
+		CHECK(asprintf(&config_path, "%s/config.json", fuzz_tmpdir) > 0);
+		CHECK(asprintf(&dockercfg_path, "%s/dockercfg", fuzz_tmpdir) > 0);
 	}
-	h = hash(data, size);
+	h = fuzz_hash(data, size);
 	store(config_path, true, text, size, registries[h % N(registries)],
 	    tokens[(h >> 16) % N(tokens)]);
 	store(dockercfg_path, false, text, size,

@@ -28,10 +28,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "fuzz_registry: invariant failed: %s (%s:%d)\n", #c, \
-	    __FILE__, __LINE__); abort(); } } while (0)
+#include "common.h"
 
 #define BASE	"https://reg.example.org/base"
 

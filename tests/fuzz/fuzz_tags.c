@@ -35,10 +35,7 @@
 #include <cjson/cJSON.h>
 
 #include "internal.h"
-
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "fuzz_tags: invariant failed: %s (%s:%d)\n", #c, \
-	    __FILE__, __LINE__); abort(); } } while (0)
+#include "common.h"
 
 /* ------------------------------------------------------------------
  * Reference: tags_from_json() as lib/json.c had it before jscan.c
@@ -194,14 +191,6 @@ ref_tags_from_json(struct pierone_tag_list **out, const char *json,
 
 /* ------------------------------------------------------------------ */
 
-static bool
-str_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /* The same member: equal strings, or JSON texts cJSON prints alike. */
 static bool
 same(const char *scanned, const char *ref, unsigned int raw)
@@ -211,7 +200,7 @@ same(const char *scanned, const char *ref, unsigned int raw)
 	bool eq;
 
 	if (!raw)
-		return str_eq(scanned, ref);
+		return fuzz_str_eq(scanned, ref);
 	if (scanned == NULL || ref == NULL)
 		return false;
 	v = cJSON_Parse(scanned);

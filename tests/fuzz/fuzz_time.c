@@ -18,10 +18,7 @@
 #include <time.h>
 
 #include "internal.h"
-
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "fuzz_time: invariant failed: %s (%s:%d)\n", #c, \
-	    __FILE__, __LINE__); abort(); } } while (0)
+#include "common.h"
 
 /* Years gmtime_r() and the format can show. */
 #define SEC_YEAR_1	(-62135596800LL)	/* 0001-01-01T00:00:00Z */

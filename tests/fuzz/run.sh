@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build the libFuzzer targets of tests/fuzz and run each for SECONDS.
+# Build the libFuzzer targets of tests/fuzz (each tests/fuzz/TARGET.c with
+# tests/fuzz/common.c, their shared helpers) and run each for SECONDS.
 #
 #   sh tests/fuzz/run.sh [SECONDS]       (default 60, or $FUZZ_SECONDS)
 #
@@ -101,7 +102,8 @@ for t in $TARGETS; do
 		exit 2
 	fi
 	# shellcheck disable=SC2086
-	if ! $FCC $CFLAGS_F -o "$OUT/$t" "tests/fuzz/$t.c" $OBJS $LIBS_F; then
+	if ! $FCC $CFLAGS_F -o "$OUT/$t" "tests/fuzz/$t.c" \
+	    tests/fuzz/common.c $OBJS $LIBS_F; then
 		echo "run.sh: cannot build $t" >&2
 		exit 2
 	fi

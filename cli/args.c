@@ -1,0 +1,340 @@
+/*
+ * A command's options and operands, parsed and checked as its entry in
+ * the command table (commands.c) describes them; its -h from the same.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_OPTS	32
+#define OPT_VAL		256	/* getopt_long's value of the long option 0 */
+
+/*
+ * What getopt_long is given.  Besides the command's own options come the
+ * others' (unless either has OWN_OPTIONS): one of those is taken with its
+ * value and refused by name, as when all shared one parser.
+ */
+struct optset {
+	const struct cli_option *spec[MAX_OPTS];
+	struct option longs[MAX_OPTS + 1];
+	char shorts[2 * MAX_OPTS + 2];
+	size_t n;
+	size_t own;		/* spec[0..own) are the command's */
+};
+
+static const char *const format_names[] = { "text", "json", "tsv" };
+
+void
+cli_cmd_usage(FILE *fp, const struct cmd *cmd)
+{
+	fprintf(fp, "usage: pierone %s %s\n", cmd->name, cmd->usage);
+}
+
+static void
+add_options(struct optset *s, const struct cli_option *const *opts)
+{
+	const struct cli_option *o;
+	size_t len;
+
+	for (; (o = *opts) != NULL && s->n < MAX_OPTS; opts++) {
+		for (size_t i = 0; i < s->n; i++)
+			if (strcmp(s->spec[i]->name, o->name) == 0)
+				goto next;
+		s->spec[s->n] = o;
+		s->longs[s->n] = (struct option){ o->name, o->arg != NULL ?
+		    required_argument : no_argument, NULL, OPT_VAL + (int)s->n };
+		len = strlen(s->shorts);
+		if (o->short_name != 0) {
+			s->shorts[len++] = (char)o->short_name;
+			if (o->arg != NULL)
+				s->shorts[len++] = ':';
+		}
+		s->n++;
+next:		;
+	}
+}
+
+static void
+optset_init(struct optset *s, const struct cmd *cmd)
+{
+	memset(s, 0, sizeof(*s));
+	s->shorts[0] = ':';	/* a missing value returns ':' */
+	add_options(s, cmd->opts);
+	s->own = s->n;
+	if (cmd->flags & OWN_OPTIONS)
+		return;
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (!(cli_commands[i].flags & OWN_OPTIONS))
+			add_options(s, cli_commands[i].opts);
+}
+
+/* The entry getopt_long's `ch` stands for: its index, or -1. */
+static int
+optset_find(const struct optset *s, int ch)
+{
+	if (ch >= OPT_VAL && ch < OPT_VAL + (int)s->n)
+		return ch - OPT_VAL;
+	for (size_t i = 0; i < s->n && ch != 0; i++)
+		if (s->spec[i]->short_name == ch)
+			return (int)i;
+	return -1;
+}
+
+int
+cli_bad_option(const struct cmd *cmd, int ch, char **argv)
+{
+	char name[3] = { '-', (char)optopt, '\0' };
+	const char *typed = argv[optind - 1];
+	const char *opt = optopt != 0 ? name : typed;
+
+	/* a long option as typed (--url, not the -U it maps to) */
+	if (strncmp(typed, "--", 2) == 0)
+		return cli_usage_error(cmd, ch == ':' ? "option '%.*s' needs "
+		    "a value" : "unknown option '%.*s'",
+		    (int)strcspn(typed, "="), typed);
+	if (ch == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", opt);
+	return cli_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+static int
+parse_format(struct cli *cli, const char *arg)
+{
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(arg, format_names[i]) == 0) {
+			cli->format = (enum out_format)i;
+			return 0;
+		}
+	}
+	return cli_usage_error(cli->cmd, "invalid output format '%s': use "
+	    "text, json or tsv", arg);
+}
+
+/* The value of option `o` into its field: 0 or a usage error's status. */
+static int
+set_option(struct cli *cli, const struct cli_option *o)
+{
+	char *field = (char *)cli + o->offset;
+	const char *errstr;
+
+	switch (o->kind) {
+	case OPTK_HELP:
+	case OPTK_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case OPTK_STRING:
+		*(const char **)field = optarg;
+		return 0;
+	case OPTK_FORMAT:
+		return parse_format(cli, optarg);
+	case OPTK_NUMBER:
+		break;
+	}
+	*(long *)field = (long)strtonum(optarg, o->min, o->max, &errstr);
+	if (errstr != NULL)
+		return cli_usage_error(cli->cmd, "invalid %s '%s': %s%s",
+		    o->what, optarg, errstr, o->hint != NULL ? o->hint : "");
+	return 0;
+}
+
+/* The options, up to the first -h: 0 or a usage error's status. */
+static int
+parse_options(struct cli *cli, int argc, char **argv)
+{
+	struct optset s;
+	int ch, i, rc;
+
+	optset_init(&s, cli->cmd);
+	opterr = 0;
+	while (!cli->help && (ch = getopt_long(argc, argv, s.shorts, s.longs,
+	    NULL)) != -1) {
+		if ((i = optset_find(&s, ch)) < 0)
+			return cli_bad_option(cli->cmd, ch, argv);
+		if ((size_t)i >= s.own) {	/* another command's */
+			optopt = s.spec[i]->short_name;
+			return cli_bad_option(cli->cmd, '?', argv);
+		}
+		if ((rc = set_option(cli, s.spec[i])) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static const char **
+operand_slot(struct cli_operands *a, enum operand_kind kind)
+{
+	switch (kind) {
+	case OPD_INCIDENT:
+		return &a->incident;
+	case OPD_TEAM:
+		return &a->team;
+	case OPD_ARTIFACT:
+		return &a->artifact;
+	case OPD_TAG:
+		return &a->tag;
+	case OPD_PREFIX:
+		break;
+	}
+	return &a->prefix;
+}
+
+/* argv (the operands) into cli->args: 0 or a usage error's status. */
+static int
+take_operands(struct cli *cli, int argc, char **argv)
+{
+	const struct cmd *cmd = cli->cmd;
+	const struct cli_operand *o;
+	int min = 0, max = 0, used = 0;
+
+	for (size_t i = 0; i < cmd->noperands; i++) {
+		min += cmd->operands[i].min;
+		max = max < 0 || cmd->operands[i].max < 0 ? -1 :
+		    max + cmd->operands[i].max;
+	}
+	if (argc < min)
+		return cli_usage_error(cmd, "missing argument");
+	if (max >= 0 && argc > max)
+		return cli_usage_error(cmd, "too many arguments");
+	for (size_t i = 0; i < cmd->noperands; i++) {
+		o = &cmd->operands[i];
+		if (o->max == 1 && used < argc) {
+			*operand_slot(&cli->args, o->kind) = argv[used++];
+		} else if (o->max != 1) {
+			cli->args.names = argv + used;
+			cli->args.nnames = (size_t)(argc - used);
+			used = argc;
+		}
+	}
+	return 0;
+}
+
+static int
+check_operand(struct cli *cli, enum operand_kind kind, const char *value)
+{
+	static const char *const what[] = {
+		[OPD_ARTIFACT] = "artifact", [OPD_TAG] = "tag",
+		[OPD_PREFIX] = "image",
+	};
+	struct pierone_err err = { 0 };
+	int rc;
+
+	if (kind == OPD_INCIDENT)
+		return value[0] == '\0' ? cli_usage_error(cli->cmd,
+		    "incident is empty") : 0;
+	if (kind == OPD_TEAM)
+		rc = pierone_team_validate(value, &err);
+	else
+		rc = pierone_segment_validate(what[kind], value, &err);
+	return rc != 0 ? cli_usage_error(cli->cmd, "%s", err.msg) : 0;
+}
+
+/* The names in the order typed, then what is free text. */
+static int
+check_operands(struct cli *cli)
+{
+	const struct cmd *cmd = cli->cmd;
+	const struct cli_operand *o;
+	int rc;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < cmd->noperands; i++) {
+			o = &cmd->operands[i];
+			if ((o->kind == OPD_INCIDENT) != (pass == 1))
+				continue;
+			if (o->max == 1) {
+				rc = check_operand(cli, o->kind,
+				    *operand_slot(&cli->args, o->kind));
+				if (rc != 0)
+					return rc;
+				continue;
+			}
+			for (size_t j = 0; j < cli->args.nnames; j++)
+				if ((rc = check_operand(cli, o->kind,
+				    cli->args.names[j])) != 0)
+					return rc;
+		}
+	}
+	return 0;
+}
+
+/* A format all commands know, but this one does not print. */
+static int
+check_format(struct cli *cli)
+{
+	const struct cli_option *const *o;
+	char list[32] = "";
+	int max;
+
+	for (o = cli->cmd->opts; *o != NULL; o++)
+		if ((*o)->kind == OPTK_FORMAT && cli->format > (*o)->max)
+			break;
+	if (*o == NULL)
+		return 0;
+	max = (int)(*o)->max;
+	for (int i = 0; i <= max; i++) {
+		strlcat(list, i == 0 ? "" : i == max ? " or " : ", ",
+		    sizeof(list));
+		strlcat(list, format_names[i], sizeof(list));
+	}
+	return cli_usage_error(cli->cmd, "invalid output format '%s': use %s",
+	    format_names[cli->format], list);
+}
+
+int
+cli_parse(struct cli *cli, int argc, char **argv)
+{
+	int rc;
+
+	cli->limit = -1;
+	if ((rc = parse_options(cli, argc, argv)) != 0 || cli->help)
+		return rc;
+	if ((rc = take_operands(cli, argc - optind, argv + optind)) != 0 ||
+	    (rc = check_operands(cli)) != 0)
+		return rc;
+	return check_format(cli);
+}
+
+/* "--name ARG" into buf (of `size`), its length returned. */
+static size_t
+option_words(char *buf, size_t size, const struct cli_option *o)
+{
+	int n = snprintf(buf, size, "--%s%s%s", o->name, o->arg != NULL ?
+	    " " : "", o->arg != NULL ? o->arg : "");
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+void
+cli_help(const struct cmd *cmd)
+{
+	const struct cli_option *const *o;
+	char words[64];
+	int width = 15;		/* the help at column 23 at least */
+
+	cli_cmd_usage(stdout, cmd);
+	printf("\n%s\n\noptions:\n", cmd->summary);
+	for (o = cmd->opts; *o != NULL; o++)
+		if (!(*o)->hidden && (int)option_words(words, sizeof(words),
+		    *o) > width)
+			width = (int)option_words(words, sizeof(words), *o);
+	width += 2;
+	for (o = cmd->opts; *o != NULL; o++) {
+		if ((*o)->hidden)
+			continue;
+		option_words(words, sizeof(words), *o);
+		if ((*o)->short_name != 0)
+			printf("  -%c, %-*s", (*o)->short_name, width, words);
+		else
+			printf("      %-*s", width, words);
+		for (const char *p = (*o)->help; *p != '\0'; p++)
+			if (*p == '\n')
+				printf("\n%*s", width + 6, "");
+			else
+				putchar(*p);
+		putchar('\n');
+	}
+}
