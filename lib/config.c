@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+
 #include "base.h"
 #include "files.h"
 
@@ -124,6 +126,27 @@ pierone_config_searched(void)
 	return b.data;
 }
 
+/*
+ * What libcurl's URL parser (curl_url(3)) says of "https://" + the
+ * authority and path: a host it can reach (a name, an IPv4 or bracketed
+ * IPv6 address) and a port from 1 to 65535.
+ */
+static bool
+url_valid(const char *rest, size_t len)
+{
+	CURLU *u;
+	char *s;
+	bool ok;
+
+	if (asprintf(&s, "https://%.*s", (int)len, rest) == -1)
+		return false;
+	ok = (u = curl_url()) != NULL &&
+	    curl_url_set(u, CURLUPART_URL, s, 0) == CURLUE_OK;
+	curl_url_cleanup(u);
+	free(s);
+	return ok;
+}
+
 /* The last '@' of the authority (user info ends there), or NULL. */
 static const char *
 userinfo_end(const char *authority, size_t len)
@@ -169,6 +192,8 @@ pierone_url_normalize(char **out, const char *url, struct pierone_err *err)
 		    "registry URL alone (credentials come from tokens or "
 		    "Docker's config)", (int)(rest - url), url,
 		    (int)(len - (size_t)(at + 1 - rest)), at + 1);
+	if (!url_valid(rest, len))
+		return err_set(err, PIERONE_ECONFIG, "invalid URL '%s'", url);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)rest[i] <= ' ' || rest[i] == '?' ||
 		    rest[i] == '#' || rest[i] == 0x7f)

@@ -766,6 +766,16 @@ START_TEST(url_normalize_rejects_spaces_and_controls)
 }
 END_TEST
 
+/* libcurl's URL parser has the last word on host and port. */
+START_TEST(url_normalize_rejects_what_curl_cannot_parse)
+{
+	assert_url_refused("h:99999", "invalid URL");
+	assert_url_refused("https://h:abc/x", "invalid URL");
+	assert_url_refused("[zz]:80", "invalid URL");
+	assert_url("[::1]:8080/p", "https://[::1]:8080/p");
+}
+END_TEST
+
 START_TEST(url_normalize_rejects_query_and_fragment)
 {
 	assert_url_refused("https://h/?x=1", "invalid URL");
@@ -841,6 +851,7 @@ config_suite(void)
 	suite_add_tcase(s, env);
 
 	tcase_add_test(url, url_normalize_adds_https);
+	tcase_add_test(url, url_normalize_rejects_what_curl_cannot_parse);
 	tcase_add_test(url, url_normalize_keeps_https_and_http);
 	tcase_add_test(url, url_normalize_drops_trailing_slashes);
 	tcase_add_test(url, url_normalize_lowercases_scheme_only);
