@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #define MAX_OPTS	32
+#define MAX_NAME_LEN	64
 #define OPT_VAL		256	/* getopt_long's value of the long option 0 */
 
 /*
@@ -84,18 +85,49 @@ optset_find(const struct optset *s, int ch)
 	return -1;
 }
 
+/* The long names `typed` (--name[=value]) may have been meant as. */
+static const char *
+suggest_option(const struct cmd *cmd, const char *typed)
+{
+	static const char *const global[] = { "config-file", "help",
+	    "version" };
+	const char *names[MAX_OPTS];
+	char name[MAX_NAME_LEN];
+	size_t n = 0;
+
+	if (cmd == NULL) {
+		memcpy(names, global, sizeof(global));
+		n = sizeof(global) / sizeof(global[0]);
+	}
+	for (size_t i = 0; cmd != NULL && cmd->opts[i] != NULL &&
+	    n < MAX_OPTS; i++)
+		if (!cmd->opts[i]->hidden)
+			names[n++] = cmd->opts[i]->name;
+	if (snprintf(name, sizeof(name), "%.*s", (int)strcspn(typed + 2, "="),
+	    typed + 2) >= (int)sizeof(name))
+		return NULL;
+	return cli_suggest(name, names, n);
+}
+
 int
 cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 {
 	char name[3] = { '-', (char)optopt, '\0' };
 	const char *typed = argv[optind - 1];
-	const char *opt = optopt != 0 ? name : typed;
+	const char *opt = optopt != 0 ? name : typed, *best;
+	int len = (int)strcspn(typed, "=");
 
 	/* a long option as typed (--url, not the -U it maps to) */
+	if (strncmp(typed, "--", 2) == 0 && ch == ':')
+		return cli_usage_error(cmd, "option '%.*s' needs a value",
+		    len, typed);
+	if (strncmp(typed, "--", 2) == 0 &&
+	    (best = suggest_option(cmd, typed)) != NULL)
+		return cli_usage_error(cmd, "unknown option '%.*s'; did you "
+		    "mean '--%s'?", len, typed, best);
 	if (strncmp(typed, "--", 2) == 0)
-		return cli_usage_error(cmd, ch == ':' ? "option '%.*s' needs "
-		    "a value" : "unknown option '%.*s'",
-		    (int)strcspn(typed, "="), typed);
+		return cli_usage_error(cmd, "unknown option '%.*s'", len,
+		    typed);
 	if (ch == ':')
 		return cli_usage_error(cmd, "option '%s' needs a value", opt);
 	return cli_usage_error(cmd, "unknown option '%s'", opt);

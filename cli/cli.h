@@ -140,6 +140,15 @@ void cli_help(const struct cmd *cmd);
 /* "usage: pierone NAME USAGE" */
 void cli_cmd_usage(FILE *fp, const struct cmd *cmd);
 
+/* suggest.c */
+/*
+ * Of `names`, the one `typed` was most likely meant to be: the nearest
+ * within two edits (a swap of neighbours is one), else the only one that
+ * starts with the longest stem of `typed` (3 bytes at least); or NULL.
+ */
+const char *cli_suggest(const char *typed, const char *const *names,
+    size_t n);
+
 /* main.c */
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)

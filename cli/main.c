@@ -169,6 +169,21 @@ setup(struct cli *cli)
 	return cli->cmd->flags & NEED_CLIENT ? connect_registry(cli) : 0;
 }
 
+/* "unknown command 'tgas'; did you mean 'tags'?" */
+static int
+unknown_command(const char *name)
+{
+	const char *names[32], *best;
+	size_t n = 0;
+
+	for (size_t i = 0; i < cli_ncommands && n < 32; i++)
+		names[n++] = cli_commands[i].name;
+	if ((best = cli_suggest(name, names, n)) != NULL)
+		return cli_usage_error(NULL, "unknown command '%s'; did you "
+		    "mean '%s'?", name, best);
+	return cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
 static const struct cmd *
 find_command(const char *name, int *status)
 {
@@ -189,8 +204,7 @@ find_command(const char *name, int *status)
 	}
 	if (n == 1)
 		return found;
-	*status = n == 0 ?
-	    cli_usage_error(NULL, "unknown command '%s'", name) :
+	*status = n == 0 ? unknown_command(name) :
 	    cli_usage_error(NULL, "ambiguous command '%s': could be %s",
 	    name, list);
 	return NULL;
