@@ -214,6 +214,35 @@ operand_slot(struct cli_operands *a, enum operand_kind kind)
 	return &a->prefix;
 }
 
+/* "missing ARTIFACT", "missing TEAM and ARTIFACT": those not typed. */
+static int
+missing_operands(const struct cmd *cmd, int argc)
+{
+	static const char *const names[] = {
+		[OPD_INCIDENT] = "INCIDENT", [OPD_TEAM] = "TEAM",
+		[OPD_ARTIFACT] = "ARTIFACT", [OPD_TAG] = "TAG",
+		[OPD_PREFIX] = "PREFIX",
+	};
+	const char *miss[CMD_MAX_OPERANDS];
+	char list[64] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < cmd->noperands; i++) {
+		if (cmd->operands[i].min == 0)
+			continue;
+		if (argc > 0)
+			argc--;
+		else
+			miss[n++] = names[cmd->operands[i].kind];
+	}
+	for (size_t i = 0; i < n; i++) {
+		strlcat(list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
+		    sizeof(list));
+		strlcat(list, miss[i], sizeof(list));
+	}
+	return cli_usage_error(cmd, "missing %s", list);
+}
+
 /* argv (the operands) into cli->args: 0 or a usage error's status. */
 static int
 take_operands(struct cli *cli, int argc, char **argv)
@@ -228,7 +257,7 @@ take_operands(struct cli *cli, int argc, char **argv)
 		    max + cmd->operands[i].max;
 	}
 	if (argc < min)
-		return cli_usage_error(cmd, "missing argument");
+		return missing_operands(cmd, argc);
 	if (max >= 0 && argc > max)
 		return cli_usage_error(cmd, "too many arguments");
 	for (size_t i = 0; i < cmd->noperands; i++) {

@@ -161,6 +161,78 @@ START_TEST(unknown_command_is_a_usage_error)
 }
 END_TEST
 
+START_TEST(a_mistyped_command_gets_a_suggestion)
+{
+	static const char *const cases[][2] = {
+		{ "tgas", "tags" },		/* a swap */
+		{ "latset", "latest" },
+		{ "artifactz", "artifacts" },
+		{ "descibe", "describe" },
+		{ "mark-ready", "mark-production-ready" },	/* its stem */
+	};
+	struct run r;
+	char want[128];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pierone(&r, cases[i][0], "myteam");
+		test_fmt(want, sizeof(want), "pierone: unknown command '%s'; "
+		    "did you mean '%s'?\nusage: pierone [-hV]", cases[i][0],
+		    cases[i][1]);
+		assert_failed(&r, 2, "did you mean");
+		ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s",
+		    r.err);
+		run_free(&r);
+	}
+	pierone(&r, "zzzzzz", "myteam");	/* nothing near: no guess */
+	assert_failed(&r, 2, "unknown command 'zzzzzz'\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_mistyped_long_option_gets_its_commands_option)
+{
+	struct run r;
+
+	pierone(&r, "tags", "--limt", "3", "myteam");
+	assert_failed(&r, 2, "unknown option '--limt'; did you mean "
+	    "'--limit'?\nusage: pierone tags ");
+	run_free(&r);
+	pierone(&r, "latest", "--digets=1", "myteam", "myapp");
+	assert_failed(&r, 2, "unknown option '--digets'; did you mean "
+	    "'--digest'?");
+	run_free(&r);
+	pierone(&r, "--verison");		/* main's own options */
+	assert_failed(&r, 2, "did you mean '--version'?");
+	run_free(&r);
+	/* another command's option is not suggested */
+	pierone(&r, "tags", "--no-snapshots", "myteam");
+	assert_failed(&r, 2, "unknown option '--no-snapshots'\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_missing_operand_is_named)
+{
+	struct run r;
+
+	pierone(&r, "describe", "myteam", "myapp");
+	assert_failed(&r, 2, "pierone: missing TAG\nusage: pierone describe");
+	run_free(&r);
+	pierone(&r, "describe");
+	assert_failed(&r, 2, "missing TEAM, ARTIFACT and TAG\n");
+	run_free(&r);
+	pierone(&r, "mark-production-ready", "INC-1", "myteam");
+	assert_failed(&r, 2, "missing ARTIFACT and TAG\n");
+	run_free(&r);
+	pierone(&r, "image");
+	assert_failed(&r, 2, "missing PREFIX\n");
+	run_free(&r);
+	pierone(&r, "tags");			/* ARTIFACT ... is optional */
+	assert_failed(&r, 2, "missing TEAM\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(ambiguous_prefix_lists_candidates)
 {
 	struct run r;
@@ -226,7 +298,7 @@ START_TEST(wrong_argument_count_is_a_usage_error)
 	struct run r;
 
 	pierone(&r, "latest", "myteam");
-	assert_failed(&r, 2, "missing argument");
+	assert_failed(&r, 2, "missing ARTIFACT\n");
 	run_free(&r);
 	pierone(&r, "artifacts", "myteam", "extra");
 	assert_failed(&r, 2, "too many arguments");
@@ -883,6 +955,9 @@ cli_suite(void)
 	tcase_add_test(tc, unknown_command_is_a_usage_error);
 	tcase_add_test(tc, a_missing_value_names_the_option_as_typed);
 	tcase_add_test(tc, ambiguous_prefix_lists_candidates);
+	tcase_add_test(tc, a_mistyped_command_gets_a_suggestion);
+	tcase_add_test(tc, a_mistyped_long_option_gets_its_commands_option);
+	tcase_add_test(tc, a_missing_operand_is_named);
 	tcase_add_test(tc, unique_prefix_selects_command);
 	tcase_add_test(tc, unknown_option_is_a_usage_error);
 	tcase_add_test(tc, bad_output_format_is_a_usage_error);
