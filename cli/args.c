@@ -209,9 +209,11 @@ operand_slot(struct cli_operands *a, enum operand_kind kind)
 	case OPD_TAG:
 		return &a->tag;
 	case OPD_PREFIX:
+		return &a->prefix;
+	case OPD_COMMAND:
 		break;
 	}
-	return &a->prefix;
+	return &a->command;
 }
 
 /* "missing ARTIFACT", "missing TEAM and ARTIFACT": those not typed. */
@@ -221,7 +223,7 @@ missing_operands(const struct cmd *cmd, int argc)
 	static const char *const names[] = {
 		[OPD_INCIDENT] = "INCIDENT", [OPD_TEAM] = "TEAM",
 		[OPD_ARTIFACT] = "ARTIFACT", [OPD_TAG] = "TAG",
-		[OPD_PREFIX] = "PREFIX",
+		[OPD_PREFIX] = "PREFIX", [OPD_COMMAND] = "COMMAND",
 	};
 	const char *miss[CMD_MAX_OPERANDS];
 	char list[64] = "";
@@ -283,6 +285,8 @@ check_operand(struct cli *cli, enum operand_kind kind, const char *value)
 	struct pierone_err err = { 0 };
 	int rc;
 
+	if (kind == OPD_COMMAND)	/* cmd_help() looks it up */
+		return 0;
 	if (kind == OPD_INCIDENT)
 		return value[0] == '\0' ? cli_usage_error(cli->cmd,
 		    "incident is empty") : 0;

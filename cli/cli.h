@@ -40,6 +40,7 @@ struct cli_operands {
 	const char *artifact;		/* ARTIFACT */
 	const char *tag;		/* TAG */
 	const char *prefix;		/* PREFIX of an image id */
+	const char *command;		/* help's COMMAND; NULL when not given */
 	char **names;			/* the repeated one: ARTIFACT ..., TAG ... */
 	size_t nnames;
 };
@@ -98,6 +99,7 @@ enum operand_kind {
 	OPD_ARTIFACT,	/* pierone_segment_validate("artifact") */
 	OPD_TAG,	/* pierone_segment_validate("tag") */
 	OPD_PREFIX,	/* pierone_segment_validate("image") */
+	OPD_COMMAND,	/* a command's name: looked up by the command */
 };
 
 /*
@@ -150,6 +152,9 @@ const char *cli_suggest(const char *typed, const char *const *names,
     size_t n);
 
 /* main.c */
+/* pierone(1)'s -h: its usage and the list of commands. */
+void cli_usage(FILE *fp);
+int cmd_help(struct cli *);
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

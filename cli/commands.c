@@ -44,6 +44,8 @@ static const struct cli_option *const describe_opts[] = {
 	&opt_timeout, &opt_url, NULL,
 };
 
+static const struct cli_option *const help_opts[] = { &opt_help, NULL };
+
 static const struct cli_option *const inspect_opts[] = {
 	&opt_help,
 	&(const struct cli_option){ "limit", 'l', "N", "read down to the Nth "
@@ -130,6 +132,8 @@ const struct cmd cli_commands[] = {
 	    "TAG", "show everything the registry knows of an image",
 	    describe_opts, { ONE(OPD_TEAM), ONE(OPD_ARTIFACT), ONE(OPD_TAG) }, 3,
 	    REGISTRY, cmd_describe },
+	{ "help", "[COMMAND]", "show the help of pierone or of a command",
+	    help_opts, { { OPD_COMMAND, 0, 1 } }, 1, 0, cmd_help },
 	{ "image", "[--timeout SECS] [--url URL] [-o FORMAT] PREFIX",
 	    "list the tags of the image whose id starts with PREFIX", list_opts,
 	    { ONE(OPD_PREFIX) }, 1, REGISTRY, cmd_image },

@@ -56,8 +56,8 @@ cli_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-usage(FILE *fp)
+void
+cli_usage(FILE *fp)
 {
 	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
 	    fp);
@@ -210,6 +210,23 @@ find_command(const char *name, int *status)
 	return NULL;
 }
 
+/* pierone help [COMMAND]: as pierone -h, or pierone COMMAND -h */
+int
+cmd_help(struct cli *cli)
+{
+	const struct cmd *cmd;
+	int status = 0;
+
+	if (cli->args.command == NULL) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if ((cmd = find_command(cli->args.command, &status)) == NULL)
+		return status;
+	cli_help(cmd);
+	return 0;
+}
+
 /* Data on stdout must have reached it; a closed pipe ends us quietly. */
 static int
 finish_stdout(int status)
@@ -262,7 +279,7 @@ main(int argc, char *argv[])
 			cli.config_path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			cli_usage(stdout);
 			return finish_stdout(0);
 		case 'V':
 			printf("Pier One CLI %s\n", PIERONE_VERSION);
@@ -273,7 +290,7 @@ main(int argc, char *argv[])
 	}
 	/* No command: the help, as 0.22 (click) and most tools print it. */
 	if (optind >= argc) {
-		usage(stdout);
+		cli_usage(stdout);
 		return finish_stdout(0);
 	}
 	if ((cmd = find_command(argv[optind], &status)) == NULL)
