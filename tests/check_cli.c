@@ -161,6 +161,57 @@ START_TEST(unknown_command_is_a_usage_error)
 }
 END_TEST
 
+START_TEST(help_command_prints_what_h_prints)
+{
+	static const char *const cmds[] = { "tags", "latest", "login",
+	    "help" };
+	struct run r, h;
+
+	pierone(&r, "help");
+	pierone(&h, "-h");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_str_eq(r.out, h.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "\n  help "));
+	run_free(&r);
+	run_free(&h);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		pierone(&r, "help", cmds[i]);
+		pierone(&h, cmds[i], "-h");
+		ck_assert_int_eq(r.status, 0);
+		ck_assert_str_eq(r.err, "");
+		ck_assert_str_eq(r.out, h.out);
+		run_free(&r);
+		run_free(&h);
+	}
+	pierone(&r, "help", "lat");		/* a prefix, as anywhere */
+	ck_assert_ptr_nonnull(strstr(r.out, "usage: pierone latest "));
+	run_free(&r);
+	{
+		char *log = fake_log(&site.fake);
+
+		ck_assert_str_eq(log, "");
+		free(log);
+	}
+}
+END_TEST
+
+START_TEST(help_of_an_unknown_command_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "help", "tgas");
+	assert_failed(&r, 2, "unknown command 'tgas'; did you mean 'tags'?");
+	run_free(&r);
+	pierone(&r, "help", "nosuch");
+	assert_failed(&r, 2, "unknown command 'nosuch'");
+	run_free(&r);
+	pierone(&r, "help", "tags", "teams");
+	assert_failed(&r, 2, "too many arguments");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_mistyped_command_gets_a_suggestion)
 {
 	static const char *const cases[][2] = {
@@ -958,6 +1009,8 @@ cli_suite(void)
 	tcase_add_test(tc, a_mistyped_command_gets_a_suggestion);
 	tcase_add_test(tc, a_mistyped_long_option_gets_its_commands_option);
 	tcase_add_test(tc, a_missing_operand_is_named);
+	tcase_add_test(tc, help_command_prints_what_h_prints);
+	tcase_add_test(tc, help_of_an_unknown_command_is_a_usage_error);
 	tcase_add_test(tc, unique_prefix_selects_command);
 	tcase_add_test(tc, unknown_option_is_a_usage_error);
 	tcase_add_test(tc, bad_output_format_is_a_usage_error);
