@@ -43,6 +43,7 @@ _pierone() {
 	commands=(
 	    'artifacts:list a team'\''s artifacts'
 	    'describe:show everything the registry knows of an image'
+	    'help:show the help of pierone or of a command'
 	    'image:list the tags of the image whose id starts with PREFIX'
 	    'inspect-contents:list the files in the top layers of an image'
 	    'latest:print the latest tag of an artifact'
@@ -89,6 +90,11 @@ _pierone() {
 		opts+=(
 		    '(-o --output)'{-o+,--output=}'[output format]:format:(text json)'
 		    '1:team:->team' '2:artifact:->artifact' '3:tag:->tag'
+		)
+		;;
+	help)
+		opts=(${opts:#--*}
+		    "1:command:(${commands%%:*})"
 		)
 		;;
 	mark-production-ready)
