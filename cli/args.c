@@ -373,6 +373,22 @@ option_words(char *buf, size_t size, const struct cli_option *o)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* "example: pierone ...", or "examples:" and one per line. */
+static void
+help_examples(const struct cmd *cmd)
+{
+	size_t n = 0;
+
+	while (n < CMD_MAX_EXAMPLES && cmd->examples[n] != NULL)
+		n++;
+	if (n == 1)
+		printf("\nexample: %s\n", cmd->examples[0]);
+	else if (n > 1)
+		fputs("\nexamples:\n", stdout);
+	for (size_t i = 0; i < n && n > 1; i++)
+		printf("  %s\n", cmd->examples[i]);
+}
+
 void
 cli_help(const struct cmd *cmd)
 {
@@ -402,4 +418,5 @@ cli_help(const struct cmd *cmd)
 				putchar(*p);
 		putchar('\n');
 	}
+	help_examples(cmd);
 }

@@ -113,6 +113,7 @@ struct cli_operand {
 };
 
 #define CMD_MAX_OPERANDS 4
+#define CMD_MAX_EXAMPLES 2
 
 struct cmd {
 	const char *name;
@@ -123,6 +124,7 @@ struct cmd {
 	size_t noperands;
 	int flags;
 	int (*fn)(struct cli *cli);
+	const char *examples[CMD_MAX_EXAMPLES];	/* the end of -h */
 };
 
 /* commands.c: the table, sorted by name */

@@ -196,6 +196,61 @@ START_TEST(help_command_prints_what_h_prints)
 }
 END_TEST
 
+START_TEST(each_commands_help_ends_with_its_examples)
+{
+	static const char tags_help[] =
+	    "usage: pierone tags [--timeout SECS] [--url URL] [-o FORMAT] "
+	    "[-j N] [-l N] TEAM [ARTIFACT ...]\n"
+	    "\n"
+	    "list the tags of a team's artifacts\n"
+	    "\n"
+	    "options:\n"
+	    "  -h, --help           show this help\n"
+	    "  -j, --jobs N         fetch up to N artifacts at once "
+	    "(default 16)\n"
+	    "  -l, --limit N        show the last N tags per artifact; 0 "
+	    "shows all\n"
+	    "                       (default 3, or 20 when artifacts are "
+	    "named)\n"
+	    "  -o, --output FORMAT  text (default), json or tsv\n"
+	    "      --timeout SECS   seconds one request may take "
+	    "(default 60)\n"
+	    "      --url URL        registry URL, overrides the "
+	    "configuration\n"
+	    "\n"
+	    "examples:\n"
+	    "  pierone tags myteam myapp -l 5\n"
+	    "  pierone tags -o tsv -l 0 myteam\n";
+	static const char *const cmds[] = { "artifacts", "describe", "help",
+	    "image", "inspect-contents", "latest", "login",
+	    "mark-production-ready", "scm-source", "tags", "teams" };
+	struct run r;
+	char want[64];
+	const char *ex;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		pierone(&r, cmds[i], "-h");
+		ck_assert_int_eq(r.status, 0);
+		ex = strstr(r.out, "\n\nexample");
+		ck_assert_msg(ex != NULL, "%s: %s", cmds[i], r.out);
+		/* the examples come last, and use the command */
+		ck_assert_ptr_null(strstr(ex + 2, "\n\n"));
+		ck_assert_ptr_null(strstr(ex, "options:"));
+		test_fmt(want, sizeof(want), "pierone %s ", cmds[i]);
+		ck_assert_msg(strstr(ex, want) != NULL, "%s", ex);
+		run_free(&r);
+	}
+	pierone(&r, "tags", "-h");
+	ck_assert_str_eq(r.out, tags_help);
+	run_free(&r);
+	/* an example as written works: options after the operands */
+	pierone(&r, "tags", "myteam", "myapp", "-l", "1");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(test_count(r.out, "\n"), 2);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(help_of_an_unknown_command_is_a_usage_error)
 {
 	struct run r;
@@ -1011,6 +1066,7 @@ cli_suite(void)
 	tcase_add_test(tc, a_missing_operand_is_named);
 	tcase_add_test(tc, help_command_prints_what_h_prints);
 	tcase_add_test(tc, help_of_an_unknown_command_is_a_usage_error);
+	tcase_add_test(tc, each_commands_help_ends_with_its_examples);
 	tcase_add_test(tc, unique_prefix_selects_command);
 	tcase_add_test(tc, unknown_option_is_a_usage_error);
 	tcase_add_test(tc, bad_output_format_is_a_usage_error);
