@@ -23,7 +23,8 @@
  */
 #define OWN_OPTIONS	0x8
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV };
+/* OUT_JSON_OBJECT: a table of one row as an object; never given by -o */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_JSON_OBJECT };
 
 /* What `pierone login` takes besides --url and --timeout. */
 struct login_options {

@@ -658,20 +658,65 @@ START_TEST(tags_text_aligns_columns_like_the_python_client)
 }
 END_TEST
 
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 START_TEST(latest_is_greatest_created_time_in_every_format)
 {
-	static const char *const fmts[] = { "text", "json", "tsv" };
 	struct run r;
 
-	for (size_t i = 0; i < 3; i++) {
-		pierone(&r, "latest", "-o", fmts[i], "myteam", "myapp");
-		ck_assert_int_eq(r.status, 0);
-		ck_assert_str_eq(r.out, "1.8.5\n");
-		ck_assert_str_eq(r.err, "");
-		run_free(&r);
-	}
+	pierone(&r, "latest", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	pierone(&r, "latest", "-o", "text", "myteam", "myapp");
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+	pierone(&r, "latest", "-o", "json", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "{\"artifact\": \"myapp\", \"created_time\": "
+	    "1451721600.0, \"tag\": \"1.8.5\", \"team\": \"myteam\"}\n");
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	pierone(&r, "latest", "-o", "tsv", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(starts_with(r.out, "team\tartifact\ttag\tcreated_time\n"
+	    "myteam\tmyapp\t1.8.5\t"), "%s", r.out);
+	ck_assert_int_eq(test_count(r.out, "\n"), 2);
+	ck_assert_ptr_nonnull(strstr(r.out, "d ago\n"));
+	run_free(&r);
 	pierone(&r, "latest", "otherteam", "tool");
 	ck_assert_str_eq(r.out, "2.0\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(latest_json_with_digest_adds_the_digest)
+{
+	struct run r;
+
+	pierone(&r, "latest", "--digest", "-o", "json", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "{\"artifact\": \"myapp\", \"created_time\": "
+	    "1451721600.0, \"digest\": \"sha256:3333333333333333333333333333"
+	    "333333333333333333333333333333333333\", \"tag\": \"1.8.5\", "
+	    "\"team\": \"myteam\"}\n");
+	run_free(&r);
+	pierone(&r, "latest", "--digest", "-o", "tsv", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(starts_with(r.out, "team\tartifact\ttag\tcreated_time\t"
+	    "digest\nmyteam\tmyapp\t1.8.5\t"), "%s", r.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "\tsha256:3333"));
+	run_free(&r);
+	/* --no-snapshot: the row is of the tag it chose */
+	pierone(&r, "latest", "--no-snapshot", "-o", "json", "otherteam",
+	    "snap");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"tag\": \"1.0\""));
 	run_free(&r);
 }
 END_TEST
@@ -1095,6 +1140,7 @@ cli_suite(void)
 	tcase_add_test(tc, scm_source_of_unknown_artifact_fails);
 	tcase_add_test(tc, image_lists_the_tags_of_an_image);
 	tcase_add_test(tc, latest_no_snapshot_passes_over_mutable_tags);
+	tcase_add_test(tc, latest_json_with_digest_adds_the_digest);
 	tcase_add_test(tc, unknown_artifact_fails_with_not_found);
 	tcase_add_test(tc, unknown_team_fails_with_not_found);
 	tcase_add_test(tc, team_without_artifacts_fails_for_tags);
