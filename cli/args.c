@@ -90,7 +90,7 @@ static const char *
 suggest_option(const struct cmd *cmd, const char *typed)
 {
 	static const char *const global[] = { "config-file", "help",
-	    "version" };
+	    "verbose", "version" };
 	const char *names[MAX_OPTS];
 	char name[MAX_NAME_LEN];
 	size_t n = 0;

@@ -76,7 +76,7 @@ _pierone()
 		esac
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-c --config-file -h --help
-			    -V --version" -- "$cur"))
+			    -V --version -v --verbose" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "artifacts describe help image
 			    inspect-contents latest login

@@ -33,6 +33,7 @@ _pierone() {
 	    '(-c --config-file)'{-c+,--config-file=}'[read the configuration from FILE]:configuration file:_files' \
 	    '(- : *)'{-h,--help}'[list the commands]' \
 	    '(- : *)'{-V,--version}'[print the version]' \
+	    '*'{-v,--verbose}'[trace each HTTP request on stderr]' \
 	    '1:command:->command' \
 	    '*::argument:->argument' && ret=0
 

@@ -46,6 +46,28 @@ lock_waiting(const char *lock_path, void *arg)
 	cli_warnx("waiting for the lock on '%s'...", lock_path);
 }
 
+/* -v: each HTTP transfer, as the library tells it (nothing secret). */
+static void
+http_traced(const struct pierone_http_trace *t, void *arg)
+{
+	(void)arg;
+	if (t->error != NULL)
+		cli_warnx("%s %s: %s (%ld ms)", t->method, t->url, t->error,
+		    t->elapsed_ms);
+	else
+		cli_warnx("%s %s %ld (%ld ms, %lld bytes)", t->method, t->url,
+		    t->status, t->elapsed_ms, (long long)t->bytes);
+}
+
+/* PIERONE_DEBUG set, and not empty or 0, traces as -v does. */
+static bool
+debug_env(void)
+{
+	const char *v = getenv("PIERONE_DEBUG");
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
 void
 cli_warnx(const char *fmt, ...)
 {
@@ -59,7 +81,7 @@ cli_warnx(const char *fmt, ...)
 void
 cli_usage(FILE *fp)
 {
-	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
+	fputs("usage: pierone [-hVv] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
 	    fp);
 	for (size_t i = 0; i < cli_ncommands; i++)
 		fprintf(fp, "  %-21s %s\n", cli_commands[i].name,
@@ -79,7 +101,7 @@ cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
 	if (cmd != NULL)
 		cli_cmd_usage(stderr, cmd);
 	else
-		fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n"
+		fputs("usage: pierone [-hVv] [-c FILE] COMMAND [ARGS]\n"
 		    "Run 'pierone -h' for the list of commands.\n", stderr);
 	return EXIT_USAGE;
 }
@@ -245,6 +267,7 @@ finish_stdout(int status)
 static const struct option global_opts[] = {
 	{ "config-file", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -272,8 +295,11 @@ main(int argc, char *argv[])
 	/* A file size limit (ulimit -f) is an error to report (EFBIG). */
 	signal(SIGXFSZ, SIG_IGN);
 	pierone_set_lock_wait_notify(lock_waiting, NULL);
+	if (debug_env())
+		pierone_set_http_trace(http_traced, NULL);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:c:hV", global_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:c:hVv", global_opts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			cli.config_path = optarg;
@@ -284,6 +310,9 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("Pier One CLI %s\n", PIERONE_VERSION);
 			return finish_stdout(0);
+		case 'v':	/* repeatable; one level for now */
+			pierone_set_http_trace(http_traced, NULL);
+			break;
 		default:
 			return cli_bad_option(NULL, ch, argv);
 		}

@@ -267,6 +267,40 @@ START_TEST(help_of_an_unknown_command_is_a_usage_error)
 }
 END_TEST
 
+START_TEST(verbose_traces_each_request_on_stderr)
+{
+	static const char *const debug[] = { "PIERONE_DEBUG=1", NULL };
+	static const char *const nodebug[] = { "PIERONE_DEBUG=0", NULL };
+	struct run r;
+	char want[256];
+
+	test_fmt(want, sizeof(want), "pierone: GET %s/teams 200 (",
+	    site.fake.url);
+	pierone(&r, "-v", "teams", "-o", "tsv");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "name\na-team\nmyteam\nnoaccess\notherteam\n");
+	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	ck_assert_int_eq(test_count(r.err, "\n"), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, " ms, "));
+	run_free(&r);
+	pierone(&r, "--verbose", "-v", "teams");	/* repeatable */
+	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	run_free(&r);
+	pierone_env(&r, debug, "teams", (const char *)NULL);
+	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	run_free(&r);
+	pierone_env(&r, nodebug, "teams", (const char *)NULL);
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	/* a failing request is told too, then the error */
+	pierone(&r, "-v", "tags", "noaccess");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, " 403 ("));
+	ck_assert_ptr_null(strstr(r.err, TOKEN));
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(a_mistyped_command_gets_a_suggestion)
 {
 	static const char *const cases[][2] = {
@@ -282,7 +316,7 @@ START_TEST(a_mistyped_command_gets_a_suggestion)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		pierone(&r, cases[i][0], "myteam");
 		test_fmt(want, sizeof(want), "pierone: unknown command '%s'; "
-		    "did you mean '%s'?\nusage: pierone [-hV]", cases[i][0],
+		    "did you mean '%s'?\nusage: pierone [-hVv]", cases[i][0],
 		    cases[i][1]);
 		assert_failed(&r, 2, "did you mean");
 		ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s",
@@ -1109,6 +1143,7 @@ cli_suite(void)
 	tcase_add_test(tc, a_mistyped_command_gets_a_suggestion);
 	tcase_add_test(tc, a_mistyped_long_option_gets_its_commands_option);
 	tcase_add_test(tc, a_missing_operand_is_named);
+	tcase_add_test(tc, verbose_traces_each_request_on_stderr);
 	tcase_add_test(tc, help_command_prints_what_h_prints);
 	tcase_add_test(tc, help_of_an_unknown_command_is_a_usage_error);
 	tcase_add_test(tc, each_commands_help_ends_with_its_examples);
