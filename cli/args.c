@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #define MAX_OPTS	32
+#define MAX_NAME_LEN	64
 #define OPT_VAL		256	/* getopt_long's value of the long option 0 */
 
 /*
@@ -84,18 +85,49 @@ optset_find(const struct optset *s, int ch)
 	return -1;
 }
 
+/* The long names `typed` (--name[=value]) may have been meant as. */
+static const char *
+suggest_option(const struct cmd *cmd, const char *typed)
+{
+	static const char *const global[] = { "config-file", "help",
+	    "verbose", "version" };
+	const char *names[MAX_OPTS];
+	char name[MAX_NAME_LEN];
+	size_t n = 0;
+
+	if (cmd == NULL) {
+		memcpy(names, global, sizeof(global));
+		n = sizeof(global) / sizeof(global[0]);
+	}
+	for (size_t i = 0; cmd != NULL && cmd->opts[i] != NULL &&
+	    n < MAX_OPTS; i++)
+		if (!cmd->opts[i]->hidden)
+			names[n++] = cmd->opts[i]->name;
+	if (snprintf(name, sizeof(name), "%.*s", (int)strcspn(typed + 2, "="),
+	    typed + 2) >= (int)sizeof(name))
+		return NULL;
+	return cli_suggest(name, names, n);
+}
+
 int
 cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 {
 	char name[3] = { '-', (char)optopt, '\0' };
 	const char *typed = argv[optind - 1];
-	const char *opt = optopt != 0 ? name : typed;
+	const char *opt = optopt != 0 ? name : typed, *best;
+	int len = (int)strcspn(typed, "=");
 
 	/* a long option as typed (--url, not the -U it maps to) */
+	if (strncmp(typed, "--", 2) == 0 && ch == ':')
+		return cli_usage_error(cmd, "option '%.*s' needs a value",
+		    len, typed);
+	if (strncmp(typed, "--", 2) == 0 &&
+	    (best = suggest_option(cmd, typed)) != NULL)
+		return cli_usage_error(cmd, "unknown option '%.*s'; did you "
+		    "mean '--%s'?", len, typed, best);
 	if (strncmp(typed, "--", 2) == 0)
-		return cli_usage_error(cmd, ch == ':' ? "option '%.*s' needs "
-		    "a value" : "unknown option '%.*s'",
-		    (int)strcspn(typed, "="), typed);
+		return cli_usage_error(cmd, "unknown option '%.*s'", len,
+		    typed);
 	if (ch == ':')
 		return cli_usage_error(cmd, "option '%s' needs a value", opt);
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
@@ -177,9 +209,40 @@ operand_slot(struct cli_operands *a, enum operand_kind kind)
 	case OPD_TAG:
 		return &a->tag;
 	case OPD_PREFIX:
+		return &a->prefix;
+	case OPD_COMMAND:
 		break;
 	}
-	return &a->prefix;
+	return &a->command;
+}
+
+/* "missing ARTIFACT", "missing TEAM and ARTIFACT": those not typed. */
+static int
+missing_operands(const struct cmd *cmd, int argc)
+{
+	static const char *const names[] = {
+		[OPD_INCIDENT] = "INCIDENT", [OPD_TEAM] = "TEAM",
+		[OPD_ARTIFACT] = "ARTIFACT", [OPD_TAG] = "TAG",
+		[OPD_PREFIX] = "PREFIX", [OPD_COMMAND] = "COMMAND",
+	};
+	const char *miss[CMD_MAX_OPERANDS];
+	char list[64] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < cmd->noperands; i++) {
+		if (cmd->operands[i].min == 0)
+			continue;
+		if (argc > 0)
+			argc--;
+		else
+			miss[n++] = names[cmd->operands[i].kind];
+	}
+	for (size_t i = 0; i < n; i++) {
+		strlcat(list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
+		    sizeof(list));
+		strlcat(list, miss[i], sizeof(list));
+	}
+	return cli_usage_error(cmd, "missing %s", list);
 }
 
 /* argv (the operands) into cli->args: 0 or a usage error's status. */
@@ -196,7 +259,7 @@ take_operands(struct cli *cli, int argc, char **argv)
 		    max + cmd->operands[i].max;
 	}
 	if (argc < min)
-		return cli_usage_error(cmd, "missing argument");
+		return missing_operands(cmd, argc);
 	if (max >= 0 && argc > max)
 		return cli_usage_error(cmd, "too many arguments");
 	for (size_t i = 0; i < cmd->noperands; i++) {
@@ -222,6 +285,8 @@ check_operand(struct cli *cli, enum operand_kind kind, const char *value)
 	struct pierone_err err = { 0 };
 	int rc;
 
+	if (kind == OPD_COMMAND)	/* cmd_help() looks it up */
+		return 0;
 	if (kind == OPD_INCIDENT)
 		return value[0] == '\0' ? cli_usage_error(cli->cmd,
 		    "incident is empty") : 0;
@@ -308,6 +373,22 @@ option_words(char *buf, size_t size, const struct cli_option *o)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* "example: pierone ...", or "examples:" and one per line. */
+static void
+help_examples(const struct cmd *cmd)
+{
+	size_t n = 0;
+
+	while (n < CMD_MAX_EXAMPLES && cmd->examples[n] != NULL)
+		n++;
+	if (n == 1)
+		printf("\nexample: %s\n", cmd->examples[0]);
+	else if (n > 1)
+		fputs("\nexamples:\n", stdout);
+	for (size_t i = 0; i < n && n > 1; i++)
+		printf("  %s\n", cmd->examples[i]);
+}
+
 void
 cli_help(const struct cmd *cmd)
 {
@@ -337,4 +418,5 @@ cli_help(const struct cmd *cmd)
 				putchar(*p);
 		putchar('\n');
 	}
+	help_examples(cmd);
 }

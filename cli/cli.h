@@ -23,7 +23,8 @@
  */
 #define OWN_OPTIONS	0x8
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV };
+/* OUT_JSON_OBJECT: a table of one row as an object; never given by -o */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_JSON_OBJECT };
 
 /* What `pierone login` takes besides --url and --timeout. */
 struct login_options {
@@ -40,6 +41,7 @@ struct cli_operands {
 	const char *artifact;		/* ARTIFACT */
 	const char *tag;		/* TAG */
 	const char *prefix;		/* PREFIX of an image id */
+	const char *command;		/* help's COMMAND; NULL when not given */
 	char **names;			/* the repeated one: ARTIFACT ..., TAG ... */
 	size_t nnames;
 };
@@ -98,6 +100,7 @@ enum operand_kind {
 	OPD_ARTIFACT,	/* pierone_segment_validate("artifact") */
 	OPD_TAG,	/* pierone_segment_validate("tag") */
 	OPD_PREFIX,	/* pierone_segment_validate("image") */
+	OPD_COMMAND,	/* a command's name: looked up by the command */
 };
 
 /*
@@ -111,6 +114,7 @@ struct cli_operand {
 };
 
 #define CMD_MAX_OPERANDS 4
+#define CMD_MAX_EXAMPLES 2
 
 struct cmd {
 	const char *name;
@@ -121,6 +125,7 @@ struct cmd {
 	size_t noperands;
 	int flags;
 	int (*fn)(struct cli *cli);
+	const char *examples[CMD_MAX_EXAMPLES];	/* the end of -h */
 };
 
 /* commands.c: the table, sorted by name */
@@ -140,7 +145,19 @@ void cli_help(const struct cmd *cmd);
 /* "usage: pierone NAME USAGE" */
 void cli_cmd_usage(FILE *fp, const struct cmd *cmd);
 
+/* suggest.c */
+/*
+ * Of `names`, the one `typed` was most likely meant to be: the nearest
+ * within two edits (a swap of neighbours is one), else the only one that
+ * starts with the longest stem of `typed` (3 bytes at least); or NULL.
+ */
+const char *cli_suggest(const char *typed, const char *const *names,
+    size_t n);
+
 /* main.c */
+/* pierone(1)'s -h: its usage and the list of commands. */
+void cli_usage(FILE *fp);
+int cmd_help(struct cli *);
 void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

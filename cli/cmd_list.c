@@ -96,6 +96,70 @@ print_digest(struct cli *cli, const char *team, const char *artifact,
 	return 0;
 }
 
+/*
+ * The created time of `tag`, from the artifact's tag list (the last of
+ * that name, as the latest rule takes the last of equal times).
+ */
+static int
+latest_created(struct cli *cli, struct pierone_time *out, const char *team,
+    const char *artifact, const char *tag)
+{
+	struct pierone_tag_list *list;
+	int rc;
+
+	*out = (struct pierone_time){ 0, 0, false };
+	if ((rc = pierone_tags_list(&list, cli->client, team, artifact)) != 0)
+		return cli_lib_fail(cli, rc);
+	for (size_t i = list->count; i-- > 0;) {
+		if (strcmp(list->tags[i].name, tag) == 0) {
+			*out = list->tags[i].created;
+			break;
+		}
+	}
+	pierone_tag_list_free(list);
+	return 0;
+}
+
+/* latest -o json|tsv: team, artifact, tag, created_time [, digest]. */
+static int
+print_latest_row(struct cli *cli, const char *team, const char *artifact,
+    const char *tag)
+{
+	static const struct column cols[] = {
+		{ "team", "Team", COL_STR, 0 },
+		{ "artifact", "Artifact", COL_STR, 0 },
+		{ "tag", "Tag", COL_STR, 0 },
+		{ "created_time", "Created", COL_TIME, 0 },
+		{ "digest", "Digest", COL_STR, 0 },
+	};
+	char *digest = NULL;
+	struct table t;
+	struct cell *row;
+	int rc;
+
+	if (cli->digest && (rc = pierone_manifest_digest(&digest, cli->client,
+	    team, artifact, tag)) != 0)
+		return cli_lib_fail(cli, rc);
+	table_init(&t, cols, cli->digest ? 5 : 4);
+	if ((row = table_add_row(&t)) == NULL) {
+		cli_warnx("out of memory");
+		rc = EXIT_FAILURE;
+	} else if ((rc = latest_created(cli, &row[3].t, team, artifact,
+	    tag)) == 0) {
+		row[0].s = team;
+		row[1].s = artifact;
+		row[2].s = tag;
+		if (cli->digest)
+			row[4].s = digest;
+		if (cli->format == OUT_JSON)
+			cli->format = OUT_JSON_OBJECT;
+		rc = cli_print_table(cli, &t);
+	}
+	table_free(&t);
+	free(digest);
+	return rc;
+}
+
 int
 cmd_latest(struct cli *cli)
 {
@@ -113,7 +177,9 @@ cmd_latest(struct cli *cli)
 		free(tag);
 		return EXIT_FAILURE;
 	}
-	if (cli->digest)
+	if (cli->format != OUT_TEXT)
+		rc = print_latest_row(cli, team, artifact, tag);
+	else if (cli->digest)
 		rc = print_digest(cli, team, artifact, tag);
 	else
 		printf("%s\n", tag);

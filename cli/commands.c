@@ -44,6 +44,8 @@ static const struct cli_option *const describe_opts[] = {
 	&opt_timeout, &opt_url, NULL,
 };
 
+static const struct cli_option *const help_opts[] = { &opt_help, NULL };
+
 static const struct cli_option *const inspect_opts[] = {
 	&opt_help,
 	&(const struct cli_option){ "limit", 'l', "N", "read down to the Nth "
@@ -125,42 +127,60 @@ static const struct cli_option *const tags_opts[] = {
 const struct cmd cli_commands[] = {
 	{ "artifacts", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM",
 	    "list a team's artifacts", list_opts,
-	    { ONE(OPD_TEAM) }, 1, REGISTRY, cmd_artifacts },
+	    { ONE(OPD_TEAM) }, 1, REGISTRY, cmd_artifacts,
+	    { "pierone artifacts myteam",
+	    "pierone artifacts myteam -o json" } },
 	{ "describe", "[--timeout SECS] [--url URL] [-o FORMAT] TEAM ARTIFACT "
 	    "TAG", "show everything the registry knows of an image",
 	    describe_opts, { ONE(OPD_TEAM), ONE(OPD_ARTIFACT), ONE(OPD_TAG) }, 3,
-	    REGISTRY, cmd_describe },
+	    REGISTRY, cmd_describe,
+	    { "pierone describe myteam myapp 1.0" } },
+	{ "help", "[COMMAND]", "show the help of pierone or of a command",
+	    help_opts, { { OPD_COMMAND, 0, 1 } }, 1, 0, cmd_help,
+	    { "pierone help tags" } },
 	{ "image", "[--timeout SECS] [--url URL] [-o FORMAT] PREFIX",
 	    "list the tags of the image whose id starts with PREFIX", list_opts,
-	    { ONE(OPD_PREFIX) }, 1, REGISTRY, cmd_image },
+	    { ONE(OPD_PREFIX) }, 1, REGISTRY, cmd_image,
+	    { "pierone image 1a2b3c4d" } },
 	{ "inspect-contents", "[--timeout SECS] [--url URL] [-o FORMAT] [-l N] "
 	    "TEAM ARTIFACT [TAG ...]",
 	    "list the files in the top layers of an image", inspect_opts,
 	    { ONE(OPD_TEAM), ONE(OPD_ARTIFACT), ANY(OPD_TAG) }, 3, REGISTRY,
-	    cmd_inspect_contents },
+	    cmd_inspect_contents,
+	    { "pierone inspect-contents myteam myapp 1.0 -l 0" } },
 	{ "latest", "[--digest] [--no-snapshot] [--timeout SECS] [--url URL] "
 	    "[-o FORMAT] TEAM ARTIFACT",
 	    "print the latest tag of an artifact", latest_opts,
-	    { ONE(OPD_TEAM), ONE(OPD_ARTIFACT) }, 2, REGISTRY, cmd_latest },
+	    { ONE(OPD_TEAM), ONE(OPD_ARTIFACT) }, 2, REGISTRY, cmd_latest,
+	    { "pierone latest --no-snapshot myteam myapp",
+	    "docker pull \"$(pierone latest --digest myteam myapp)\"" } },
 	/* login connects by itself: to the URL it may ask for, twice */
 	{ "login", "[--credential-helper] [--password-stdin] [--refresh] "
 	    "[--timeout SECS] [--url URL] [-U USER]",
 	    "get a token and write Docker's credentials", login_opts,
-	    NO_OPERANDS, NEED_CONFIG | OWN_OPTIONS, cmd_login },
+	    NO_OPERANDS, NEED_CONFIG | OWN_OPTIONS, cmd_login,
+	    { "pierone login -U jdoe",
+	    "printf '%s\\n' \"$PASSWORD\" | pierone login --password-stdin "
+	    "-U ci" } },
 	{ "mark-production-ready", "[--timeout SECS] [--url URL] INCIDENT TEAM "
 	    "ARTIFACT TAG",
 	    "mark an image as production ready because of an incident",
 	    mark_opts, { ONE(OPD_INCIDENT), ONE(OPD_TEAM), ONE(OPD_ARTIFACT),
-	    ONE(OPD_TAG) }, 4, REGISTRY, cmd_mark_production_ready },
+	    ONE(OPD_TAG) }, 4, REGISTRY, cmd_mark_production_ready,
+	    { "pierone mark-production-ready INC-42 myteam myapp 1.0" } },
 	{ "scm-source", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] TEAM "
 	    "ARTIFACT [TAG ...]",
 	    "show the source (git URL and revision) each tag was built from",
 	    scm_opts, { ONE(OPD_TEAM), ONE(OPD_ARTIFACT), ANY(OPD_TAG) }, 3,
-	    REGISTRY, cmd_scm_source },
+	    REGISTRY, cmd_scm_source,
+	    { "pierone scm-source myteam myapp 1.0 1.1" } },
 	{ "tags", "[--timeout SECS] [--url URL] [-o FORMAT] [-j N] [-l N] TEAM "
 	    "[ARTIFACT ...]", "list the tags of a team's artifacts", tags_opts,
-	    { ONE(OPD_TEAM), ANY(OPD_ARTIFACT) }, 2, REGISTRY, cmd_tags },
+	    { ONE(OPD_TEAM), ANY(OPD_ARTIFACT) }, 2, REGISTRY, cmd_tags,
+	    { "pierone tags myteam myapp -l 5",
+	    "pierone tags -o tsv -l 0 myteam" } },
 	{ "teams", "[--timeout SECS] [--url URL] [-o FORMAT]", "list all teams",
-	    list_opts, NO_OPERANDS, REGISTRY, cmd_teams },
+	    list_opts, NO_OPERANDS, REGISTRY, cmd_teams,
+	    { "pierone teams -o json" } },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -76,9 +76,9 @@ _pierone()
 		esac
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-c --config-file -h --help
-			    -V --version" -- "$cur"))
+			    -V --version -v --verbose" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "artifacts describe image
+			COMPREPLY=($(compgen -W "artifacts describe help image
 			    inspect-contents latest login
 			    mark-production-ready scm-source tags teams" \
 			    -- "$cur"))
@@ -88,7 +88,7 @@ _pierone()
 
 	# A unique prefix names a command, as for pierone itself.
 	ncmd=0
-	for c in artifacts describe image inspect-contents latest login \
+	for c in artifacts describe help image inspect-contents latest login \
 	    mark-production-ready scm-source tags teams; do
 		if [[ $c == "$cmd" ]]; then
 			ncmd=1 w=$c
@@ -104,6 +104,10 @@ _pierone()
 	artifacts | describe | image | teams)
 		valopts="-o --output --timeout --url"
 		opts="-h --help -o --output --timeout --url"
+		;;
+	help)
+		valopts=""
+		opts="-h --help"
 		;;
 	mark-production-ready)
 		valopts="--timeout --url"
@@ -185,6 +189,11 @@ _pierone()
 
 	# mark-production-ready's INCIDENT comes first: one word more.
 	case $cmd:${#args[@]} in
+	help:0)
+		COMPREPLY=($(compgen -W "artifacts describe help image
+		    inspect-contents latest login mark-production-ready
+		    scm-source tags teams" -- "$cur"))
+		;;
 	artifacts:0 | describe:0 | inspect-contents:0 | latest:0 | \
 	    mark-production-ready:1 | scm-source:0 | tags:0)
 		_pierone_remote 1 teams

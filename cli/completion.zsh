@@ -33,6 +33,7 @@ _pierone() {
 	    '(-c --config-file)'{-c+,--config-file=}'[read the configuration from FILE]:configuration file:_files' \
 	    '(- : *)'{-h,--help}'[list the commands]' \
 	    '(- : *)'{-V,--version}'[print the version]' \
+	    '*'{-v,--verbose}'[trace each HTTP request on stderr]' \
 	    '1:command:->command' \
 	    '*::argument:->argument' && ret=0
 
@@ -43,6 +44,7 @@ _pierone() {
 	commands=(
 	    'artifacts:list a team'\''s artifacts'
 	    'describe:show everything the registry knows of an image'
+	    'help:show the help of pierone or of a command'
 	    'image:list the tags of the image whose id starts with PREFIX'
 	    'inspect-contents:list the files in the top layers of an image'
 	    'latest:print the latest tag of an artifact'
@@ -89,6 +91,11 @@ _pierone() {
 		opts+=(
 		    '(-o --output)'{-o+,--output=}'[output format]:format:(text json)'
 		    '1:team:->team' '2:artifact:->artifact' '3:tag:->tag'
+		)
+		;;
+	help)
+		opts=(${opts:#--*}
+		    "1:command:(${commands%%:*})"
 		)
 		;;
 	mark-production-ready)

@@ -182,6 +182,24 @@ no_core_dumps(void)
 	(void)setrlimit(RLIMIT_CORE, &none);
 }
 
+#define USAGE "usage: docker-credential-pierone get|store|erase|list|version"
+
+/* --help: what it is and does, on stdout as docker reads everything. */
+static int
+help(void)
+{
+	return printf("%s\n\n"
+	    "Docker's credential helper for the Pier One registry: docker runs\n"
+	    "it with one action and writes the action's input to its stdin.\n\n"
+	    "actions:\n"
+	    "  get      the token for the server URL read from stdin\n"
+	    "  list     the configured registry and its user name\n"
+	    "  store    ignored: the token is never stored\n"
+	    "  erase    ignored\n"
+	    "  version  print the version\n\n"
+	    "See docker-credential-pierone(1).\n", USAGE) < 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -190,9 +208,10 @@ main(int argc, char *argv[])
 	no_core_dumps();
 	signal(SIGPIPE, SIG_IGN);
 	if (argc != 2)
-		return fail("usage: docker-credential-pierone "
-		    "get|store|erase|list|version");
-	if (strcmp(argv[1], "get") == 0)
+		return fail(USAGE);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		rc = help();
+	else if (strcmp(argv[1], "get") == 0)
 		rc = action_get();
 	else if (strcmp(argv[1], "list") == 0)
 		rc = action_list();

@@ -46,6 +46,28 @@ lock_waiting(const char *lock_path, void *arg)
 	cli_warnx("waiting for the lock on '%s'...", lock_path);
 }
 
+/* -v: each HTTP transfer, as the library tells it (nothing secret). */
+static void
+http_traced(const struct pierone_http_trace *t, void *arg)
+{
+	(void)arg;
+	if (t->error != NULL)
+		cli_warnx("%s %s: %s (%ld ms)", t->method, t->url, t->error,
+		    t->elapsed_ms);
+	else
+		cli_warnx("%s %s %ld (%ld ms, %lld bytes)", t->method, t->url,
+		    t->status, t->elapsed_ms, (long long)t->bytes);
+}
+
+/* PIERONE_DEBUG set, and not empty or 0, traces as -v does. */
+static bool
+debug_env(void)
+{
+	const char *v = getenv("PIERONE_DEBUG");
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
 void
 cli_warnx(const char *fmt, ...)
 {
@@ -56,10 +78,10 @@ cli_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-usage(FILE *fp)
+void
+cli_usage(FILE *fp)
 {
-	fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
+	fputs("usage: pierone [-hVv] [-c FILE] COMMAND [ARGS]\n\ncommands:\n",
 	    fp);
 	for (size_t i = 0; i < cli_ncommands; i++)
 		fprintf(fp, "  %-21s %s\n", cli_commands[i].name,
@@ -79,7 +101,7 @@ cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
 	if (cmd != NULL)
 		cli_cmd_usage(stderr, cmd);
 	else
-		fputs("usage: pierone [-hV] [-c FILE] COMMAND [ARGS]\n"
+		fputs("usage: pierone [-hVv] [-c FILE] COMMAND [ARGS]\n"
 		    "Run 'pierone -h' for the list of commands.\n", stderr);
 	return EXIT_USAGE;
 }
@@ -169,6 +191,21 @@ setup(struct cli *cli)
 	return cli->cmd->flags & NEED_CLIENT ? connect_registry(cli) : 0;
 }
 
+/* "unknown command 'tgas'; did you mean 'tags'?" */
+static int
+unknown_command(const char *name)
+{
+	const char *names[32], *best;
+	size_t n = 0;
+
+	for (size_t i = 0; i < cli_ncommands && n < 32; i++)
+		names[n++] = cli_commands[i].name;
+	if ((best = cli_suggest(name, names, n)) != NULL)
+		return cli_usage_error(NULL, "unknown command '%s'; did you "
+		    "mean '%s'?", name, best);
+	return cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
 static const struct cmd *
 find_command(const char *name, int *status)
 {
@@ -189,11 +226,27 @@ find_command(const char *name, int *status)
 	}
 	if (n == 1)
 		return found;
-	*status = n == 0 ?
-	    cli_usage_error(NULL, "unknown command '%s'", name) :
+	*status = n == 0 ? unknown_command(name) :
 	    cli_usage_error(NULL, "ambiguous command '%s': could be %s",
 	    name, list);
 	return NULL;
+}
+
+/* pierone help [COMMAND]: as pierone -h, or pierone COMMAND -h */
+int
+cmd_help(struct cli *cli)
+{
+	const struct cmd *cmd;
+	int status = 0;
+
+	if (cli->args.command == NULL) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if ((cmd = find_command(cli->args.command, &status)) == NULL)
+		return status;
+	cli_help(cmd);
+	return 0;
 }
 
 /* Data on stdout must have reached it; a closed pipe ends us quietly. */
@@ -214,6 +267,7 @@ finish_stdout(int status)
 static const struct option global_opts[] = {
 	{ "config-file", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -241,25 +295,31 @@ main(int argc, char *argv[])
 	/* A file size limit (ulimit -f) is an error to report (EFBIG). */
 	signal(SIGXFSZ, SIG_IGN);
 	pierone_set_lock_wait_notify(lock_waiting, NULL);
+	if (debug_env())
+		pierone_set_http_trace(http_traced, NULL);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:c:hV", global_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:c:hVv", global_opts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			cli.config_path = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			cli_usage(stdout);
 			return finish_stdout(0);
 		case 'V':
 			printf("Pier One CLI %s\n", PIERONE_VERSION);
 			return finish_stdout(0);
+		case 'v':	/* repeatable; one level for now */
+			pierone_set_http_trace(http_traced, NULL);
+			break;
 		default:
 			return cli_bad_option(NULL, ch, argv);
 		}
 	}
 	/* No command: the help, as 0.22 (click) and most tools print it. */
 	if (optind >= argc) {
-		usage(stdout);
+		cli_usage(stdout);
 		return finish_stdout(0);
 	}
 	if ((cmd = find_command(argv[optind], &status)) == NULL)

@@ -423,34 +423,50 @@ cmp_col(const void *a, const void *b)
 	    sort_table->cols[*(const size_t *)b].key);
 }
 
+/* Row r as one JSON object, keys in the sorted `order` of n columns. */
 static void
-print_json(FILE *fp, const struct table *t)
+print_json_row(FILE *fp, const struct table *t, size_t r,
+    const size_t *order, size_t n)
 {
-	size_t order[16], i, r, k;
+	putc('{', fp);
+	for (size_t k = 0; k < n; k++) {
+		const struct cell *c = &t->cells[r * t->ncols + order[k]];
+
+		fputs(k ? ", " : "", fp);
+		json_string(fp, t->cols[order[k]].key);
+		fputs(": ", fp);
+		if (t->cols[order[k]].kind == COL_TIME)
+			json_time(fp, &c->t);
+		else if (c->s == NULL)
+			fputs("null", fp);
+		else if (t->cols[order[k]].kind == COL_INT || c->json)
+			fputs(c->s, fp);
+		else
+			json_string(fp, c->s);
+	}
+	putc('}', fp);
+}
+
+/* The rows as a JSON list of objects, or only the first as an object. */
+static void
+print_json(FILE *fp, const struct table *t, bool object)
+{
+	size_t order[16], i, r;
 
 	for (i = 0; i < t->ncols && i < 16; i++)
 		order[i] = i;
 	sort_table = t;
 	qsort(order, i, sizeof(order[0]), cmp_col);
+	if (object) {
+		if (t->nrows > 0)
+			print_json_row(fp, t, 0, order, i);
+		putc('\n', fp);
+		return;
+	}
 	putc('[', fp);
 	for (r = 0; r < t->nrows; r++) {
-		fputs(r ? ", {" : "{", fp);
-		for (k = 0; k < i; k++) {
-			const struct cell *c = &t->cells[r * t->ncols + order[k]];
-
-			fputs(k ? ", " : "", fp);
-			json_string(fp, t->cols[order[k]].key);
-			fputs(": ", fp);
-			if (t->cols[order[k]].kind == COL_TIME)
-				json_time(fp, &c->t);
-			else if (c->s == NULL)
-				fputs("null", fp);
-			else if (t->cols[order[k]].kind == COL_INT || c->json)
-				fputs(c->s, fp);
-			else
-				json_string(fp, c->s);
-		}
-		putc('}', fp);
+		fputs(r ? ", " : "", fp);
+		print_json_row(fp, t, r, order, i);
 	}
 	fputs("]\n", fp);
 }
@@ -461,8 +477,8 @@ table_print(FILE *fp, const struct table *t, enum out_format fmt, double now,
 {
 	struct shown *sh;
 
-	if (fmt == OUT_JSON) {
-		print_json(fp, t);
+	if (fmt == OUT_JSON || fmt == OUT_JSON_OBJECT) {
+		print_json(fp, t, fmt == OUT_JSON_OBJECT);
 		return ferror(fp) ? -1 : 0;
 	}
 	if ((sh = shown_new(t, now)) == NULL)

@@ -80,7 +80,9 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 		curl_easy_setopt(x.easy, CURLOPT_POSTFIELDS, req->form);
 	if ((hdr = curl_slist_append(NULL, "Accept: application/json")))
 		curl_easy_setopt(x.easy, CURLOPT_HTTPHEADER, hdr);
-	if ((cc = curl_easy_perform(x.easy)) != CURLE_OK) {
+	cc = curl_easy_perform(x.easy);
+	http_trace(x.easy, cc, req->form != NULL ? "POST" : "GET");
+	if (cc != CURLE_OK) {
 		rc = err_set(err, cc == CURLE_OPERATION_TIMEDOUT ?
 		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s",
 		    req->form != NULL ? "POST" : "GET", req->url,

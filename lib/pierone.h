@@ -752,6 +752,32 @@ typedef void pierone_lock_wait_fn(const char *lock_path, void *arg);
 void pierone_set_lock_wait_notify(pierone_lock_wait_fn *fn, void *arg);
 
 /*
+ * One HTTP transfer as the trace tells it: every try (a retry is traced
+ * again), the registry's, its token realm's and the token service's.
+ * Nothing secret is in it: the URL is cut to scheme://host[:port]/path,
+ * without user info, query and fragment, and no header is told.  The
+ * strings are valid only during the call.
+ */
+struct pierone_http_trace {
+	const char *method;	/* "GET", "HEAD", "POST" */
+	const char *url;	/* the last one after redirects, cut */
+	long status;		/* the HTTP status; 0 when none came */
+	const char *error;	/* NULL, or why no answer came (libcurl's) */
+	long elapsed_ms;	/* from start to end of this try */
+	int64_t bytes;		/* body bytes received */
+};
+
+/*
+ * `fn` (NULL: none, the default) is called with `arg` after each HTTP
+ * transfer ends, from the thread that made it.  The library never prints:
+ * a program shows the trace where it likes (pierone -v on stderr).
+ * Process-wide; set it before any request starts.
+ */
+typedef void pierone_http_trace_fn(const struct pierone_http_trace *t,
+    void *arg);
+void pierone_set_http_trace(pierone_http_trace_fn *fn, void *arg);
+
+/*
  * The host[:port] part of a registry URL, as credHelpers and Docker's
  * image names use it.  *out is the caller's (free()).
  */

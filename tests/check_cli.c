@@ -161,6 +161,218 @@ START_TEST(unknown_command_is_a_usage_error)
 }
 END_TEST
 
+START_TEST(help_command_prints_what_h_prints)
+{
+	static const char *const cmds[] = { "tags", "latest", "login",
+	    "help" };
+	struct run r, h;
+
+	pierone(&r, "help");
+	pierone(&h, "-h");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_str_eq(r.out, h.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "\n  help "));
+	run_free(&r);
+	run_free(&h);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		pierone(&r, "help", cmds[i]);
+		pierone(&h, cmds[i], "-h");
+		ck_assert_int_eq(r.status, 0);
+		ck_assert_str_eq(r.err, "");
+		ck_assert_str_eq(r.out, h.out);
+		run_free(&r);
+		run_free(&h);
+	}
+	pierone(&r, "help", "lat");		/* a prefix, as anywhere */
+	ck_assert_ptr_nonnull(strstr(r.out, "usage: pierone latest "));
+	run_free(&r);
+	{
+		char *log = fake_log(&site.fake);
+
+		ck_assert_str_eq(log, "");
+		free(log);
+	}
+}
+END_TEST
+
+START_TEST(each_commands_help_ends_with_its_examples)
+{
+	static const char tags_help[] =
+	    "usage: pierone tags [--timeout SECS] [--url URL] [-o FORMAT] "
+	    "[-j N] [-l N] TEAM [ARTIFACT ...]\n"
+	    "\n"
+	    "list the tags of a team's artifacts\n"
+	    "\n"
+	    "options:\n"
+	    "  -h, --help           show this help\n"
+	    "  -j, --jobs N         fetch up to N artifacts at once "
+	    "(default 16)\n"
+	    "  -l, --limit N        show the last N tags per artifact; 0 "
+	    "shows all\n"
+	    "                       (default 3, or 20 when artifacts are "
+	    "named)\n"
+	    "  -o, --output FORMAT  text (default), json or tsv\n"
+	    "      --timeout SECS   seconds one request may take "
+	    "(default 60)\n"
+	    "      --url URL        registry URL, overrides the "
+	    "configuration\n"
+	    "\n"
+	    "examples:\n"
+	    "  pierone tags myteam myapp -l 5\n"
+	    "  pierone tags -o tsv -l 0 myteam\n";
+	static const char *const cmds[] = { "artifacts", "describe", "help",
+	    "image", "inspect-contents", "latest", "login",
+	    "mark-production-ready", "scm-source", "tags", "teams" };
+	struct run r;
+	char want[64];
+	const char *ex;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		pierone(&r, cmds[i], "-h");
+		ck_assert_int_eq(r.status, 0);
+		ex = strstr(r.out, "\n\nexample");
+		ck_assert_msg(ex != NULL, "%s: %s", cmds[i], r.out);
+		/* the examples come last, and use the command */
+		ck_assert_ptr_null(strstr(ex + 2, "\n\n"));
+		ck_assert_ptr_null(strstr(ex, "options:"));
+		test_fmt(want, sizeof(want), "pierone %s ", cmds[i]);
+		ck_assert_msg(strstr(ex, want) != NULL, "%s", ex);
+		run_free(&r);
+	}
+	pierone(&r, "tags", "-h");
+	ck_assert_str_eq(r.out, tags_help);
+	run_free(&r);
+	/* an example as written works: options after the operands */
+	pierone(&r, "tags", "myteam", "myapp", "-l", "1");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(test_count(r.out, "\n"), 2);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(help_of_an_unknown_command_is_a_usage_error)
+{
+	struct run r;
+
+	pierone(&r, "help", "tgas");
+	assert_failed(&r, 2, "unknown command 'tgas'; did you mean 'tags'?");
+	run_free(&r);
+	pierone(&r, "help", "nosuch");
+	assert_failed(&r, 2, "unknown command 'nosuch'");
+	run_free(&r);
+	pierone(&r, "help", "tags", "teams");
+	assert_failed(&r, 2, "too many arguments");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(verbose_traces_each_request_on_stderr)
+{
+	static const char *const debug[] = { "PIERONE_DEBUG=1", NULL };
+	static const char *const nodebug[] = { "PIERONE_DEBUG=0", NULL };
+	struct run r;
+	char want[256];
+
+	test_fmt(want, sizeof(want), "pierone: GET %s/teams 200 (",
+	    site.fake.url);
+	pierone(&r, "-v", "teams", "-o", "tsv");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "name\na-team\nmyteam\nnoaccess\notherteam\n");
+	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	ck_assert_int_eq(test_count(r.err, "\n"), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, " ms, "));
+	run_free(&r);
+	pierone(&r, "--verbose", "-v", "teams");	/* repeatable */
+	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	run_free(&r);
+	pierone_env(&r, debug, "teams", (const char *)NULL);
+	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+	run_free(&r);
+	pierone_env(&r, nodebug, "teams", (const char *)NULL);
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	/* a failing request is told too, then the error */
+	pierone(&r, "-v", "tags", "noaccess");
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, " 403 ("));
+	ck_assert_ptr_null(strstr(r.err, TOKEN));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_mistyped_command_gets_a_suggestion)
+{
+	static const char *const cases[][2] = {
+		{ "tgas", "tags" },		/* a swap */
+		{ "latset", "latest" },
+		{ "artifactz", "artifacts" },
+		{ "descibe", "describe" },
+		{ "mark-ready", "mark-production-ready" },	/* its stem */
+	};
+	struct run r;
+	char want[128];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pierone(&r, cases[i][0], "myteam");
+		test_fmt(want, sizeof(want), "pierone: unknown command '%s'; "
+		    "did you mean '%s'?\nusage: pierone [-hVv]", cases[i][0],
+		    cases[i][1]);
+		assert_failed(&r, 2, "did you mean");
+		ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s",
+		    r.err);
+		run_free(&r);
+	}
+	pierone(&r, "zzzzzz", "myteam");	/* nothing near: no guess */
+	assert_failed(&r, 2, "unknown command 'zzzzzz'\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_mistyped_long_option_gets_its_commands_option)
+{
+	struct run r;
+
+	pierone(&r, "tags", "--limt", "3", "myteam");
+	assert_failed(&r, 2, "unknown option '--limt'; did you mean "
+	    "'--limit'?\nusage: pierone tags ");
+	run_free(&r);
+	pierone(&r, "latest", "--digets=1", "myteam", "myapp");
+	assert_failed(&r, 2, "unknown option '--digets'; did you mean "
+	    "'--digest'?");
+	run_free(&r);
+	pierone(&r, "--verison");		/* main's own options */
+	assert_failed(&r, 2, "did you mean '--version'?");
+	run_free(&r);
+	/* another command's option is not suggested */
+	pierone(&r, "tags", "--no-snapshots", "myteam");
+	assert_failed(&r, 2, "unknown option '--no-snapshots'\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(a_missing_operand_is_named)
+{
+	struct run r;
+
+	pierone(&r, "describe", "myteam", "myapp");
+	assert_failed(&r, 2, "pierone: missing TAG\nusage: pierone describe");
+	run_free(&r);
+	pierone(&r, "describe");
+	assert_failed(&r, 2, "missing TEAM, ARTIFACT and TAG\n");
+	run_free(&r);
+	pierone(&r, "mark-production-ready", "INC-1", "myteam");
+	assert_failed(&r, 2, "missing ARTIFACT and TAG\n");
+	run_free(&r);
+	pierone(&r, "image");
+	assert_failed(&r, 2, "missing PREFIX\n");
+	run_free(&r);
+	pierone(&r, "tags");			/* ARTIFACT ... is optional */
+	assert_failed(&r, 2, "missing TEAM\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(ambiguous_prefix_lists_candidates)
 {
 	struct run r;
@@ -226,7 +438,7 @@ START_TEST(wrong_argument_count_is_a_usage_error)
 	struct run r;
 
 	pierone(&r, "latest", "myteam");
-	assert_failed(&r, 2, "missing argument");
+	assert_failed(&r, 2, "missing ARTIFACT\n");
 	run_free(&r);
 	pierone(&r, "artifacts", "myteam", "extra");
 	assert_failed(&r, 2, "too many arguments");
@@ -480,20 +692,65 @@ START_TEST(tags_text_aligns_columns_like_the_python_client)
 }
 END_TEST
 
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 START_TEST(latest_is_greatest_created_time_in_every_format)
 {
-	static const char *const fmts[] = { "text", "json", "tsv" };
 	struct run r;
 
-	for (size_t i = 0; i < 3; i++) {
-		pierone(&r, "latest", "-o", fmts[i], "myteam", "myapp");
-		ck_assert_int_eq(r.status, 0);
-		ck_assert_str_eq(r.out, "1.8.5\n");
-		ck_assert_str_eq(r.err, "");
-		run_free(&r);
-	}
+	pierone(&r, "latest", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	pierone(&r, "latest", "-o", "text", "myteam", "myapp");
+	ck_assert_str_eq(r.out, "1.8.5\n");
+	run_free(&r);
+	pierone(&r, "latest", "-o", "json", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "{\"artifact\": \"myapp\", \"created_time\": "
+	    "1451721600.0, \"tag\": \"1.8.5\", \"team\": \"myteam\"}\n");
+	ck_assert_str_eq(r.err, "");
+	run_free(&r);
+	pierone(&r, "latest", "-o", "tsv", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(starts_with(r.out, "team\tartifact\ttag\tcreated_time\n"
+	    "myteam\tmyapp\t1.8.5\t"), "%s", r.out);
+	ck_assert_int_eq(test_count(r.out, "\n"), 2);
+	ck_assert_ptr_nonnull(strstr(r.out, "d ago\n"));
+	run_free(&r);
 	pierone(&r, "latest", "otherteam", "tool");
 	ck_assert_str_eq(r.out, "2.0\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(latest_json_with_digest_adds_the_digest)
+{
+	struct run r;
+
+	pierone(&r, "latest", "--digest", "-o", "json", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "{\"artifact\": \"myapp\", \"created_time\": "
+	    "1451721600.0, \"digest\": \"sha256:3333333333333333333333333333"
+	    "333333333333333333333333333333333333\", \"tag\": \"1.8.5\", "
+	    "\"team\": \"myteam\"}\n");
+	run_free(&r);
+	pierone(&r, "latest", "--digest", "-o", "tsv", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(starts_with(r.out, "team\tartifact\ttag\tcreated_time\t"
+	    "digest\nmyteam\tmyapp\t1.8.5\t"), "%s", r.out);
+	ck_assert_ptr_nonnull(strstr(r.out, "\tsha256:3333"));
+	run_free(&r);
+	/* --no-snapshot: the row is of the tag it chose */
+	pierone(&r, "latest", "--no-snapshot", "-o", "json", "otherteam",
+	    "snap");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"tag\": \"1.0\""));
 	run_free(&r);
 }
 END_TEST
@@ -883,6 +1140,13 @@ cli_suite(void)
 	tcase_add_test(tc, unknown_command_is_a_usage_error);
 	tcase_add_test(tc, a_missing_value_names_the_option_as_typed);
 	tcase_add_test(tc, ambiguous_prefix_lists_candidates);
+	tcase_add_test(tc, a_mistyped_command_gets_a_suggestion);
+	tcase_add_test(tc, a_mistyped_long_option_gets_its_commands_option);
+	tcase_add_test(tc, a_missing_operand_is_named);
+	tcase_add_test(tc, verbose_traces_each_request_on_stderr);
+	tcase_add_test(tc, help_command_prints_what_h_prints);
+	tcase_add_test(tc, help_of_an_unknown_command_is_a_usage_error);
+	tcase_add_test(tc, each_commands_help_ends_with_its_examples);
 	tcase_add_test(tc, unique_prefix_selects_command);
 	tcase_add_test(tc, unknown_option_is_a_usage_error);
 	tcase_add_test(tc, bad_output_format_is_a_usage_error);
@@ -911,6 +1175,7 @@ cli_suite(void)
 	tcase_add_test(tc, scm_source_of_unknown_artifact_fails);
 	tcase_add_test(tc, image_lists_the_tags_of_an_image);
 	tcase_add_test(tc, latest_no_snapshot_passes_over_mutable_tags);
+	tcase_add_test(tc, latest_json_with_digest_adds_the_digest);
 	tcase_add_test(tc, unknown_artifact_fails_with_not_found);
 	tcase_add_test(tc, unknown_team_fails_with_not_found);
 	tcase_add_test(tc, team_without_artifacts_fails_for_tags);

@@ -292,7 +292,7 @@ START_TEST(bad_names_are_usage_errors_without_a_request)
 	assert_failed(&r, 2, "invalid tag name");
 	run_free(&r);
 	pierone(&r, "describe", "myteam", "myapp");
-	assert_failed(&r, 2, "missing argument");
+	assert_failed(&r, 2, "missing TAG");
 	run_free(&r);
 	pierone(&r, "describe", "-o", "tsv", "myteam", "myapp", "1.0");
 	assert_failed(&r, 2, "use text or json");

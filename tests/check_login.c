@@ -808,6 +808,32 @@ START_TEST(helper_list_store_erase_version_and_unknown)
 }
 END_TEST
 
+START_TEST(helper_help_prints_its_usage_on_stdout)
+{
+	static const char *const opts[] = { "--help", "-h" };
+	static const char usage[] = "usage: docker-credential-pierone "
+	    "get|store|erase|list|version\n\n";
+	struct run r;
+
+	for (size_t i = 0; i < 2; i++) {
+		helper(&r, NULL, NULL, opts[i], NULL);
+		ck_assert_int_eq(r.status, 0);
+		ck_assert_str_eq(r.err, "");
+		ck_assert_msg(strncmp(r.out, usage, strlen(usage)) == 0, "%s",
+		    r.out);
+		ck_assert_ptr_nonnull(strstr(r.out, "docker-credential-"
+		    "pierone(1)"));
+		run_free(&r);
+	}
+	{
+		char *log = fake_log(&fake);	/* nothing asked of anyone */
+
+		ck_assert_str_eq(log, "");
+		free(log);
+	}
+}
+END_TEST
+
 Suite *
 login_suite(void)
 {
@@ -846,6 +872,7 @@ login_suite(void)
 	tcase_add_test(tc, a_token_no_bearer_token_may_hold_is_refused_and_never_written);
 	tcase_add_test(tc, a_url_with_user_info_is_refused_and_never_shown_or_written);
 	tcase_add_test(tc, helper_list_store_erase_version_and_unknown);
+	tcase_add_test(tc, helper_help_prints_its_usage_on_stdout);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -578,6 +578,36 @@ START_TEST(bearer_token_is_fetched_with_the_credentials)
 }
 END_TEST
 
+START_TEST(the_verbose_trace_tells_each_request_and_no_secret)
+{
+	struct run r;
+	char want[256];
+	const char *p;
+
+	docker_login();
+	pierone(&r, "-v", "latest", "acid", "app");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "2.0-SNAPSHOT\n");
+	/* the 401, the realm's token (its query cut off), the retry */
+	test_fmt(want, sizeof(want), "pierone: GET %s/v2/acid/app/tags/list "
+	    "401 (", site.fake.url);
+	ck_assert_msg(strstr(r.err, want) != NULL, "%s", r.err);
+	test_fmt(want, sizeof(want), "pierone: GET %s/auth/token 200 (",
+	    site.fake.url);
+	ck_assert_msg(strstr(r.err, want) != NULL, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes)\n"));
+	ck_assert_ptr_null(strchr(r.err, '?'));
+	ck_assert_ptr_null(strstr(r.err, "scope"));
+	ck_assert_ptr_null(strstr(r.err, TOKEN));
+	ck_assert_ptr_null(strstr(r.err, "b2F1dGgyOn"));
+	ck_assert_ptr_null(strstr(r.err, "Bearer"));
+	for (p = r.err; *p != '\0'; p = strchr(p, '\n') + 1)
+		ck_assert_msg(strncmp(p, "pierone: GET ", 13) == 0 ||
+		    strncmp(p, "pierone: HEAD ", 14) == 0, "%s", p);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(bearer_tokens_are_one_per_scope_for_parallel_requests)
 {
 	struct run r;
@@ -937,6 +967,7 @@ v2_suite(void)
 	tcase_add_test(te, bearer_realm_refusing_the_credentials_says_so);
 	tcase_add_test(te, bearer_digest_uses_the_token_too);
 	tcase_add_test(te, bearer_tokens_expired_early_are_fetched_again);
+	tcase_add_test(te, the_verbose_trace_tells_each_request_and_no_secret);
 	suite_add_tcase(s, te);
 
 	tcase_add_checked_fixture(tn, setup_bearer_anonymous, teardown);
