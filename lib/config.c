@@ -126,27 +126,6 @@ pierone_config_searched(void)
 	return b.data;
 }
 
-/*
- * What libcurl's URL parser (curl_url(3)) says of "https://" + the
- * authority and path: a host it can reach (a name, an IPv4 or bracketed
- * IPv6 address) and a port from 1 to 65535.
- */
-static bool
-url_valid(const char *rest, size_t len)
-{
-	CURLU *u;
-	char *s;
-	bool ok;
-
-	if (asprintf(&s, "https://%.*s", (int)len, rest) == -1)
-		return false;
-	ok = (u = curl_url()) != NULL &&
-	    curl_url_set(u, CURLUPART_URL, s, 0) == CURLUE_OK;
-	curl_url_cleanup(u);
-	free(s);
-	return ok;
-}
-
 /* The last '@' of the authority (user info ends there), or NULL. */
 static const char *
 userinfo_end(const char *authority, size_t len)
@@ -159,11 +138,61 @@ userinfo_end(const char *authority, size_t len)
 	return at;
 }
 
+/*
+ * The URL as libcurl's URL parser (curl_url(3)) writes it back, without
+ * the slashes at the end of its path: a host it can reach (a name, an
+ * IPv4 or bracketed IPv6 address, its case kept), a port from 1 to 65535,
+ * the scheme in lower case.  A user name or password is refused, and the
+ * message shows the URL without them.
+ */
+static int
+url_rebuild(char **out, const char *full, const char *shown,
+    struct pierone_err *err)
+{
+	CURLU *u = curl_url();
+	char *s = NULL, *user = NULL, *pass = NULL;
+	size_t n;
+	int rc = 0;
+
+	if (u == NULL)
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, full, 0) != CURLUE_OK) {
+		rc = err_set(err, PIERONE_ECONFIG, "invalid URL '%s'", shown);
+	} else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK) {
+		/* shown without it: the password must not reach a terminal */
+		curl_url_set(u, CURLUPART_USER, NULL, 0);
+		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		curl_url_get(u, CURLUPART_URL, &s, 0);
+		rc = err_set(err, PIERONE_ECONFIG, "refusing the URL '%s': it "
+		    "holds a user name or password; give the registry URL "
+		    "alone (credentials come from tokens or Docker's config)",
+		    s != NULL ? s : "");
+	} else if (curl_url_get(u, CURLUPART_URL, &s, 0) != CURLUE_OK ||
+	    (*out = strdup(s)) == NULL) {
+		rc = err_set(err, PIERONE_ENOMEM, "out of memory");
+	} else {
+		for (n = strlen(*out); n > 0 && (*out)[n - 1] == '/'; n--)
+			(*out)[n - 1] = '\0';
+	}
+	if (user != NULL)
+		explicit_bzero(user, strlen(user));
+	if (pass != NULL)
+		explicit_bzero(pass, strlen(pass));
+	curl_free(user);
+	curl_free(pass);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 int
 pierone_url_normalize(char **out, const char *url, struct pierone_err *err)
 {
 	const char *rest, *at;
+	char *full;
 	size_t len;
+	int rc;
 
 	*out = NULL;
 	while (url != NULL && isspace((unsigned char)*url))
@@ -180,34 +209,31 @@ pierone_url_normalize(char **out, const char *url, struct pierone_err *err)
 	else
 		rest = url;
 	len = strlen(rest);
-	while (len > 0 && (rest[len - 1] == '/' || isspace((unsigned char)rest[len - 1])))
+	while (len > 0 && (rest[len - 1] == '/' ||
+	    isspace((unsigned char)rest[len - 1])))
 		len--;
 	if (len == 0 || rest[0] == '/')
 		return err_set(err, PIERONE_ECONFIG, "invalid URL '%s': no "
 		    "host", url);
+	/* an '@' before the path: curl may not even parse what comes next */
 	if ((at = userinfo_end(rest, len)) != NULL)
-		/* shown without it: the password must not reach a terminal */
 		return err_set(err, PIERONE_ECONFIG, "refusing the URL "
 		    "'%.*s%.*s': it holds a user name or password; give the "
 		    "registry URL alone (credentials come from tokens or "
 		    "Docker's config)", (int)(rest - url), url,
 		    (int)(len - (size_t)(at + 1 - rest)), at + 1);
-	if (!url_valid(rest, len))
-		return err_set(err, PIERONE_ECONFIG, "invalid URL '%s'", url);
+	/* no query or fragment: the URL is a base that paths are added to */
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)rest[i] <= ' ' || rest[i] == '?' ||
 		    rest[i] == '#' || rest[i] == 0x7f)
 			return err_set(err, PIERONE_ECONFIG, "invalid URL "
 			    "'%s'", url);
-	if (asprintf(out, "%.*s%.*s", rest == url ? 8 : (int)(rest - url),
-	    rest == url ? "https://" : url, (int)len, rest) == -1) {
-		*out = NULL;
+	if (asprintf(&full, "%.*s%.*s", rest == url ? 8 : (int)(rest - url),
+	    rest == url ? "https://" : url, (int)len, rest) == -1)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	}
-	/* The scheme is case-insensitive; write it the usual way. */
-	for (char *p = *out; *p != ':'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return 0;
+	rc = url_rebuild(out, full, url, err);
+	free(full);
+	return rc;
 }
 
 static int
