@@ -198,28 +198,24 @@ temp_name(const char *target)
 	return tmp;
 }
 
-/* Write `data` to the new temporary file `tmp`; its owner as `owner`. */
+/*
+ * Write `data` to the new temporary file `tmp`, its owner as `owner`;
+ * *fd stays open (-1 on failure).  It stays 0600 until it has become the
+ * target: a copy a SIGKILL leaves behind is never readable by others.
+ */
 static int
 write_temp(char *tmp, const char *target, const struct buf *data,
-    mode_t mode, const struct stat *owner, bool *made,
-    struct pierone_err *err)
+    const struct stat *owner, int *fd, struct pierone_err *err)
 {
-	int fd, rc = 0;
-
 	/* mkostemp() makes it 0600: a copy of a secret is never readable */
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+	if ((*fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		return err_set(err, PIERONE_EIO, "cannot write in the "
 		    "directory of '%s': %s", target, strerror(errno));
-	*made = true;
-	give_to(fd, tmp, owner);
-	if (write_all(fd, data->data, data->len) == -1 || fsync(fd) == -1 ||
-	    fchmod(fd, mode) == -1)
-		rc = err_set(err, PIERONE_EIO, "cannot write '%s': %s", target,
-		    write_reason(errno));
-	if (close(fd) == -1 && rc == 0)
-		rc = err_set(err, PIERONE_EIO, "cannot write '%s': %s", target,
-		    write_reason(errno));
-	return rc;
+	give_to(*fd, tmp, owner);
+	if (write_all(*fd, data->data, data->len) == -1 || fsync(*fd) == -1)
+		return err_set(err, PIERONE_EIO, "cannot write '%s': %s",
+		    target, write_reason(errno));
+	return 0;
 }
 
 /*
@@ -250,7 +246,7 @@ replace(const char *target, const struct buf *data, mode_t mode,
 	sigset_t old;
 	bool made = false;
 	char *tmp;
-	int rc;
+	int rc, fd = -1;
 
 	bool existed = stat(target, &st) == 0;
 
@@ -264,7 +260,8 @@ replace(const char *target, const struct buf *data, mode_t mode,
 	if ((tmp = temp_name(target)) == NULL)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
 	hold_signals(&old);
-	rc = write_temp(tmp, target, data, mode, &st, &made, err);
+	rc = write_temp(tmp, target, data, &st, &fd, err);
+	made = fd != -1;
 	if (rc == 0 && rename(tmp, target) == -1) {
 		if (errno == EBUSY)
 			rc = rewrite_in_place(target, data, err);
@@ -272,9 +269,16 @@ replace(const char *target, const struct buf *data, mode_t mode,
 			rc = err_set(err, PIERONE_EIO, "cannot replace '%s': "
 			    "%s", target, strerror(errno));
 	} else if (rc == 0) {
+		/* the file's own mode, once it is no temporary copy */
+		if (fchmod(fd, mode) == -1)
+			rc = err_set(err, PIERONE_EIO, "cannot set the mode "
+			    "of '%s': %s", target, strerror(errno));
 		sync_dir(target);
 		made = false;
 	}
+	if (fd != -1 && close(fd) == -1 && rc == 0)
+		rc = err_set(err, PIERONE_EIO, "cannot write '%s': %s", target,
+		    write_reason(errno));
 	if (made)
 		unlink(tmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
