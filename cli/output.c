@@ -334,6 +334,17 @@ utf8_next(const unsigned char **sp)
 	return cp;
 }
 
+/* \uXXXX, or a surrogate pair past U+FFFF, as json.dumps() writes it. */
+static void
+u_escape(FILE *fp, uint32_t cp)
+{
+	if (cp < 0x10000)
+		fprintf(fp, "\\u%04x", cp);
+	else
+		fprintf(fp, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10),
+		    0xdc00 + ((cp - 0x10000) & 0x3ff));
+}
+
 /* A JSON string as Python's json.dumps() writes it (ensure_ascii). */
 void
 json_string(FILE *fp, const char *str)
@@ -355,12 +366,8 @@ json_string(FILE *fp, const char *str)
 		default:
 			if (cp >= 0x20 && cp < 0x7f)
 				putc((int)cp, fp);
-			else if (cp < 0x10000)
-				fprintf(fp, "\\u%04x", cp);
 			else
-				fprintf(fp, "\\u%04x\\u%04x",
-				    0xd800 + ((cp - 0x10000) >> 10),
-				    0xdc00 + ((cp - 0x10000) & 0x3ff));
+				u_escape(fp, cp);
 		}
 	}
 	putc('"', fp);
@@ -381,12 +388,8 @@ json_ascii(FILE *fp, const char *json)
 		cp = utf8_next(&s);
 		if (cp < 0x7f)
 			putc((int)cp, fp);
-		else if (cp < 0x10000)
-			fprintf(fp, "\\u%04x", cp);
 		else
-			fprintf(fp, "\\u%04x\\u%04x",
-			    0xd800 + ((cp - 0x10000) >> 10),
-			    0xdc00 + ((cp - 0x10000) & 0x3ff));
+			u_escape(fp, cp);
 	}
 }
 
