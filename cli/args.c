@@ -29,10 +29,50 @@ struct optset {
 
 static const char *const format_names[] = { "text", "json", "tsv" };
 
+static const char *const operand_names[] = {
+	[OPD_INCIDENT] = "INCIDENT", [OPD_TEAM] = "TEAM",
+	[OPD_ARTIFACT] = "ARTIFACT", [OPD_TAG] = "TAG",
+	[OPD_PREFIX] = "PREFIX", [OPD_COMMAND] = "COMMAND",
+};
+
+/* " [--name ARG]" or " [-x ARG]" */
+static void
+usage_option(FILE *fp, const struct cli_option *o)
+{
+	if (o->short_name != 0)
+		fprintf(fp, " [-%c", o->short_name);
+	else
+		fprintf(fp, " [--%s", o->name);
+	if (o->arg != NULL)
+		fprintf(fp, " %s", o->arg);
+	putc(']', fp);
+}
+
+/*
+ * The options but -h, long-only ones first, each group in the table's
+ * order (by name); then the operands, the optional ones in brackets.
+ */
 void
 cli_cmd_usage(FILE *fp, const struct cmd *cmd)
 {
-	fprintf(fp, "usage: pierone %s %s\n", cmd->name, cmd->usage);
+	const struct cli_option *const *o;
+	const struct cli_operand *op;
+
+	fprintf(fp, "usage: pierone %s", cmd->name);
+	for (int shorts = 0; shorts < 2; shorts++)
+		for (o = cmd->opts; *o != NULL; o++)
+			if (!(*o)->hidden && (*o)->kind != OPTK_HELP &&
+			    ((*o)->short_name != 0) == shorts)
+				usage_option(fp, *o);
+	for (size_t i = 0; i < cmd->noperands; i++) {
+		op = &cmd->operands[i];
+		if (op->min == 1)
+			fprintf(fp, " %s", operand_names[op->kind]);
+		else
+			fprintf(fp, " [%s%s]", operand_names[op->kind],
+			    op->max != 1 ? " ..." : "");
+	}
+	putc('\n', fp);
 }
 
 static void
@@ -133,6 +173,40 @@ cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
+/* The command's option --`name`: its index in cmd->opts, or -1. */
+static int
+option_index(const struct cmd *cmd, const char *name)
+{
+	for (int i = 0; cmd->opts[i] != NULL && i < CMD_MAX_OPTIONS; i++)
+		if (strcmp(cmd->opts[i]->name, name) == 0)
+			return i;
+	return -1;
+}
+
+bool
+cli_flag(const struct cli *cli, const char *name)
+{
+	int i = option_index(cli->cmd, name);
+
+	return i >= 0 && cli->values[i].given;
+}
+
+const char *
+cli_string(const struct cli *cli, const char *name)
+{
+	int i = option_index(cli->cmd, name);
+
+	return i >= 0 && cli->values[i].given ? cli->values[i].string : NULL;
+}
+
+long
+cli_number(const struct cli *cli, const char *name, long unset)
+{
+	int i = option_index(cli->cmd, name);
+
+	return i >= 0 && cli->values[i].given ? cli->values[i].number : unset;
+}
+
 static int
 parse_format(struct cli *cli, const char *arg)
 {
@@ -146,27 +220,33 @@ parse_format(struct cli *cli, const char *arg)
 	    "text, json or tsv", arg);
 }
 
-/* The value of option `o` into its field: 0 or a usage error's status. */
+/* The command's option `o` as given: 0 or a usage error's status. */
 static int
 set_option(struct cli *cli, const struct cli_option *o)
 {
-	char *field = (char *)cli + o->offset;
+	int i = option_index(cli->cmd, o->name);
+	struct cli_value *v = &cli->values[i < 0 ? 0 : i];
 	const char *errstr;
 
+	if (i < 0)	/* past CMD_MAX_OPTIONS: check_cli's table test */
+		return cli_usage_error(cli->cmd, "option '--%s' not "
+		    "supported", o->name);
+	v->given = true;
 	switch (o->kind) {
 	case OPTK_HELP:
+		cli->help = true;
+		return 0;
 	case OPTK_FLAG:
-		*(bool *)field = true;
 		return 0;
 	case OPTK_STRING:
-		*(const char **)field = optarg;
+		v->string = optarg;
 		return 0;
 	case OPTK_FORMAT:
 		return parse_format(cli, optarg);
 	case OPTK_NUMBER:
 		break;
 	}
-	*(long *)field = (long)strtonum(optarg, o->min, o->max, &errstr);
+	v->number = (long)strtonum(optarg, o->min, o->max, &errstr);
 	if (errstr != NULL)
 		return cli_usage_error(cli->cmd, "invalid %s '%s': %s%s",
 		    o->what, optarg, errstr, o->hint != NULL ? o->hint : "");
@@ -220,11 +300,6 @@ operand_slot(struct cli_operands *a, enum operand_kind kind)
 static int
 missing_operands(const struct cmd *cmd, int argc)
 {
-	static const char *const names[] = {
-		[OPD_INCIDENT] = "INCIDENT", [OPD_TEAM] = "TEAM",
-		[OPD_ARTIFACT] = "ARTIFACT", [OPD_TAG] = "TAG",
-		[OPD_PREFIX] = "PREFIX", [OPD_COMMAND] = "COMMAND",
-	};
 	const char *miss[CMD_MAX_OPERANDS];
 	char list[64] = "";
 	size_t n = 0;
@@ -235,7 +310,7 @@ missing_operands(const struct cmd *cmd, int argc)
 		if (argc > 0)
 			argc--;
 		else
-			miss[n++] = names[cmd->operands[i].kind];
+			miss[n++] = operand_names[cmd->operands[i].kind];
 	}
 	for (size_t i = 0; i < n; i++) {
 		strlcat(list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
@@ -354,7 +429,6 @@ cli_parse(struct cli *cli, int argc, char **argv)
 {
 	int rc;
 
-	cli->limit = -1;
 	if ((rc = parse_options(cli, argc, argv)) != 0 || cli->help)
 		return rc;
 	if ((rc = take_operands(cli, argc - optind, argv + optind)) != 0 ||

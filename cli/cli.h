@@ -26,14 +26,6 @@
 /* OUT_JSON_OBJECT: a table of one row as an object; never given by -o */
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_JSON_OBJECT };
 
-/* What `pierone login` takes besides --url and --timeout. */
-struct login_options {
-	const char *user;		/* -U */
-	bool credential_helper;		/* --credential-helper */
-	bool password_stdin;		/* --password-stdin */
-	bool refresh;			/* --refresh */
-};
-
 /* The operands, as the command's table entry names them. */
 struct cli_operands {
 	const char *incident;		/* INCIDENT */
@@ -46,18 +38,24 @@ struct cli_operands {
 	size_t nnames;
 };
 
+#define CMD_MAX_OPTIONS 16
+
+/*
+ * What the command line gave for one of the command's options: read
+ * with cli_flag(), cli_string() and cli_number() by the option's name.
+ */
+struct cli_value {
+	bool given;
+	const char *string;		/* OPTK_STRING: the value as typed */
+	long number;			/* OPTK_NUMBER */
+};
+
 /* State of one run, filled by main() from the command line and set-up. */
 struct cli {
 	const char *config_path;	/* -c FILE, or NULL for the default */
-	const char *url;		/* --url */
-	enum out_format format;		/* -o */
-	long limit;			/* -l; -1 when not given */
-	long jobs;			/* -j; 0 when not given */
-	long timeout;			/* --timeout; 0 when not given */
-	bool digest;			/* --digest */
-	bool no_snapshot;		/* --no-snapshot */
+	enum out_format format;		/* -o, which every printer reads */
 	bool help;			/* -h */
-	struct login_options login;
+	struct cli_value values[CMD_MAX_OPTIONS];	/* as cmd->opts */
 	struct cli_operands args;
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
@@ -70,13 +68,13 @@ struct cli {
 	char no_token[PIERONE_ERRMSG_SIZE];
 };
 
-/* How an option's value is stored in struct cli (at `offset`). */
+/* What an option's value is (struct cli_value). */
 enum opt_kind {
 	OPTK_HELP,	/* -h: cli->help */
-	OPTK_FLAG,	/* bool, set when given */
-	OPTK_STRING,	/* const char *, the value as typed */
-	OPTK_NUMBER,	/* long, min..max through strtonum */
-	OPTK_FORMAT,	/* enum out_format; formats past `max` are refused
+	OPTK_FLAG,	/* given or not */
+	OPTK_STRING,	/* the value as typed (the last one) */
+	OPTK_NUMBER,	/* min..max through strtonum */
+	OPTK_FORMAT,	/* cli->format; formats past `max` are refused
 			 * after the operands are checked */
 };
 
@@ -87,7 +85,6 @@ struct cli_option {
 	const char *arg;	/* the value's name in -h; NULL: takes none */
 	const char *help;	/* a \n goes on at the help column */
 	enum opt_kind kind;
-	size_t offset;		/* offsetof(struct cli, ...) */
 	long long min, max;	/* OPTK_NUMBER range; OPTK_FORMAT: max */
 	const char *what;	/* OPTK_NUMBER: "invalid WHAT '...'" */
 	const char *hint;	/* OPTK_NUMBER: said after the reason */
@@ -118,7 +115,6 @@ struct cli_operand {
 
 struct cmd {
 	const char *name;
-	const char *usage;	/* arguments after the name, as in the manual */
 	const char *summary;
 	const struct cli_option *const *opts;	/* NULL-ended, -h order */
 	struct cli_operand operands[CMD_MAX_OPERANDS];
@@ -140,9 +136,17 @@ extern const size_t cli_ncommands;
  */
 int cli_parse(struct cli *cli, int argc, char **argv);
 int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
+/*
+ * The value of the command's option --`name`: whether it was given, the
+ * string typed (else NULL), the number (else `unset`).  An option the
+ * command does not take reads as not given.
+ */
+bool cli_flag(const struct cli *cli, const char *name);
+const char *cli_string(const struct cli *cli, const char *name);
+long cli_number(const struct cli *cli, const char *name, long unset);
 /* The command's -h text on stdout. */
 void cli_help(const struct cmd *cmd);
-/* "usage: pierone NAME USAGE" */
+/* "usage: pierone NAME [OPTIONS] OPERANDS", from the command's entry */
 void cli_cmd_usage(FILE *fp, const struct cmd *cmd);
 
 /* suggest.c */

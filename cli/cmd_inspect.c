@@ -125,7 +125,7 @@ inspect_tag(struct cli *cli, const char *team, const char *artifact,
 {
 	struct progress p = { 0 };
 	char *latest = NULL;
-	long max = cli->limit < 0 ? 1 : cli->limit;
+	long max = cli_number(cli, "limit", 1);
 	int rc;
 
 	if (tag == NULL) {

@@ -137,10 +137,10 @@ print_latest_row(struct cli *cli, const char *team, const char *artifact,
 	struct cell *row;
 	int rc;
 
-	if (cli->digest && (rc = pierone_manifest_digest(&digest, cli->client,
+	if (cli_flag(cli, "digest") && (rc = pierone_manifest_digest(&digest, cli->client,
 	    team, artifact, tag)) != 0)
 		return cli_lib_fail(cli, rc);
-	table_init(&t, cols, cli->digest ? 5 : 4);
+	table_init(&t, cols, cli_flag(cli, "digest") ? 5 : 4);
 	if ((row = table_add_row(&t)) == NULL) {
 		cli_warnx("out of memory");
 		rc = EXIT_FAILURE;
@@ -149,7 +149,7 @@ print_latest_row(struct cli *cli, const char *team, const char *artifact,
 		row[0].s = team;
 		row[1].s = artifact;
 		row[2].s = tag;
-		if (cli->digest)
+		if (cli_flag(cli, "digest"))
 			row[4].s = digest;
 		if (cli->format == OUT_JSON)
 			cli->format = OUT_JSON_OBJECT;
@@ -168,7 +168,7 @@ cmd_latest(struct cli *cli)
 	int rc;
 
 	if ((rc = pierone_latest(&tag, cli->client, team, artifact,
-	    cli->no_snapshot ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
+	    cli_flag(cli, "no-snapshot") ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
 		return cli_lib_fail(cli, rc);
 	/* $(pierone latest ...) must be one tag, never two words or an ESC */
 	if (!pierone_docker_tag_valid(tag)) {
@@ -179,7 +179,7 @@ cmd_latest(struct cli *cli)
 	}
 	if (cli->format != OUT_TEXT)
 		rc = print_latest_row(cli, team, artifact, tag);
-	else if (cli->digest)
+	else if (cli_flag(cli, "digest"))
 		rc = print_digest(cli, team, artifact, tag);
 	else
 		printf("%s\n", tag);
@@ -288,7 +288,7 @@ tags_fetch(struct cli *cli, const char *team, struct group *groups, size_t n)
 {
 	struct pierone_tag_list **lists;
 	const char **names;
-	long jobs = cli->jobs > 0 ? cli->jobs : cli->config.jobs;
+	long jobs = cli_number(cli, "jobs", cli->config.jobs);
 	int rc;
 
 	if ((names = calloc(n + 1, sizeof(*names))) == NULL) {
@@ -339,7 +339,7 @@ cmd_tags(struct cli *cli)
 	size_t n;
 	int rc;
 
-	limit = cli->limit >= 0 ? cli->limit : cli->args.nnames > 0 ? 20 : 3;
+	limit = cli_number(cli, "limit", cli->args.nnames > 0 ? 20 : 3);
 	if (cli->args.nnames == 0) {
 		if ((rc = pierone_artifacts_list(&arts, cli->client, team)))
 			return cli_lib_fail(cli, rc);

@@ -21,7 +21,10 @@
 #define PASSWORD_MAX	(PASSWORD_LEN + 3)
 
 struct login {
-	const struct login_options *o;	/* from the command line */
+	const char *user;		/* -U */
+	bool credential_helper;		/* --credential-helper */
+	bool password_stdin;		/* --password-stdin */
+	bool refresh;			/* --refresh */
 	char *url;		/* normalised registry URL */
 	bool store_url;		/* typed at the prompt */
 };
@@ -51,7 +54,7 @@ login_url(struct cli *cli, struct login *l)
 {
 	struct pierone_err err = { 0 };
 	char *typed = NULL;
-	const char *url = cli->url;
+	const char *url = cli_string(cli, "url");
 
 	if (url == NULL && cli->config.url == NULL && isatty(STDIN_FILENO))
 		url = typed = prompt_url();
@@ -125,7 +128,7 @@ get_password(const struct login *l, const char *user, char *buf, size_t size,
 
 	*asked = false;
 	/* The option asks for stdin explicitly: it beats the environment. */
-	if (l->o->password_stdin) {
+	if (l->password_stdin) {
 		if (password_stdin(buf, size) == 0)
 			return 0;
 		cli_warnx("password on standard input longer than %d bytes",
@@ -165,8 +168,8 @@ login_user(const struct login *l)
 	    "USER" };
 	const char *u;
 
-	if (l->o->user != NULL && *l->o->user != '\0')
-		return l->o->user;
+	if (l->user != NULL && *l->user != '\0')
+		return l->user;
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if ((u = getenv(vars[i])) != NULL && *u != '\0')
 			return u;
@@ -215,8 +218,8 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 	req.token_url = cli->config.token_url;
 	req.realm = cli->config.realm;
 	req.ca_file = cli->config.ca_bundle;
-	req.timeout_ms = (cli->timeout > 0 ? cli->timeout :
-	    cli->config.timeout) * 1000;
+	req.timeout_ms = cli_number(cli, "timeout", cli->config.timeout) *
+	    1000;
 	req.connect_timeout_ms = cli->config.connect_timeout * 1000;
 	/* Platform credentials let servers and CI log in without a prompt. */
 	rc = pierone_app_credentials_load(&app, &err);
@@ -229,7 +232,7 @@ new_token(struct cli *cli, struct login *l, struct pierone_token *tok)
 	    app.client_id;
 	req.client_secret = cli->config.client_id ?
 	    cli->config.client_secret : app.client_secret;
-	if (app.username != NULL && l->o->user == NULL) {
+	if (app.username != NULL && l->user == NULL) {
 		req.user = app.username;
 		req.password = app.password;
 	} else if ((req.user = login_user(l)) == NULL) {
@@ -269,20 +272,20 @@ docker_write(const struct login *l, const char *token)
 	int rc = 0;
 
 	for (size_t i = 0; i < 2 && rc == 0; i++) {
-		if (l->o->credential_helper && fmts[i] != PIERONE_DOCKER_CONFIG_JSON)
+		if (l->credential_helper && fmts[i] != PIERONE_DOCKER_CONFIG_JSON)
 			break;
 		if ((rc = pierone_docker_default_path(&paths[i], fmts[i],
 		    &err)) != 0)
 			break;
-		if (!l->o->credential_helper)
+		if (!l->credential_helper)
 			warn_readable(paths[i]);
-		rc = l->o->credential_helper ? pierone_docker_store_helper(paths[i], l->url,
+		rc = l->credential_helper ? pierone_docker_store_helper(paths[i], l->url,
 		    "pierone", &err) : pierone_docker_store_auth(paths[i],
 		    fmts[i], l->url, token, i == 0 ? &shadowed : NULL, &err);
 	}
 	if (rc != 0)
 		cli_warnx("%s", err.msg);
-	else if (l->o->credential_helper)
+	else if (l->credential_helper)
 		cli_warnx("docker now asks docker-credential-pierone for %s "
 		    "(credHelpers in '%s')", l->url, paths[0]);
 	else
@@ -367,7 +370,7 @@ token_ready(struct cli *cli, struct login *l, struct pierone_token *tok,
 	 * Like zign: a token that is still valid is used again.  One no
 	 * bearer token may be is refused, not replaced behind the user's back.
 	 */
-	if (!l->o->refresh && (rc = pierone_token_find(tok, 0, &err)) != 0 &&
+	if (!l->refresh && (rc = pierone_token_find(tok, 0, &err)) != 0 &&
 	    rc != PIERONE_ENOTOKEN) {
 		cli_warnx("%s", err.msg);
 		return EXIT_FAILURE;
@@ -390,7 +393,12 @@ cmd_login(struct cli *cli)
 {
 	struct pierone_token tok = { 0 };
 	struct pierone_err err = { 0 };
-	struct login l = { &cli->login, NULL, false };
+	struct login l = {
+		.user = cli_string(cli, "user"),
+		.credential_helper = cli_flag(cli, "credential-helper"),
+		.password_stdin = cli_flag(cli, "password-stdin"),
+		.refresh = cli_flag(cli, "refresh"),
+	};
 	bool have = false;
 	int rc;
 

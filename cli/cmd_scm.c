@@ -132,7 +132,7 @@ scm_fetch(struct cli *cli, const char *team, const char *artifact,
 			    "name cannot be requested", names[i]);
 	}
 	if (k > 0 && (rc = pierone_scm_sources(&got, cli->client, team,
-	    artifact, req, k, (unsigned int)(cli->jobs > 0 ? cli->jobs :
+	    artifact, req, k, (unsigned int)cli_number(cli, "jobs",
 	    cli->config.jobs))) != 0)
 		rc = cli_lib_fail(cli, rc);
 	/* back into the order of names; the moved strings are all's now */

@@ -114,12 +114,13 @@ cli_client_options(const struct cli *cli, struct pierone_options *opts,
 	struct pierone_options init = PIERONE_OPTIONS_INIT;
 
 	*opts = init;
-	opts->url = cli->url != NULL ? cli->url : cli->config.url;
+	opts->url = cli_string(cli, "url") != NULL ? cli_string(cli, "url") :
+	    cli->config.url;
 	opts->token = token;
 	opts->ca_file = cli->config.ca_bundle;
 	opts->connect_timeout_ms = cli->config.connect_timeout * 1000;
-	opts->timeout_ms = (cli->timeout > 0 ? cli->timeout :
-	    cli->config.timeout) * 1000;
+	opts->timeout_ms = cli_number(cli, "timeout", cli->config.timeout) *
+	    1000;
 	opts->retries = (int)cli->config.retries;
 	opts->max_response = cli->config.max_response_mib << 20;
 	opts->api = cli->config.api;
@@ -151,16 +152,17 @@ connect_client(struct cli *cli, struct pierone_token *tok)
 static int
 connect_registry(struct cli *cli)
 {
+	const char *typed = cli_string(cli, "url");
 	struct pierone_token tok = { 0 };
 	struct pierone_err err = { 0 };
 	int rc;
 
-	if (cli->url == NULL && cli->config.url == NULL)
+	if (typed == NULL && cli->config.url == NULL)
 		return connect_client(cli, &tok);
-	if (cli->url != NULL) {		/* a bad --url is a usage error */
+	if (typed != NULL) {		/* a bad --url is a usage error */
 		char *url;
 
-		if (pierone_url_normalize(&url, cli->url, &err) != 0)
+		if (pierone_url_normalize(&url, typed, &err) != 0)
 			return cli_usage_error(cli->cmd, "%s", err.msg);
 		free(url);
 	}

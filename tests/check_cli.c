@@ -199,8 +199,8 @@ END_TEST
 START_TEST(each_commands_help_ends_with_its_examples)
 {
 	static const char tags_help[] =
-	    "usage: pierone tags [--timeout SECS] [--url URL] [-o FORMAT] "
-	    "[-j N] [-l N] TEAM [ARTIFACT ...]\n"
+	    "usage: pierone tags [--timeout SECS] [--url URL] [-j N] [-l N] "
+	    "[-o FORMAT] TEAM [ARTIFACT ...]\n"
 	    "\n"
 	    "list the tags of a team's artifacts\n"
 	    "\n"
