@@ -107,6 +107,48 @@ START_TEST(help_goes_to_stdout_and_exits_zero)
 }
 END_TEST
 
+/*
+ * The usage line and the option list of -h come from one table entry:
+ * every option listed is in the usage line (-h aside), as typed there.
+ */
+START_TEST(each_usage_line_names_every_option_of_its_help)
+{
+	static const char *const cmds[] = { "artifacts", "describe", "image",
+	    "inspect-contents", "latest", "login", "mark-production-ready",
+	    "scm-source", "tags", "teams" };
+	char want[64], *usage, *p, *line;
+	size_t nopts;
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		pierone(&r, cmds[i], "-h");
+		ck_assert_int_eq(r.status, 0);
+		usage = strndup(r.out, strcspn(r.out, "\n"));
+		ck_assert_ptr_nonnull(usage);
+		p = strstr(r.out, "\noptions:\n");
+		ck_assert_msg(p != NULL, "%s -h: no options", cmds[i]);
+		nopts = 0;
+		for (line = p + 10; *line == ' '; line = strchr(line, '\n') + 1) {
+			if (strncmp(line, "  -h, --help", 12) == 0)
+				continue;
+			if (line[2] == '-' && line[3] != '-')
+				snprintf(want, sizeof(want), "[-%c", line[3]);
+			else if (line[6] == '-' && line[7] == '-')
+				snprintf(want, sizeof(want), "[--%.*s",
+				    (int)strcspn(line + 8, " \n"), line + 8);
+			else
+				continue;	/* -h, or a help text's 2nd line */
+			ck_assert_msg(strstr(usage, want) != NULL,
+			    "%s: '%s' not in '%s'", cmds[i], want, usage);
+			nopts++;
+		}
+		ck_assert_msg(nopts > 0, "%s -h lists no option", cmds[i]);
+		free(usage);
+		run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(no_command_prints_the_help_as_h_does)
 {
 	struct run r, h;
@@ -1136,6 +1178,7 @@ cli_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, version_prints_name_and_touches_nothing);
 	tcase_add_test(tc, help_goes_to_stdout_and_exits_zero);
+	tcase_add_test(tc, each_usage_line_names_every_option_of_its_help);
 	tcase_add_test(tc, no_command_prints_the_help_as_h_does);
 	tcase_add_test(tc, unknown_command_is_a_usage_error);
 	tcase_add_test(tc, a_missing_value_names_the_option_as_typed);
