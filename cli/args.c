@@ -207,6 +207,68 @@ cli_number(const struct cli *cli, const char *name, long unset)
 	return i >= 0 && cli->values[i].given ? cli->values[i].number : unset;
 }
 
+size_t
+cli_strings(const struct cli *cli, const char *name,
+    const char *const **values)
+{
+	int i = option_index(cli->cmd, name);
+
+	*values = NULL;
+	if (i < 0 || !cli->values[i].given)
+		return 0;
+	*values = cli->values[i].list;
+	return cli->values[i].nlist;
+}
+
+void
+cli_values_free(struct cli *cli)
+{
+	for (size_t i = 0; i < CMD_MAX_OPTIONS; i++) {
+		free(cli->values[i].list);
+		cli->values[i].list = NULL;
+		cli->values[i].nlist = 0;
+	}
+}
+
+/* One more value of an option that repeats. */
+static int
+add_value(struct cli_value *v)
+{
+	const char **list;
+
+	if ((list = reallocarray(v->list, v->nlist + 1, sizeof(*list))) ==
+	    NULL) {
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	v->list = list;
+	v->list[v->nlist++] = optarg;
+	return 0;
+}
+
+/* "invalid sort key 'x': use created or name" */
+static int
+parse_choice(struct cli *cli, struct cli_value *v, const struct cli_option *o)
+{
+	char list[128] = "";
+	size_t n = 0;
+
+	for (; o->choices[n] != NULL; n++) {
+		if (strcmp(optarg, o->choices[n]) == 0) {
+			v->string = o->choices[n];
+			v->number = (long)n;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		strlcat(list, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    sizeof(list));
+		strlcat(list, o->choices[i], sizeof(list));
+	}
+	return cli_usage_error(cli->cmd, "invalid %s '%s': use %s", o->what,
+	    optarg, list);
+}
+
 static int
 parse_format(struct cli *cli, const char *arg)
 {
@@ -243,6 +305,10 @@ set_option(struct cli *cli, const struct cli_option *o)
 		return 0;
 	case OPTK_FORMAT:
 		return parse_format(cli, optarg);
+	case OPTK_LIST:
+		return add_value(v);
+	case OPTK_CHOICE:
+		return parse_choice(cli, v, o);
 	case OPTK_NUMBER:
 		break;
 	}

@@ -6,6 +6,7 @@
 #ifndef PIERONE_CLI_H
 #define PIERONE_CLI_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -46,8 +47,10 @@ struct cli_operands {
  */
 struct cli_value {
 	bool given;
-	const char *string;		/* OPTK_STRING: the value as typed */
-	long number;			/* OPTK_NUMBER */
+	const char *string;		/* OPTK_STRING, OPTK_CHOICE: as typed */
+	long number;			/* OPTK_NUMBER; OPTK_CHOICE: index */
+	const char **list;		/* OPTK_LIST: each value, in order */
+	size_t nlist;
 };
 
 /* State of one run, filled by main() from the command line and set-up. */
@@ -76,6 +79,8 @@ enum opt_kind {
 	OPTK_NUMBER,	/* min..max through strtonum */
 	OPTK_FORMAT,	/* cli->format; formats past `max` are refused
 			 * after the operands are checked */
+	OPTK_LIST,	/* every value as typed: the option repeats */
+	OPTK_CHOICE,	/* one of `choices` */
 };
 
 /* One option of a command: getopt_long's table and -h come from these. */
@@ -89,6 +94,7 @@ struct cli_option {
 	const char *what;	/* OPTK_NUMBER: "invalid WHAT '...'" */
 	const char *hint;	/* OPTK_NUMBER: said after the reason */
 	bool hidden;		/* accepted, but not in -h */
+	const char *const *choices;	/* OPTK_CHOICE: NULL-ended */
 };
 
 enum operand_kind {
@@ -144,6 +150,10 @@ int cli_bad_option(const struct cmd *cmd, int ch, char **argv);
 bool cli_flag(const struct cli *cli, const char *name);
 const char *cli_string(const struct cli *cli, const char *name);
 long cli_number(const struct cli *cli, const char *name, long unset);
+/* An OPTK_LIST option's values into *values: how many were given. */
+size_t cli_strings(const struct cli *cli, const char *name,
+    const char *const **values);
+void cli_values_free(struct cli *cli);
 /* The command's -h text on stdout. */
 void cli_help(const struct cmd *cmd);
 /* "usage: pierone NAME [OPTIONS] OPERANDS", from the command's entry */
@@ -167,6 +177,19 @@ int cli_usage_error(const struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_client_options(const struct cli *cli, struct pierone_options *opts,
     const char *token);
+
+/* filter.c: --filter, --exclude, --all */
+struct tag_filter {
+	regex_t *include, *exclude;
+	size_t ninclude, nexclude;
+};
+/*
+ * The command's --filter and --exclude compiled, and the client told to
+ * list only the tags they keep: 0 or a usage error's status (an invalid
+ * expression).  `f` must live as long as the client lists tags.
+ */
+int tag_filter_setup(struct cli *cli, struct tag_filter *f);
+void tag_filter_free(struct tag_filter *f);
 
 /* cmd_scm.c */
 int cmd_image(struct cli *);

@@ -160,8 +160,8 @@ print_latest_row(struct cli *cli, const char *team, const char *artifact,
 	return rc;
 }
 
-int
-cmd_latest(struct cli *cli)
+static int
+latest_print(struct cli *cli)
 {
 	const char *team = cli->args.team, *artifact = cli->args.artifact;
 	char *tag;
@@ -184,6 +184,18 @@ cmd_latest(struct cli *cli)
 	else
 		printf("%s\n", tag);
 	free(tag);
+	return rc;
+}
+
+int
+cmd_latest(struct cli *cli)
+{
+	struct tag_filter filter;
+	int rc;
+
+	if ((rc = tag_filter_setup(cli, &filter)) == 0)
+		rc = latest_print(cli);
+	tag_filter_free(&filter);
 	return rc;
 }
 
@@ -224,9 +236,68 @@ tag_cell(struct table *t, struct cell *c, enum out_format fmt,
 	return 0;
 }
 
+/* A tag and its place in the registry's list, for a stable sort. */
+struct sorted {
+	struct pierone_tag tag;
+	size_t pos;
+};
+
+/* --sort created: oldest first, tags without a time before all. */
+static int
+cmp_created(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+	const struct pierone_time *s = &x->tag.created, *t = &y->tag.created;
+
+	if (s->valid != t->valid)
+		return s->valid ? 1 : -1;
+	if (s->valid && (s->sec != t->sec || s->ms != t->ms))
+		return s->sec != t->sec ? (s->sec < t->sec ? -1 : 1) :
+		    (s->ms < t->ms ? -1 : 1);
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* --sort name: byte order of the names. */
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+	int c = strcmp(x->tag.name, y->tag.name);
+
+	if (c != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The artifact's tags in --sort order (key 0 created, 1 name; -1 the
+ * registry's), equal ones as listed.  0, or -1 when out of memory.
+ */
+static int
+tags_sort(struct pierone_tag_list *l, long key)
+{
+	struct sorted *s;
+
+	if (key < 0 || l->count < 2)
+		return 0;
+	if ((s = calloc(l->count, sizeof(*s))) == NULL)
+		return -1;
+	for (size_t i = 0; i < l->count; i++)
+		s[i] = (struct sorted){ l->tags[i], i };
+	qsort(s, l->count, sizeof(*s), key == 0 ? cmp_created : cmp_name);
+	for (size_t i = 0; i < l->count; i++)
+		l->tags[i] = s[i].tag;
+	free(s);
+	return 0;
+}
+
+/*
+ * The group's rows: the last `limit` tags of its order (all if 0), in
+ * reverse when `reverse`.
+ */
 static int
 tags_rows(struct table *t, const char *team, const struct group *g,
-    long limit, enum out_format fmt)
+    long limit, enum out_format fmt, bool reverse)
 {
 	size_t first = 0, n = g->tags->count;
 	const struct pierone_tag *tag;
@@ -234,8 +305,8 @@ tags_rows(struct table *t, const char *team, const struct group *g,
 
 	if (limit > 0 && n > (size_t)limit)
 		first = n - (size_t)limit;
-	for (size_t i = first; i < n; i++) {
-		tag = &g->tags->tags[i];
+	for (size_t k = first; k < n; k++) {
+		tag = &g->tags->tags[reverse ? n - 1 - (k - first) : k];
 		if ((row = table_add_row(t)) == NULL)
 			return -1;
 		row[0].s = team;
@@ -267,14 +338,17 @@ tags_print(struct cli *cli, const char *team, struct group *groups,
 		{ "status", "Status", COL_STR, 0 },
 		{ "status_reason", "Status Reason", COL_STR, 0 },
 	};
+	bool reverse = cli_flag(cli, "reverse");
 	struct table t;
 	int rc = 0;
 
 	qsort(groups, n, sizeof(*groups), cmp_group);
 	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = tags_rows(&t, team, &groups[i], limit,
-		    cli->format);
+		if ((rc = tags_sort(groups[i].tags, cli_number(cli, "sort",
+		    -1))) == 0)
+			rc = tags_rows(&t, team, &groups[i], limit,
+			    cli->format, reverse);
 	if (rc == 0)
 		rc = cli_print_table(cli, &t);
 	else
@@ -329,17 +403,15 @@ skip_unrequestable(struct pierone_strlist *arts)
 	arts->count = k;
 }
 
-int
-cmd_tags(struct cli *cli)
+/* tags, once the filter is set */
+static int
+tags_team(struct cli *cli, const char *team, long limit)
 {
-	const char *team = cli->args.team;
 	struct pierone_strlist *arts = NULL;
 	struct group *groups;
-	long limit;
 	size_t n;
 	int rc;
 
-	limit = cli_number(cli, "limit", cli->args.nnames > 0 ? 20 : 3);
 	if (cli->args.nnames == 0) {
 		if ((rc = pierone_artifacts_list(&arts, cli->client, team)))
 			return cli_lib_fail(cli, rc);
@@ -368,5 +440,19 @@ cmd_tags(struct cli *cli)
 		pierone_tag_list_free(groups[i].tags);
 	free(groups);
 	pierone_strlist_free(arts);
+	return rc;
+}
+
+int
+cmd_tags(struct cli *cli)
+{
+	struct tag_filter filter;
+	long limit;
+	int rc;
+
+	limit = cli_number(cli, "limit", cli->args.nnames > 0 ? 20 : 3);
+	if ((rc = tag_filter_setup(cli, &filter)) == 0)
+		rc = tags_team(cli, cli->args.team, limit);
+	tag_filter_free(&filter);
 	return rc;
 }

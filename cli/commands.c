@@ -35,8 +35,27 @@ static const struct cli_option opt_url = {
 	.kind = OPTK_STRING,
 };
 
+static const struct cli_option opt_verbose = {
+	.name = "verbose", .short_name = 'v',
+	.help = "trace each HTTP request on standard error",
+	.kind = OPTK_FLAG,
+};
+/* tags and latest: which tags count */
+static const struct cli_option opt_all = {
+	.name = "all", .help = "also signature and attestation tags\n"
+	"(sha256-DIGEST.sig, .att, .sbom; v2 only)", .kind = OPTK_FLAG,
+};
+static const struct cli_option opt_exclude = {
+	.name = "exclude", .arg = "REGEX", .help = "leave out tags that "
+	"match REGEX (extended,\nrepeatable)", .kind = OPTK_LIST,
+};
+static const struct cli_option opt_filter = {
+	.name = "filter", .arg = "REGEX", .help = "only tags that match "
+	"REGEX (extended; repeated:\nany of them)", .kind = OPTK_LIST,
+};
+
 static const struct cli_option *const list_opts[] = {
-	&opt_help, &opt_output, &opt_timeout, &opt_url, NULL,
+	&opt_help, &opt_output, &opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 static const struct cli_option *const describe_opts[] = {
@@ -44,7 +63,7 @@ static const struct cli_option *const describe_opts[] = {
 	&(const struct cli_option){ .name = "output", .short_name = 'o',
 	    .arg = "FORMAT", .help = "text (default) or json",
 	    .kind = OPTK_FORMAT, .max = OUT_JSON },
-	&opt_timeout, &opt_url, NULL,
+	&opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 static const struct cli_option *const help_opts[] = { &opt_help, NULL };
@@ -55,17 +74,18 @@ static const struct cli_option *const inspect_opts[] = {
 	    .arg = "N", .help = "read down to the Nth layer that has files; "
 	    "0 reads\nall (default 1)", .kind = OPTK_NUMBER, .max = INT_MAX,
 	    .what = "limit" },
-	&opt_output, &opt_timeout, &opt_url, NULL,
+	&opt_output, &opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 static const struct cli_option *const latest_opts[] = {
+	&opt_all,
 	&(const struct cli_option){ .name = "digest",
 	    .help = "print REGISTRY/TEAM/ARTIFACT:TAG@DIGEST, an\nimmutable "
 	    "reference to the image", .kind = OPTK_FLAG },
-	&opt_help,
+	&opt_exclude, &opt_filter, &opt_help,
 	&(const struct cli_option){ .name = "no-snapshot",
 	    .help = "leave out tags ending in -SNAPSHOT", .kind = OPTK_FLAG },
-	&opt_output, &opt_timeout, &opt_url, NULL,
+	&opt_output, &opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 static const struct cli_option *const login_opts[] = {
@@ -88,7 +108,7 @@ static const struct cli_option *const login_opts[] = {
 	    .kind = OPTK_STRING },
 	&(const struct cli_option){ .name = "url", .arg = "URL",
 	    .help = "registry URL, for this run only", .kind = OPTK_STRING },
-	NULL,
+	&opt_verbose, NULL,
 };
 
 /* -o was always taken here, though nothing is printed as a table. */
@@ -97,7 +117,7 @@ static const struct cli_option *const mark_opts[] = {
 	&(const struct cli_option){ .name = "output", .short_name = 'o',
 	    .arg = "FORMAT", .kind = OPTK_FORMAT, .max = OUT_TSV,
 	    .hidden = true },
-	&opt_timeout, &opt_url, NULL,
+	&opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 static const struct cli_option *const scm_opts[] = {
@@ -106,11 +126,11 @@ static const struct cli_option *const scm_opts[] = {
 	    .arg = "N", .help = "fetch up to N tags at once (default 16)",
 	    .kind = OPTK_NUMBER, .min = 1, .max = PIERONE_MAX_JOBS,
 	    .what = "number of jobs" },
-	&opt_output, &opt_timeout, &opt_url, NULL,
+	&opt_output, &opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 static const struct cli_option *const tags_opts[] = {
-	&opt_help,
+	&opt_all, &opt_exclude, &opt_filter, &opt_help,
 	&(const struct cli_option){ .name = "jobs", .short_name = 'j',
 	    .arg = "N", .help = "fetch up to N artifacts at once (default 16)",
 	    .kind = OPTK_NUMBER, .min = 1, .max = PIERONE_MAX_JOBS,
@@ -119,7 +139,16 @@ static const struct cli_option *const tags_opts[] = {
 	    .arg = "N", .help = "show the last N tags per artifact; 0 shows "
 	    "all\n(default 3, or 20 when artifacts are named)",
 	    .kind = OPTK_NUMBER, .max = INT_MAX, .what = "limit" },
-	&opt_output, &opt_timeout, &opt_url, NULL,
+	&opt_output,
+	&(const struct cli_option){ .name = "reverse", .short_name = 'r',
+	    .help = "print each artifact's tags in reverse order",
+	    .kind = OPTK_FLAG },
+	&(const struct cli_option){ .name = "sort", .arg = "KEY",
+	    .help = "order each artifact's tags by created or\nname "
+	    "(default: as the registry lists them)", .kind = OPTK_CHOICE,
+	    .what = "sort key", .choices = (const char *const[]){ "created",
+	    "name", NULL } },
+	&opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
 #define ONE(kind)	{ kind, 1, 1 }

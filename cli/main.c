@@ -330,11 +330,15 @@ main(int argc, char *argv[])
 	argv += optind;
 	optind = 0;	/* glibc: start over for the command's options */
 	cli.cmd = cmd;
-	if ((status = cli_parse(&cli, argc, argv)) == 0 && cli.help)
+	status = cli_parse(&cli, argc, argv);
+	if (status == 0 && cli_flag(&cli, "verbose"))	/* after the name */
+		pierone_set_http_trace(http_traced, NULL);
+	if (status == 0 && cli.help)
 		cli_help(cmd);
 	else if (status == 0 && (status = setup(&cli)) == 0)
 		status = cmd->fn(&cli);
 	pierone_client_free(cli.client);
 	pierone_config_clear(&cli.config);
+	cli_values_free(&cli);
 	return finish_stdout(status);
 }

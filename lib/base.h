@@ -104,6 +104,9 @@ int repo_path(char **out, enum repo_path kind, const char *team,
 /* taglist.c: the tag-list type's rules, depending on nothing else. */
 /* A mutable tag: its name (len bytes) ends in "-SNAPSHOT". */
 bool tag_is_snapshot(const char *name, size_t len);
+/* Drop the tags of `l` that `keep` refuses, keeping the order. */
+void tag_list_keep(struct pierone_tag_list *l,
+    bool (*keep)(const void *ctx, const char *name), const void *ctx);
 /* True when a tag created at `t` is the latest of itself and `best`. */
 bool latest_supersedes(const struct pierone_time *t,
     const struct pierone_time *best);
@@ -124,6 +127,11 @@ struct pierone_client {
 	size_t max_response;
 	struct http *http;		/* created on the first request */
 	struct pierone_err err;
+	struct {			/* pierone_set_tag_filter() */
+		pierone_tag_filter_fn *fn;
+		void *arg;
+		unsigned int flags;
+	} filter;
 };
 
 /* A call on the client starts with no message from the one before. */

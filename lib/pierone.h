@@ -496,6 +496,32 @@ long pierone_tags_latest_index(const struct pierone_tag_list *list);
 int pierone_latest_tag(char **out, pierone_client *client, const char *team,
     const char *artifact);
 
+/*
+ * Whether the tag named `name` is listed: true keeps it.  A filter is
+ * told names as the server sent them, which may hold anything.
+ */
+typedef bool pierone_tag_filter_fn(const char *name, void *arg);
+
+/* pierone_set_tag_filter() flags */
+#define PIERONE_TAGS_SIGNATURES 0x1	/* list signature tags on v2 too */
+
+/*
+ * The tags the client's later listings (pierone_tags_list(),
+ * pierone_tags_list_many()) and pierone_latest() take: those `fn` keeps
+ * (NULL: all).  Over the Docker Registry API v2, signature and
+ * attestation tags (pierone_tag_is_signature()) are left out too unless
+ * `flags` has PIERONE_TAGS_SIGNATURES; Pier One's API lists every tag.
+ */
+void pierone_set_tag_filter(pierone_client *client, pierone_tag_filter_fn *fn,
+    void *arg, unsigned int flags);
+
+/*
+ * A tag that tools such as cosign push beside an image to sign or attest
+ * it: "sha256-" and 64 lowercase hex digits, then ".sig", ".att" or
+ * ".sbom".
+ */
+bool pierone_tag_is_signature(const char *name);
+
 /* pierone_latest() flags */
 #define PIERONE_LATEST_NO_SNAPSHOT 0x1	/* pass over "-SNAPSHOT" tags */
 

@@ -150,6 +150,27 @@ pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
 	return rc;
 }
 
+void
+pierone_set_tag_filter(pierone_client *c, pierone_tag_filter_fn *fn,
+    void *arg, unsigned int flags)
+{
+	c->filter.fn = fn;
+	c->filter.arg = arg;
+	c->filter.flags = flags;
+}
+
+bool
+registry_tag_kept(const void *client, const char *name)
+{
+	const pierone_client *c = client;
+
+	if (c->api == PIERONE_API_V2 &&
+	    !(c->filter.flags & PIERONE_TAGS_SIGNATURES) &&
+	    pierone_tag_is_signature(name))
+		return false;
+	return c->filter.fn == NULL || c->filter.fn(name, c->filter.arg);
+}
+
 int
 pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
     const char *team, const char *const *artifacts, size_t n,
@@ -165,6 +186,8 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 		return rc;
 	DISPATCH(rc, c, "tags", tags_many, out, c, team, artifacts, n,
 	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		tag_list_keep((*out)[i], registry_tag_kept, c);
 	return rc;
 }
 
@@ -183,6 +206,33 @@ pierone_tags_list(struct pierone_tag_list **out, pierone_client *c,
 	return 0;
 }
 
+static bool
+not_snapshot(const void *ctx, const char *name)
+{
+	(void)ctx;
+	return !tag_is_snapshot(name, strlen(name));
+}
+
+/* The latest of the tags the client's filter keeps, from the tag list. */
+static int
+latest_filtered(char **out, pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags)
+{
+	struct pierone_tag_list *l;
+	long i;
+	int rc;
+
+	if ((rc = pierone_tags_list(&l, c, team, artifact)) != 0)
+		return rc;
+	if (flags & PIERONE_LATEST_NO_SNAPSHOT)
+		tag_list_keep(l, not_snapshot, NULL);
+	if ((i = pierone_tags_latest_index(l)) >= 0 &&
+	    (*out = strdup(l->tags[i].name)) == NULL)
+		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	pierone_tag_list_free(l);
+	return rc;
+}
+
 int
 pierone_latest(char **out, pierone_client *c, const char *team,
     const char *artifact, unsigned int flags)
@@ -193,11 +243,16 @@ pierone_latest(char **out, pierone_client *c, const char *team,
 	client_err_clear(c);
 	if ((rc = names_check(c, REPO_TAGS, team, artifact, NULL)) != 0)
 		return rc;
-	DISPATCH(rc, c, "latest", latest, out, c, team, artifact, flags);
+	if (c->filter.fn != NULL)
+		rc = latest_filtered(out, c, team, artifact, flags);
+	else
+		DISPATCH(rc, c, "latest", latest, out, c, team, artifact,
+		    flags);
 	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
 		    "latest tag not found: artifact '%s/%s' has no tags%s",
-		    team, artifact, (flags & PIERONE_LATEST_NO_SNAPSHOT) ?
+		    team, artifact, c->filter.fn != NULL ? " that pass the "
+		    "filters" : (flags & PIERONE_LATEST_NO_SNAPSHOT) ?
 		    " but -SNAPSHOT ones" : "");
 	return rc;
 }

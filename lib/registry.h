@@ -60,6 +60,11 @@ extern const struct registry_ops registry_v2;		/* v2.c */
  * v2; 0 proves Pier One's API.
  */
 bool registry_detect(struct pierone_client *c, int rc, bool probed);
+/*
+ * Whether the client's listings take the tag `name` (`client`: the
+ * pierone_client): its filter, and no signature tags over v2 unless asked.
+ */
+bool registry_tag_kept(const void *client, const char *name);
 /* A 2xx web page (text/html) where an API answer was due. */
 struct http_result;
 bool web_page(const struct http_result *r);

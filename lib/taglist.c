@@ -37,6 +37,40 @@ pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n)
 	free(lists);
 }
 
+void
+tag_list_keep(struct pierone_tag_list *l,
+    bool (*keep)(const void *ctx, const char *name), const void *ctx)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->count; i++) {
+		if (keep(ctx, l->tags[i].name)) {
+			l->tags[k++] = l->tags[i];
+			continue;
+		}
+		free(l->tags[i].name);
+		free(l->tags[i].created_by);
+		free(l->tags[i].image);
+		free(l->tags[i].status);
+		free(l->tags[i].status_reason);
+	}
+	l->count = k;
+}
+
+bool
+pierone_tag_is_signature(const char *name)
+{
+	static const char *const kinds[] = { ".sig", ".att", ".sbom" };
+
+	if (name == NULL || strncmp(name, "sha256-", 7) != 0 ||
+	    strspn(name + 7, "0123456789abcdef") != 64)
+		return false;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(name + 7 + 64, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
 bool
 tag_is_snapshot(const char *name, size_t len)
 {

@@ -210,8 +210,9 @@ list_tags(struct job *j, unsigned int flags)
 		for (size_t k = 0; k < names.n && rc == 0; k++) {
 			struct vtag *t;
 
-			if ((flags & PIERONE_LATEST_NO_SNAPSHOT) &&
-			    tag_is_snapshot(names.v[k], strlen(names.v[k])))
+			if (((flags & PIERONE_LATEST_NO_SNAPSHOT) &&
+			    tag_is_snapshot(names.v[k], strlen(names.v[k]))) ||
+			    !registry_tag_kept(j->c, names.v[k]))
 				continue;
 			if ((t = reallocarray(j->tags, j->ntags + 1,
 			    sizeof(*t))) == NULL) {
