@@ -103,7 +103,7 @@ _pierone()
 	case $cmd in
 	artifacts | describe | image | teams)
 		valopts="-o --output --timeout --url"
-		opts="-h --help -o --output --timeout --url"
+		opts="-h --help -o --output --timeout --url -v --verbose"
 		;;
 	help)
 		valopts=""
@@ -111,30 +111,35 @@ _pierone()
 		;;
 	mark-production-ready)
 		valopts="--timeout --url"
-		opts="-h --help --timeout --url"
+		opts="-h --help --timeout --url -v --verbose"
 		;;
 	latest)
-		valopts="-o --output --timeout --url"
-		opts="--digest -h --help --no-snapshot -o --output --timeout
-		    --url"
+		valopts="--exclude --filter -o --output --timeout --url"
+		opts="--all --digest --exclude --filter -h --help --no-snapshot
+		    -o --output --timeout --url -v --verbose"
 		;;
 	login)
 		valopts="--timeout -U --user --url"
 		opts="--credential-helper -h --help --password-stdin --refresh
-		    --timeout -U --user --url"
+		    --timeout -U --user --url -v --verbose"
 		;;
 	inspect-contents)
 		valopts="-l --limit -o --output --timeout --url"
-		opts="-h --help -l --limit -o --output --timeout --url"
+		opts="-h --help -l --limit -o --output --timeout --url
+		    -v --verbose"
 		;;
 	scm-source)
 		valopts="-j --jobs -o --output --timeout --url"
-		opts="-h --help -j --jobs -o --output --timeout --url"
+		opts="-h --help -j --jobs -o --output --timeout --url
+		    -v --verbose"
 		;;
 	tags)
-		valopts="-j --jobs -l --limit -o --output --timeout --url"
-		opts="-h --help -j --jobs -l --limit -o --output --timeout
-		    --url"
+		valopts="--exclude --filter -j --jobs -l --limit -o --output
+		    --sort --timeout --url"
+		valopts=${valopts//$'\n'/ }
+		opts="--all --exclude --filter -h --help -j --jobs -l --limit
+		    -o --output -r --reverse --sort --timeout --url
+		    -v --verbose"
 		;;
 	esac
 
@@ -157,6 +162,10 @@ _pierone()
 		case $prev in
 		-o | --output)
 			COMPREPLY=($(compgen -W "text json tsv" -- "$cur"))
+			return
+			;;
+		--sort)
+			COMPREPLY=($(compgen -W "created name" -- "$cur"))
 			return
 			;;
 		esac

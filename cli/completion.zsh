@@ -82,6 +82,7 @@ _pierone() {
 	    '(- : *)'{-h,--help}'[show the command'\''s options]'
 	    '--timeout=[seconds one request may take]:seconds'
 	    '--url=[registry URL, overriding the configuration]:registry URL'
+	    '(-v --verbose)'{-v,--verbose}'[trace each HTTP request on standard error]'
 	)
 	case $cmd in
 	artifacts | image | inspect-contents | latest | scm-source | tags | teams)
@@ -106,6 +107,13 @@ _pierone() {
 		;;
 	scm-source | tags)
 		opts+=('(-j --jobs)'{-j+,--jobs=}'[requests sent at once]:number of requests')
+		;|
+	latest | tags)
+		opts+=(
+		    '--all[also signature and attestation tags (v2)]'
+		    '*--exclude=[leave out tags that match]:extended regular expression'
+		    '*--filter=[only tags that match]:extended regular expression'
+		)
 		;|
 	artifacts)
 		opts+=('1:team:->team')
@@ -141,6 +149,8 @@ _pierone() {
 	tags)
 		opts+=(
 		    '(-l --limit)'{-l+,--limit=}'[show the last N tags per artifact, 0 all]:number of tags'
+		    '(-r --reverse)'{-r,--reverse}'[print each artifact'\''s tags in reverse order]'
+		    '--sort=[order each artifact'\''s tags]:key:(created name)'
 		    '1:team:->team' '*:artifact:->artifact'
 		)
 		;;

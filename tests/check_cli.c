@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "tests.h"
@@ -145,6 +146,71 @@ START_TEST(each_usage_line_names_every_option_of_its_help)
 		ck_assert_msg(nopts > 0, "%s -h lists no option", cmds[i]);
 		free(usage);
 		run_free(&r);
+	}
+}
+END_TEST
+
+/*
+ * The option names of `help` (a command's -h output), sorted, one per
+ * line: "-j" and "--jobs" of "  -j, --jobs N".
+ */
+static char *
+help_option_names(const char *help)
+{
+	const char *p = strstr(help, "\noptions:\n"), *line;
+	char *out = calloc(1, strlen(help) + 1);
+	size_t n;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(out);
+	for (line = p + 10; *line == ' '; line = strchr(line, '\n') + 1) {
+		if (line[2] == '-') {
+			strncat(out, line + 2, 2);
+			strcat(out, "\n");
+		}
+		if (line[6] == '-' && line[7] == '-') {
+			n = strcspn(line + 6, " \n");
+			strncat(out, line + 6, n);
+			strcat(out, "\n");
+		}
+	}
+	return out;
+}
+
+/* bash's completion of `pierone CMD -` offers exactly what -h lists. */
+START_TEST(bash_completion_offers_every_option_of_the_help)
+{
+	static const char *const cmds[] = { "artifacts", "describe", "help",
+	    "image", "inspect-contents", "latest", "login",
+	    "mark-production-ready", "scm-source", "tags", "teams" };
+	static const char script[] = ". cli/completion.bash || exit 1; "
+	    "COMP_LINE=\"pierone $1 -\"; COMP_POINT=${#COMP_LINE}; _pierone; "
+	    "printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort";
+	const char *argv[] = { "/bin/bash", "--norc", "--noprofile", "-c", script,
+	    "sh", NULL, NULL };
+	struct run h, c;
+	char *want;
+
+	if (access("/bin/bash", X_OK) != 0)
+		return;		/* the completion is for bash */
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct run sorted;
+		const char *sort[] = { "/bin/sh", "-c", "LC_ALL=C sort", NULL };
+
+		pierone(&h, cmds[i], "-h");
+		ck_assert_int_eq(h.status, 0);
+		want = help_option_names(h.out);
+		run_cmd_input(&sorted, sort, NULL, want);
+		argv[6] = cmds[i];
+		run_cmd(&c, argv, NULL);
+		ck_assert_msg(c.status == 0, "%s: %s", cmds[i], c.err);
+		ck_assert_msg(strcmp(c.out, sorted.out) == 0,
+		    "%s: completion offers\n%s-h lists\n%s", cmds[i], c.out,
+		    sorted.out);
+		free(want);
+		run_free(&sorted);
+		run_free(&h);
+		run_free(&c);
 	}
 }
 END_TEST
@@ -1197,6 +1263,7 @@ cli_suite(void)
 	tcase_add_test(tc, version_prints_name_and_touches_nothing);
 	tcase_add_test(tc, help_goes_to_stdout_and_exits_zero);
 	tcase_add_test(tc, each_usage_line_names_every_option_of_its_help);
+	tcase_add_test(tc, bash_completion_offers_every_option_of_the_help);
 	tcase_add_test(tc, no_command_prints_the_help_as_h_does);
 	tcase_add_test(tc, unknown_command_is_a_usage_error);
 	tcase_add_test(tc, a_missing_value_names_the_option_as_typed);
