@@ -223,6 +223,9 @@ cli_strings(const struct cli *cli, const char *name,
 void
 cli_values_free(struct cli *cli)
 {
+	reference_free(&cli->args.ref);
+	free(cli->args.argv);
+	cli->args.argv = NULL;
 	for (size_t i = 0; i < CMD_MAX_OPTIONS; i++) {
 		free(cli->values[i].list);
 		cli->values[i].list = NULL;
@@ -416,6 +419,64 @@ take_operands(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* Where TEAM ARTIFACT come in the command's operands, or -1. */
+static int
+team_operand(const struct cmd *cmd)
+{
+	size_t at = cmd->noperands > 0 &&
+	    cmd->operands[0].kind == OPD_INCIDENT ? 1 : 0;
+
+	if (cmd->noperands < at + 2 || cmd->operands[at].kind != OPD_TEAM ||
+	    cmd->operands[at + 1].kind != OPD_ARTIFACT)
+		return -1;
+	return (int)at;
+}
+
+/*
+ * TEAM ARTIFACT [TAG] typed as one reference, which holds a '/': the
+ * operands (*argc of *argv) rewritten with it taken apart.  0 or a usage
+ * error's status.
+ */
+static int
+take_reference(struct cli *cli, int *argc, char ***argv)
+{
+	const struct cmd *cmd = cli->cmd;
+	struct reference *ref = &cli->args.ref;
+	int at = team_operand(cmd), n = 0;
+	bool takes_tag;
+	char why[128], **v;
+
+	if (at < 0 || *argc <= at || strchr((*argv)[at], '/') == NULL)
+		return 0;
+	if (reference_parse(ref, (*argv)[at], why, sizeof(why)) != 0)
+		return cli_usage_error(cmd, "invalid reference '%s': %s",
+		    (*argv)[at], why);
+	takes_tag = (size_t)at + 2 < cmd->noperands &&
+	    cmd->operands[at + 2].kind == OPD_TAG;
+	if (ref->tag != NULL && !takes_tag)
+		return cli_usage_error(cmd, "%s takes no tag: drop ':%s'",
+		    cmd->name, ref->tag);
+	if (cmd->operands[at + 1].max != 1 && *argc > at + 1)
+		return cli_usage_error(cmd, "a reference names one "
+		    "repository: no ARTIFACT after it");
+	if ((v = calloc((size_t)*argc + 3, sizeof(*v))) == NULL) {
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	for (int i = 0; i < at; i++)
+		v[n++] = (*argv)[i];
+	v[n++] = ref->team;
+	v[n++] = ref->artifact;
+	if (ref->tag != NULL)
+		v[n++] = ref->tag;
+	for (int i = at + 1; i < *argc; i++)
+		v[n++] = (*argv)[i];
+	cli->args.argv = v;
+	*argv = v;
+	*argc = n;
+	return 0;
+}
+
 static int
 check_operand(struct cli *cli, enum operand_kind kind, const char *value)
 {
@@ -427,6 +488,9 @@ check_operand(struct cli *cli, enum operand_kind kind, const char *value)
 	int rc;
 
 	if (kind == OPD_COMMAND)	/* cmd_help() looks it up */
+		return 0;
+	/* the reference's grammar checked these already */
+	if (value == cli->args.ref.artifact || value == cli->args.ref.tag)
 		return 0;
 	if (kind == OPD_INCIDENT)
 		return value[0] == '\0' ? cli_usage_error(cli->cmd,
@@ -497,7 +561,11 @@ cli_parse(struct cli *cli, int argc, char **argv)
 
 	if ((rc = parse_options(cli, argc, argv)) != 0 || cli->help)
 		return rc;
-	if ((rc = take_operands(cli, argc - optind, argv + optind)) != 0 ||
+	argc -= optind;
+	argv += optind;
+	if ((rc = take_reference(cli, &argc, &argv)) != 0)
+		return rc;
+	if ((rc = take_operands(cli, argc, argv)) != 0 ||
 	    (rc = check_operands(cli)) != 0)
 		return rc;
 	return check_format(cli);
@@ -529,6 +597,20 @@ help_examples(const struct cmd *cmd)
 		printf("  %s\n", cmd->examples[i]);
 }
 
+/* The reference form of TEAM ARTIFACT [TAG]. */
+static void
+help_reference(const struct cmd *cmd)
+{
+	bool tag = team_operand(cmd) + 2 < (int)cmd->noperands;
+
+	printf("\nTEAM ARTIFACT%s may be one image reference, "
+	    "[REGISTRY/]TEAM/ARTIFACT%s;\nwith REGISTRY, that registry "
+	    "is asked instead (with Docker's credentials\nfor it unless it "
+	    "is the configured one); on registries other than\nPier One, "
+	    "ARTIFACT may have more components (org/group/app).\n", tag ? " TAG" : "",
+	    tag ? "[:TAG]" : "");
+}
+
 void
 cli_help(const struct cmd *cmd)
 {
@@ -537,7 +619,10 @@ cli_help(const struct cmd *cmd)
 	int width = 15;		/* the help at column 23 at least */
 
 	cli_cmd_usage(stdout, cmd);
-	printf("\n%s\n\noptions:\n", cmd->summary);
+	printf("\n%s\n", cmd->summary);
+	if (team_operand(cmd) >= 0)
+		help_reference(cmd);
+	fputs("\noptions:\n", stdout);
 	for (o = cmd->opts; *o != NULL; o++)
 		if (!(*o)->hidden && (int)option_words(words, sizeof(words),
 		    *o) > width)

@@ -27,6 +27,14 @@
 /* OUT_JSON_OBJECT: a table of one row as an object; never given by -o */
 enum out_format { OUT_TEXT, OUT_JSON, OUT_TSV, OUT_JSON_OBJECT };
 
+/* reference.c: [REGISTRY/]REPOSITORY[:TAG] */
+struct reference {
+	char *registry;		/* host[:port], or NULL */
+	char *team;		/* REPOSITORY's first component */
+	char *artifact;		/* the rest: "app", or "group/app" */
+	char *tag;		/* or NULL */
+};
+
 /* The operands, as the command's table entry names them. */
 struct cli_operands {
 	const char *incident;		/* INCIDENT */
@@ -37,6 +45,9 @@ struct cli_operands {
 	const char *command;		/* help's COMMAND; NULL when not given */
 	char **names;			/* the repeated one: ARTIFACT ..., TAG ... */
 	size_t nnames;
+	/* TEAM ARTIFACT [TAG] given as one reference: checked already */
+	struct reference ref;
+	char **argv;			/* the operands with it taken apart */
 };
 
 #define CMD_MAX_OPTIONS 16
@@ -62,6 +73,12 @@ struct cli {
 	struct cli_operands args;
 	const struct cmd *cmd;		/* the command being run */
 	struct pierone_config config;
+	/*
+	 * The registry a reference named (args.ref.registry), for this run;
+	 * foreign: not the configured one, so no OAuth2 token goes there.
+	 */
+	char *registry_url;
+	bool foreign_registry;
 	pierone_client *client;
 	/*
 	 * No OAuth2 token was found, and the command went on without one
@@ -190,6 +207,21 @@ struct tag_filter {
  */
 int tag_filter_setup(struct cli *cli, struct tag_filter *f);
 void tag_filter_free(struct tag_filter *f);
+
+/*
+ * `s` as a reference into *ref: 0, or -1 with the reason in `why`.
+ * reference_free() releases it.
+ */
+int reference_parse(struct reference *ref, const char *s, char *why,
+    size_t size);
+void reference_free(struct reference *ref);
+/*
+ * The URL of the reference's registry: the configured one (or --url's)
+ * when it is the same host[:port] (*same), else https://HOST, or
+ * http://HOST for localhost and 127.0.0.0/8.  0, or the exit status of
+ * an error told (--url naming another registry).
+ */
+int reference_registry_url(struct cli *cli, char **url, bool *same);
 
 /* cmd_scm.c */
 int cmd_image(struct cli *);

@@ -114,7 +114,8 @@ cli_client_options(const struct cli *cli, struct pierone_options *opts,
 	struct pierone_options init = PIERONE_OPTIONS_INIT;
 
 	*opts = init;
-	opts->url = cli_string(cli, "url") != NULL ? cli_string(cli, "url") :
+	opts->url = cli->registry_url != NULL ? cli->registry_url :
+	    cli_string(cli, "url") != NULL ? cli_string(cli, "url") :
 	    cli->config.url;
 	opts->token = token;
 	opts->ca_file = cli->config.ca_bundle;
@@ -123,7 +124,8 @@ cli_client_options(const struct cli *cli, struct pierone_options *opts,
 	    1000;
 	opts->retries = (int)cli->config.retries;
 	opts->max_response = cli->config.max_response_mib << 20;
-	opts->api = cli->config.api;
+	/* PIERONE_API and 'api' are the configured registry's */
+	opts->api = cli->foreign_registry ? PIERONE_API_AUTO : cli->config.api;
 }
 
 static int
@@ -155,9 +157,15 @@ connect_registry(struct cli *cli)
 	const char *typed = cli_string(cli, "url");
 	struct pierone_token tok = { 0 };
 	struct pierone_err err = { 0 };
+	bool same = true;
 	int rc;
 
-	if (typed == NULL && cli->config.url == NULL)
+	/* a reference's registry; Docker's credentials if not ours */
+	if (cli->args.ref.registry != NULL && (rc = reference_registry_url(cli,
+	    &cli->registry_url, &same)) != 0)
+		return rc;
+	cli->foreign_registry = !same;
+	if (!same || (typed == NULL && cli->config.url == NULL))
 		return connect_client(cli, &tok);
 	if (typed != NULL) {		/* a bad --url is a usage error */
 		char *url;
@@ -339,6 +347,7 @@ main(int argc, char *argv[])
 		status = cmd->fn(&cli);
 	pierone_client_free(cli.client);
 	pierone_config_clear(&cli.config);
+	free(cli.registry_url);
 	cli_values_free(&cli);
 	return finish_stdout(status);
 }

@@ -148,8 +148,42 @@ segment_encode(const char *s)
 }
 
 /*
+ * ARTIFACT in a v2 path: the repository's name goes on after TEAM, so
+ * "group/app" (of org/group/app) is two segments, each encoded.  NULL
+ * when out of memory, or set in *bad when a component cannot be
+ * requested.
+ */
+static char *
+repo_encode(const char *artifact, struct pierone_err *err, int *bad)
+{
+	char *copy, *out, *part, *p, *enc;
+	size_t len = 0;
+
+	if ((copy = strdup(artifact)) == NULL ||
+	    (out = calloc(1, strlen(artifact) * 3 + 1)) == NULL) {
+		free(copy);
+		return NULL;
+	}
+	for (p = copy; (part = strsep(&p, "/")) != NULL;) {
+		if ((*bad = segment_check("artifact", part, err)) != 0 ||
+		    (enc = segment_encode(part)) == NULL) {
+			free(copy);
+			free(out);
+			return NULL;
+		}
+		len += (size_t)sprintf(out + len, "%s%s", len > 0 ? "/" : "",
+		    enc);
+		free(enc);
+	}
+	free(copy);
+	return out;
+}
+
+/*
  * The request path for TEAM/ARTIFACT (and `ref`: a tag, or a digest for
- * REPO_BLOB), every name checked first and percent-encoded.  *out is the
+ * REPO_BLOB), every name checked first and percent-encoded: in Pier
+ * One's paths ARTIFACT is one segment whatever it holds, in v2's its
+ * '/' goes on the repository's name (org/group/app).  *out is the
  * caller's.
  */
 int
@@ -169,7 +203,12 @@ repo_path(char **out, enum repo_path kind, const char *team,
 	/* A digest goes as it is: ':' is fine in a path, as registries expect. */
 	if (kind == REPO_BLOB && (ref == NULL || !digest_valid(ref)))
 		return err_set(err, PIERONE_EINVAL, "invalid digest");
-	if ((a = segment_encode(artifact)) != NULL && (kind == REPO_TAGS ||
+	a = kind == REPO_TAGS_LIST || kind == REPO_MANIFEST ||
+	    kind == REPO_BLOB ? repo_encode(artifact, err, &rc) :
+	    segment_encode(artifact);
+	if (rc != 0)
+		return rc;
+	if (a != NULL && (kind == REPO_TAGS ||
 	    kind == REPO_TAGS_LIST || (r = kind == REPO_BLOB ||
 	    digest_valid(ref) ? strdup(ref) : segment_encode(ref)))) {
 		switch (kind) {

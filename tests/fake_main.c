@@ -143,12 +143,42 @@ sleep_ms(unsigned long ms)
 }
 
 
+/*
+ * /v2/TEAM/A/B/tags/list (and manifests, blobs): a repository of more
+ * than two components, as v2 allows, is TEAM and the artifact "A/B".
+ * The artifact's segments joined into v[2]; the route's into v[3], v[4].
+ */
+static size_t
+v2_nested(char **v, size_t n, char *buf, size_t size)
+{
+	size_t	 i, len = 0;
+
+	if (n <= 5 || strcmp(v[0], "v2") != 0 ||
+	    (strcmp(v[n - 2], "manifests") != 0 &&
+	    strcmp(v[n - 2], "blobs") != 0 && strcmp(v[n - 1], "list") != 0))
+		return n;
+	for (i = 2; i < n - 2; i++) {
+		if (len + strlen(v[i]) + 2 > size)
+			return 0;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		    i > 2 ? "/" : "", v[i]);
+	}
+	v[2] = buf;
+	v[3] = v[n - 2];
+	v[4] = v[n - 1];
+	return 5;
+}
+
+
 void
 route(struct reply *r, struct MHD_Connection *c, const char *raw, char **v,
     size_t n)
 {
+	char	 nested[1024];
 	bool	 t = n > 0 && strcmp(v[0], "teams") == 0;
 	bool	 v2 = n > 0 && strcmp(v[0], "v2") == 0;
+
+	n = v2_nested(v, n, nested, sizeof(nested));
 
 	if (t && n == 1)
 		route_lists(r, false, NULL);

@@ -38,6 +38,7 @@ Suite *describe_suite(void);	/* check_describe.c */
 Suite *files_suite(void);	/* check_files.c */
 Suite *rewrite_suite(void);	/* check_rewrite.c */
 Suite *filters_suite(void);	/* check_filters.c */
+Suite *reference_suite(void);	/* check_reference.c */
 
 /* harness.c ------------------------------------------------------------ */
 

@@ -1,0 +1,251 @@
+/*
+ * Image references, as docker and every registry tool write them:
+ * [REGISTRY/]REPOSITORY[:TAG], checked by Docker's grammar (the
+ * distribution/reference package's):
+ *
+ *   REGISTRY   the first component when it holds '.' or ':', is
+ *              "localhost" or has a capital letter: host[:port]
+ *   REPOSITORY components of [a-z0-9]+ joined by '.', '_', "__" or
+ *              dashes, separated by '/'; 255 characters with REGISTRY
+ *   TAG        [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
+ *
+ * pierone reads REPOSITORY as TEAM/ARTIFACT: its first component is the
+ * team, the rest the artifact ("group/app" of org/group/app, which only
+ * registries other than Pier One have).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define NAME_MAX_TOTAL	255
+#define TAG_MAX		128
+
+static bool
+is_lower_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* One path component: alphanumerics joined by [._], "__" or dashes. */
+static bool
+component_valid(const char *s, size_t len)
+{
+	size_t i = 0, sep;
+
+	while (i < len) {
+		if (!is_lower_alnum((unsigned char)s[i]))
+			return false;
+		while (i < len && is_lower_alnum((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			return true;
+		sep = i;
+		while (i < len && s[i] == '-')
+			i++;
+		if (i == sep && (s[i] == '.' || s[i] == '_'))
+			i += s[i] == '_' && i + 1 < len && s[i + 1] == '_' ?
+			    2 : 1;
+		if (i == sep || i == len)
+			return false;
+	}
+	return false;	/* empty */
+}
+
+/* host[:port]: DNS labels of letters, digits and '-', or [IPv6]. */
+static bool
+host_valid(const char *s, size_t len)
+{
+	size_t i = 0, label = 0, port;
+
+	if (len > 0 && s[0] == '[') {
+		const char *end = memchr(s, ']', len);
+
+		if (end == NULL || end - s < 3)
+			return false;
+		for (const char *p = s + 1; p < end; p++)
+			if (!isxdigit((unsigned char)*p) && *p != ':')
+				return false;
+		i = (size_t)(end - s) + 1;
+	} else {
+		for (; i < len && s[i] != ':'; i++) {
+			if (s[i] == '.') {
+				if (label == 0 || s[i - 1] == '-')
+					return false;
+				label = 0;
+			} else if (isalnum((unsigned char)s[i]) ||
+			    (s[i] == '-' && label > 0)) {
+				label++;
+			} else {
+				return false;
+			}
+		}
+		if (label == 0 || s[i - 1] == '-')
+			return false;
+	}
+	if (i == len)
+		return true;
+	port = strspn(s + i + 1, "0123456789");
+	return s[i] == ':' && port > 0 && i + 1 + port == len;
+}
+
+/* Docker's rule: which first component names a registry. */
+static bool
+names_registry(const char *s, size_t len)
+{
+	if (len == 9 && strncmp(s, "localhost", 9) == 0)
+		return true;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '.' || s[i] == ':' || isupper((unsigned char)s[i]))
+			return true;
+	return false;
+}
+
+static bool
+tag_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > TAG_MAX || !(isalnum((unsigned char)s[0]) ||
+	    s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("_.-", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+static int
+bad(char *why, size_t size, const char *msg)
+{
+	strlcpy(why, msg, size);
+	return -1;
+}
+
+/* The repository's components: valid, two at least; the team's end. */
+static int
+repository_check(const char *s, size_t len, size_t *team_len, char *why,
+    size_t size)
+{
+	size_t start = 0, n = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '/')
+			continue;
+		if (!component_valid(s + start, i - start))
+			return bad(why, size, "each path component must be "
+			    "lowercase letters and digits, joined by '.', '_', "
+			    "'__' or '-'");
+		if (n++ == 0)
+			*team_len = i;
+		start = i + 1;
+	}
+	if (n < 2)
+		return bad(why, size, "it names no TEAM/ARTIFACT repository");
+	return 0;
+}
+
+int
+reference_parse(struct reference *ref, const char *s, char *why,
+    size_t size)
+{
+	const char *repo = s, *slash = strchr(s, '/'), *colon;
+	size_t len, team_len = 0;
+
+	memset(ref, 0, sizeof(*ref));
+	if (strchr(s, '@') != NULL)
+		return bad(why, size, "digests are not supported; name a tag");
+	if (slash != NULL && names_registry(s, (size_t)(slash - s))) {
+		if (!host_valid(s, (size_t)(slash - s)))
+			return bad(why, size, "invalid registry host");
+		repo = slash + 1;
+	}
+	colon = strrchr(repo, ':');
+	len = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	if (len > NAME_MAX_TOTAL)
+		return bad(why, size, "the name is longer than 255 characters");
+	if (colon != NULL && !tag_valid(colon + 1))
+		return bad(why, size, "invalid tag: must match "
+		    "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+	len = colon != NULL ? (size_t)(colon - repo) : strlen(repo);
+	if (repository_check(repo, len, &team_len, why, size) != 0)
+		return -1;
+	if ((repo != s && (ref->registry = strndup(s,
+	    (size_t)(slash - s))) == NULL) ||
+	    (ref->team = strndup(repo, team_len)) == NULL ||
+	    (ref->artifact = strndup(repo + team_len + 1,
+	    len - team_len - 1)) == NULL ||
+	    (colon != NULL && (ref->tag = strdup(colon + 1)) == NULL)) {
+		reference_free(ref);
+		return bad(why, size, "out of memory");
+	}
+	return 0;
+}
+
+void
+reference_free(struct reference *ref)
+{
+	free(ref->registry);
+	free(ref->team);
+	free(ref->artifact);
+	free(ref->tag);
+	memset(ref, 0, sizeof(*ref));
+}
+
+/* localhost, 127.0.0.0/8 and [::1] speak plain HTTP, as docker allows. */
+static bool
+loopback(const char *host)
+{
+	return strncmp(host, "localhost", 9) == 0 &&
+	    (host[9] == '\0' || host[9] == ':') ? true :
+	    strncmp(host, "127.", 4) == 0 || strncmp(host, "[::1]", 5) == 0;
+}
+
+/* Host[:port] of a URL, compared as docker compares them. */
+static bool
+same_registry(const char *url, const char *host)
+{
+	struct pierone_err err = { 0 };
+	char *h;
+	bool same;
+
+	if (url == NULL || pierone_registry_host(&h, url, &err) != 0)
+		return false;
+	same = strcasecmp(h, host) == 0;
+	free(h);
+	return same;
+}
+
+int
+reference_registry_url(struct cli *cli, char **url, bool *same)
+{
+	const char *typed = cli_string(cli, "url");
+	const char *configured = typed != NULL ? typed : cli->config.url;
+	const char *host = cli->args.ref.registry;
+	char *norm = NULL;
+	struct pierone_err err = { 0 };
+
+	*url = NULL;
+	*same = false;
+	if (configured != NULL &&
+	    pierone_url_normalize(&norm, configured, &err) == 0 &&
+	    same_registry(norm, host)) {
+		*url = norm;
+		*same = true;
+		return 0;
+	}
+	free(norm);
+	if (typed != NULL)
+		return cli_usage_error(cli->cmd, "--url '%s' and the reference "
+		    "name different registries ('%s')", typed, host);
+	if (asprintf(url, "%s://%s", loopback(host) ? "http" : "https",
+	    host) < 0) {
+		*url = NULL;
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
