@@ -334,7 +334,9 @@ auth=$(printf 'oauth2:%s' "$token" | base64 | tr -d '\n')
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$reg" "$auth" \
     >"$tmp/push-auth.json"
 chmod 600 "$tmp/push-auth.json"
-for push in app1:acid/app:1.0 app2:acid/app:2.0 tools:acid/tools:0.1; do
+# acid/group/app: a repository of three components, as v2 allows.
+for push in app1:acid/app:1.0 app2:acid/app:2.0 tools:acid/tools:0.1 \
+    app1:acid/group/app:1.0 app2:acid/group/app:2.0; do
 	tag=${push%%:*}
 	ref=${push#*:}
 	format=v2s2
@@ -575,6 +577,38 @@ want="$reg/acid/tools:0.1@$(cat "$tmp/tools.digest")"
 pierone_expect ocidigest "$want" \
     "pierone latest --digest acid tools (an OCI manifest): $want" \
     latest --digest --timeout 10 acid tools
+
+# Image references, and a repository of three components.
+pierone_expect refplain 1.0 "pierone latest acid/app (a reference): 1.0" \
+    latest --timeout 10 acid/app
+pierone_expect refhost 1.0 \
+    "pierone latest $reg/acid/group/app (nested, with the host): 1.0" \
+    latest --timeout 10 "$reg/acid/group/app"
+pierone_run refnested tags --timeout 10 -o tsv acid/group/app
+rc=$?
+got=$(awk -F "$tab" 'NR > 1 { print $1, $2, $3 }' "$tmp/refnested.out" |
+    sort)
+if [ $rc -eq 0 ] && [ "$got" = "acid group/app 1.0
+acid group/app 2.0" ]; then
+	ok "pierone tags acid/group/app: 1.0 2.0"
+else
+	not_ok "pierone tags acid/group/app: 1.0 2.0 (status $rc)"
+	pierone_failed refnested
+fi
+want="$reg/acid/group/app:1.0@$D"
+pierone_expect refdigest "$want" \
+    "pierone latest --digest $reg/acid/group/app: $want" \
+    latest --digest --timeout 10 "$reg/acid/group/app"
+pierone_run refdescribe describe --timeout 10 -o json \
+    "$reg/acid/group/app:2.0"
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "\"digest\": \"$(cat "$tmp/app2.digest")\"" \
+    "$tmp/refdescribe.out"; then
+	ok "pierone describe $reg/acid/group/app:2.0: the digest pushed"
+else
+	not_ok "pierone describe $reg/acid/group/app:2.0 (status $rc)"
+	pierone_failed refdescribe
+fi
 
 if grep -qF -e "$token" -e "$auth" "$tmp/artifacts.out" "$tmp/artifacts.err" \
     "$tmp/ptags.out" "$tmp/ptags.err" "$tmp/latest.out" "$tmp/latest.err" \
