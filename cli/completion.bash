@@ -15,12 +15,21 @@
 # header line skipped.  Registry data is never expanded by the shell (no
 # compgen -W): names are compared as plain strings.  One try of at most
 # two seconds; standard input is /dev/null, so nothing can prompt.
+#
+# $pfx (a reference's TEAM/ or TEAM/ARTIFACT:) goes before each name;
+# bash replaces only what follows the last ':' of the word when ':'
+# breaks words (COMP_WORDBREAKS), so that part is left out of the reply.
 _pierone_remote()
 {
-	local col=$1 name
+	local col=$1 name full
 	shift
 	while IFS= read -r name; do
-		[[ -n $name && $name == "$cur"* ]] && COMPREPLY+=("$name")
+		full=$pfx$name
+		[[ -n $name && $full == "$cur"* ]] || continue
+		if [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]]; then
+			full=${full#"${cur%:*}:"}
+		fi
+		COMPREPLY+=("$full")
 	done < <(PIERONE_RETRIES=0 "$prog" ${cfg:+-c "$cfg"} "$1" -o tsv \
 	    --timeout 2 ${url:+--url "$url"} "${@:2}" </dev/null 2>/dev/null |
 	    tail -n +2 | cut -f "$col")
@@ -195,6 +204,42 @@ _pierone()
 			;;
 		esac
 	fi
+
+	# A reference (TEAM/ARTIFACT[:TAG]) where TEAM comes: the names
+	# of what it holds count as typed apart.  Being typed: TEAM/ gives
+	# the team's artifacts, TEAM/ARTIFACT: its tags.
+	local at=0 pfx= ref
+	[[ $cmd == mark-production-ready ]] && at=1
+	case $cmd in
+	describe | inspect-contents | latest | mark-production-ready | \
+	    scm-source | tags)
+		ref=${args[at]-}
+		if ((${#args[@]} > at)) && [[ $ref == */* ]]; then
+			[[ $cmd == tags ]] && return
+			args=("${args[@]:0:at}" "${ref%%/*}" "${ref#*/}"
+			    "${args[@]:at+1}")
+			if [[ ${args[at + 1]} == *:* ]]; then
+				w=${args[at + 1]}
+				args[at + 1]=${w%:*}
+				args=("${args[@]:0:at+2}" "${w##*:}"
+				    "${args[@]:at+2}")
+			fi
+		elif ((${#args[@]} == at)) && [[ $cur == */* ]]; then
+			ref=${cur%%:*}
+			[[ ${ref%%/*} == *[.:]* ]] && return	# a registry's
+			if [[ $cur == *:* ]]; then
+				[[ $cmd == latest || $cmd == tags ]] && return
+				pfx=$ref:
+				_pierone_remote 3 tags -l 0 "${ref%%/*}" \
+				    "${ref#*/}"
+			else
+				pfx=${cur%%/*}/
+				_pierone_remote 2 artifacts "${cur%%/*}"
+			fi
+			return
+		fi
+		;;
+	esac
 
 	# mark-production-ready's INCIDENT comes first: one word more.
 	case $cmd:${#args[@]} in

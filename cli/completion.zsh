@@ -157,6 +157,24 @@ _pierone() {
 	esac
 
 	_arguments -C -S $opts && ret=0
+	# A reference, TEAM/ARTIFACT[:TAG], where TEAM comes: TEAM/ gives
+	# the team's artifacts, TEAM/ARTIFACT: its tags; after it, tags.
+	local ref=${(Q)line[1 + off]}
+	if [[ $state == team && $PREFIX == [^.:/]##/* ]]; then
+		ref=${PREFIX%%:*}
+		if [[ $PREFIX == *:* ]]; then
+			[[ $cmd == (latest|tags) ]] && return ret
+			compset -P '*:'
+			state=reftag
+		else
+			compset -P 1 '*/'
+			state=refartifact
+		fi
+	elif [[ $state == (artifact|tag) && $ref == [^.:/]##/* ]]; then
+		[[ $cmd == (latest|tags) ]] && return ret
+		ref=${ref%%:*}
+		state=reftag
+	fi
 	case $state in
 	team)
 		_pierone_remote 1 teams team teams && ret=0
@@ -168,6 +186,14 @@ _pierone() {
 	tag)
 		_pierone_remote 3 tags tag tags -l 0 "${(Q)line[1 + off]}" \
 		    "${(Q)line[2 + off]}" && ret=0
+		;;
+	refartifact)
+		_pierone_remote 2 artifacts artifact artifacts "${ref%%/*}" &&
+		    ret=0
+		;;
+	reftag)
+		_pierone_remote 3 tags tag tags -l 0 "${ref%%/*}" \
+		    "${ref#*/}" && ret=0
 		;;
 	esac
 	return ret

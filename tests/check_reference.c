@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests.h"
 
@@ -193,6 +194,55 @@ START_TEST(invalid_references_are_usage_errors)
 }
 END_TEST
 
+/* What bash's completion offers for `line` (pierone's path put first). */
+static char *
+bash_complete(const char *line)
+{
+	static const char script[] = ". cli/completion.bash || exit 1; "
+	    "COMP_LINE=\"$1\"; COMP_POINT=${#COMP_LINE}; _pierone; "
+	    "printf '%s\\n' \"${COMPREPLY[@]}\"";
+	char full[256];
+	const char *argv[] = { "/bin/bash", "--norc", "--noprofile", "-c",
+	    script, "sh", full, NULL };
+	struct run r;
+	char *out;
+
+	test_fmt(full, sizeof(full), "%s %s", getenv("PIERONE_BIN"), line);
+	run_cmd(&r, argv, site.env);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	out = strdup(r.out);
+	ck_assert_ptr_nonnull(out);
+	run_free(&r);
+	return out;
+}
+
+START_TEST(bash_completes_references)
+{
+	static const char *const cases[][2] = {
+		{ "latest org/", "org/a/b/c\norg/app\norg/group/app\n" },
+		{ "latest org/gr", "org/group/app\n" },
+		/* after ':' bash puts back only what follows it */
+		{ "describe org/app:", "1.0\n1.1\n" },
+		{ "describe org/app:1.1", "1.1\n" },
+		{ "describe org/app ", "1.0\n1.1\n" },
+		{ "scm-source org/app:1.0 ", "1.0\n1.1\n" },
+		{ "mark-production-ready INC-1 org/a", "org/a/b/c\norg/app\n" },
+		{ "latest org/app:", "\n" },
+		{ "tags org/app ", "\n" },
+	};
+	char *got;
+
+	if (access("/bin/bash", X_OK) != 0)
+		return;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = bash_complete(cases[i][0]);
+		ck_assert_msg(strcmp(got, cases[i][1]) == 0, "'%s': '%s'",
+		    cases[i][0], got);
+		free(got);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------------ v2 */
 
 START_TEST(nested_repositories_on_v2)
@@ -260,6 +310,7 @@ reference_suite(void)
 	tcase_add_test(tc, the_configured_host_keeps_the_token);
 	tcase_add_test(tc, another_host_never_gets_the_token);
 	tcase_add_test(tc, invalid_references_are_usage_errors);
+	tcase_add_test(tc, bash_completes_references);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("v2");
 	tcase_add_checked_fixture(tc, setup_v2, teardown);
