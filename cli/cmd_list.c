@@ -132,15 +132,16 @@ print_latest_row(struct cli *cli, const char *team, const char *artifact,
 		{ "created_time", "Created", COL_TIME, 0 },
 		{ "digest", "Digest", COL_STR, 0 },
 	};
+	bool want_digest = cli_flag(cli, "digest");
 	char *digest = NULL;
 	struct table t;
 	struct cell *row;
 	int rc;
 
-	if (cli_flag(cli, "digest") && (rc = pierone_manifest_digest(&digest, cli->client,
+	if (want_digest && (rc = pierone_manifest_digest(&digest, cli->client,
 	    team, artifact, tag)) != 0)
 		return cli_lib_fail(cli, rc);
-	table_init(&t, cols, cli_flag(cli, "digest") ? 5 : 4);
+	table_init(&t, cols, want_digest ? 5 : 4);
 	if ((row = table_add_row(&t)) == NULL) {
 		cli_warnx("out of memory");
 		rc = EXIT_FAILURE;
@@ -149,7 +150,7 @@ print_latest_row(struct cli *cli, const char *team, const char *artifact,
 		row[0].s = team;
 		row[1].s = artifact;
 		row[2].s = tag;
-		if (cli_flag(cli, "digest"))
+		if (want_digest)
 			row[4].s = digest;
 		if (cli->format == OUT_JSON)
 			cli->format = OUT_JSON_OBJECT;
