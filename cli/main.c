@@ -46,17 +46,38 @@ lock_waiting(const char *lock_path, void *arg)
 	cli_warnx("waiting for the lock on '%s'...", lock_path);
 }
 
-/* -v: each HTTP transfer, as the library tells it (nothing secret). */
+/* -v or PIERONE_DEBUG: HTTP requests traced */
+static bool verbose;
+
+/*
+ * -v: each HTTP transfer, as the library tells it (nothing secret):
+ * "GET URL 200 (12 ms, 345 bytes, try 2, the OAuth2 token)".
+ */
 static void
 http_traced(const struct pierone_http_trace *t, void *arg)
 {
+	char more[96] = "";
+
 	(void)arg;
+	if (t->attempt > 1)
+		snprintf(more, sizeof(more), ", try %d", t->attempt);
+	if (t->credential != NULL) {
+		strlcat(more, ", ", sizeof(more));
+		strlcat(more, t->credential, sizeof(more));
+	}
 	if (t->error != NULL)
-		cli_warnx("%s %s: %s (%ld ms)", t->method, t->url, t->error,
-		    t->elapsed_ms);
+		cli_warnx("%s %s: %s (%ld ms%s)", t->method, t->url, t->error,
+		    t->elapsed_ms, more);
 	else
-		cli_warnx("%s %s %ld (%ld ms, %lld bytes)", t->method, t->url,
-		    t->status, t->elapsed_ms, (long long)t->bytes);
+		cli_warnx("%s %s %ld (%ld ms, %lld bytes%s)", t->method, t->url,
+		    t->status, t->elapsed_ms, (long long)t->bytes, more);
+}
+
+static void
+trace_on(void)
+{
+	verbose = true;
+	pierone_set_http_trace(http_traced, NULL);
 }
 
 /* PIERONE_DEBUG set, and not empty or 0, traces as -v does. */
@@ -165,6 +186,9 @@ connect_registry(struct cli *cli)
 	    &cli->registry_url, &same)) != 0)
 		return rc;
 	cli->foreign_registry = !same;
+	if (!same && verbose)
+		cli_warnx("%s is not the configured registry: Docker's "
+		    "credentials for it, no OAuth2 token", cli->registry_url);
 	if (!same || (typed == NULL && cli->config.url == NULL))
 		return connect_client(cli, &tok);
 	if (typed != NULL) {		/* a bad --url is a usage error */
@@ -174,13 +198,18 @@ connect_registry(struct cli *cli)
 			return cli_usage_error(cli->cmd, "%s", err.msg);
 		free(url);
 	}
-	if ((cli->cmd->flags & NEED_TOKEN) && pierone_token_find(&tok, 0, &err) != 0) {
+	if ((cli->cmd->flags & NEED_TOKEN) &&
+	    pierone_token_find(&tok, 0, &err) != 0) {
 		if (err.code != PIERONE_ENOTOKEN ||
 		    cli->config.api == PIERONE_API_PIERONE) {
 			cli_warnx("%s", err.msg);
 			return EXIT_FAILURE;
 		}
 		strlcpy(cli->no_token, err.msg, sizeof(cli->no_token));
+		if (verbose)
+			cli_warnx("no OAuth2 token: %s", err.msg);
+	} else if (verbose && tok.origin != NULL) {
+		cli_warnx("the OAuth2 token from %s", tok.origin);
 	}
 	rc = connect_client(cli, &tok);
 	pierone_token_clear(&tok);
@@ -306,7 +335,7 @@ main(int argc, char *argv[])
 	signal(SIGXFSZ, SIG_IGN);
 	pierone_set_lock_wait_notify(lock_waiting, NULL);
 	if (debug_env())
-		pierone_set_http_trace(http_traced, NULL);
+		trace_on();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:c:hVv", global_opts, NULL)) !=
 	    -1) {
@@ -321,7 +350,7 @@ main(int argc, char *argv[])
 			printf("Pier One CLI %s\n", PIERONE_VERSION);
 			return finish_stdout(0);
 		case 'v':	/* repeatable; one level for now */
-			pierone_set_http_trace(http_traced, NULL);
+			trace_on();
 			break;
 		default:
 			return cli_bad_option(NULL, ch, argv);
@@ -340,7 +369,7 @@ main(int argc, char *argv[])
 	cli.cmd = cmd;
 	status = cli_parse(&cli, argc, argv);
 	if (status == 0 && cli_flag(&cli, "verbose"))	/* after the name */
-		pierone_set_http_trace(http_traced, NULL);
+		trace_on();
 	if (status == 0 && cli.help)
 		cli_help(cmd);
 	else if (status == 0 && (status = setup(&cli)) == 0)

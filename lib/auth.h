@@ -61,6 +61,8 @@ enum auth_step auth_on_401(struct pierone_client *c, const char *www_auth,
 enum auth_tok_state auth_tok_state(const struct auth_tok *t);
 /* Carry on with the token: SEND (*line), FETCH, WAIT or FAIL. */
 enum auth_step auth_resume(struct auth_tok *t, char **line);
+/* The credential an Authorization `line` (or NULL) carries, named. */
+const char *auth_credential(struct pierone_client *c, const char *line);
 const struct pierone_err *auth_tok_err(const struct auth_tok *t);
 /* The realm URL with service and scopes, and the Authorization line. */
 int auth_fetch_request(struct pierone_client *c, struct auth_tok *t,

@@ -461,7 +461,8 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	rn->running--;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	http_trace(x->easy, cc, x->post ? "POST" : "GET");
+	http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
+	    auth_credential(c, x->auth_line));
 	/* A POST may have been acted on: never sent twice. */
 	if (transient(cc, status) && !x->too_large && !x->write_failed &&
 	    !x->post && x->tries <= c->retries) {

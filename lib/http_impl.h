@@ -90,7 +90,11 @@ int curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc);
 bool transient(CURLcode cc, long status);
 long long retry_delay(const struct xfer *x);
 
-/* trace.c: the finished transfer `e` to the trace callback, if any. */
-void http_trace(CURL *e, CURLcode cc, const char *method);
+/*
+ * trace.c: the finished transfer `e` to the trace callback, if any: its
+ * `attempt` (1 for the first) and the `credential` it carried, named.
+ */
+void http_trace(CURL *e, CURLcode cc, const char *method, int attempt,
+    const char *credential);
 
 #endif /* PIERONE_HTTP_IMPL_H */

@@ -81,7 +81,7 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 	if ((hdr = curl_slist_append(NULL, "Accept: application/json")))
 		curl_easy_setopt(x.easy, CURLOPT_HTTPHEADER, hdr);
 	cc = curl_easy_perform(x.easy);
-	http_trace(x.easy, cc, req->form != NULL ? "POST" : "GET");
+	http_trace(x.easy, cc, req->form != NULL ? "POST" : "GET", 1, NULL);
 	if (cc != CURLE_OK) {
 		rc = err_set(err, cc == CURLE_OPERATION_TIMEDOUT ?
 		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s",

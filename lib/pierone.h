@@ -791,6 +791,14 @@ struct pierone_http_trace {
 	const char *error;	/* NULL, or why no answer came (libcurl's) */
 	long elapsed_ms;	/* from start to end of this try */
 	int64_t bytes;		/* body bytes received */
+	int attempt;		/* 1, or 2 and on for a retry of the request */
+	/*
+	 * What the request carried, named, never the secret: "the OAuth2
+	 * token", "Docker's credentials", "a registry token", "oauth2 and
+	 * the OAuth2 token (Basic)", "no credentials"; NULL when not told
+	 * (the token service's requests).
+	 */
+	const char *credential;
 };
 
 /*

@@ -283,6 +283,24 @@ sent_token(const char *sent, const char *token)
 	    strcmp(sent + sizeof(prefix) - 1, token) == 0;
 }
 
+const char *
+auth_credential(pierone_client *c, const char *line)
+{
+	static const char basic[] = "Authorization: Basic ";
+	struct auth *a = c->auth;
+
+	if (line == NULL)
+		return "no credentials";
+	if (c->token != NULL && sent_token(line, c->token))
+		return "the OAuth2 token";
+	if (strncmp(line, basic, sizeof(basic) - 1) != 0)
+		return "a registry token";
+	if (a != NULL && a->basic != NULL &&
+	    strcmp(line + sizeof(basic) - 1, a->basic) == 0)
+		return "Docker's credentials";
+	return "oauth2 and the OAuth2 token (Basic)";
+}
+
 static bool
 realm_ok(const char *realm)
 {

@@ -52,7 +52,8 @@ trace_url(const char *url)
 }
 
 void
-http_trace(CURL *e, CURLcode cc, const char *method)
+http_trace(CURL *e, CURLcode cc, const char *method, int attempt,
+    const char *credential)
 {
 	struct pierone_http_trace t = { 0 };
 	const char *eff = NULL, *m = NULL;
@@ -75,6 +76,8 @@ http_trace(CURL *e, CURLcode cc, const char *method)
 	t.error = cc != CURLE_OK ? curl_easy_strerror(cc) : NULL;
 	t.elapsed_ms = (long)(us / 1000);
 	t.bytes = (int64_t)bytes;
+	t.attempt = attempt > 0 ? attempt : 1;
+	t.credential = credential;
 	trace_fn(&t, trace_arg);
 	free(url);
 }

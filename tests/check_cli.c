@@ -408,13 +408,15 @@ START_TEST(verbose_traces_each_request_on_stderr)
 	struct run r;
 	char want[256];
 
-	test_fmt(want, sizeof(want), "pierone: GET %s/teams 200 (",
+	test_fmt(want, sizeof(want), "pierone: the OAuth2 token from "
+	    "OAUTH2_ACCESS_TOKENS\npierone: GET %s/teams 200 (",
 	    site.fake.url);
 	pierone(&r, "-v", "teams", "-o", "tsv");
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "name\na-team\nmyteam\nnoaccess\notherteam\n");
 	ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
-	ck_assert_int_eq(test_count(r.err, "\n"), 1);
+	ck_assert_int_eq(test_count(r.err, "\n"), 2);
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes, the OAuth2 token)\n"));
 	ck_assert_ptr_nonnull(strstr(r.err, " ms, "));
 	run_free(&r);
 	pierone(&r, "--verbose", "-v", "teams");	/* repeatable */

@@ -296,6 +296,43 @@ START_TEST(another_host_gets_its_docker_credentials)
 	ck_assert_str_eq(r.out, "1.1\n");
 	run_free(&r);
 	ck_assert_int_ge(log_count(" 200 auth"), 1);
+	/* -v names the credential each request carried, never the secret */
+	pierone(&r, "latest", "-v", ref);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "is not the configured registry: "
+	    "Docker's credentials for it, no OAuth2 token\n"));
+	ck_assert_ptr_nonnull(strstr(r.err, " 200 ("));
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes, Docker's credentials)"));
+	ck_assert_ptr_null(strstr(r.err, TOKEN));
+	ck_assert_ptr_null(strstr(r.err, "b2F1dGgyOnRlc3QtdG9rZW4tcmVmZXJlbmNl"));
+	run_free(&r);
+}
+END_TEST
+
+/* -v: the token's source once, then each try with its number. */
+START_TEST(verbose_tells_retries_and_credentials)
+{
+	const char *args[] = { "--data", test_data("reference.json"),
+	    "--token", TOKEN, "--api", "pierone", "--fault",
+	    "status=503@/tags#1", NULL };
+	static const char first[] = "pierone: the OAuth2 token from "
+	    "OAUTH2_ACCESS_TOKENS\n";
+	struct run r;
+
+	site_fake_restart(args);
+	pierone(&r, "latest", "-v", "org/app");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "1.1\n");
+	ck_assert_msg(strncmp(r.err, first, strlen(first)) == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "/teams/org/artifacts/app/tags 503 "
+	    "("));
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes, the OAuth2 token)\n"));
+	ck_assert_ptr_nonnull(strstr(r.err, "/teams/org/artifacts/app/tags 200 "
+	    "("));
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes, try 2, the OAuth2 "
+	    "token)\n"));
+	ck_assert_ptr_null(strstr(r.err, TOKEN));
+	run_free(&r);
 }
 END_TEST
 
@@ -311,6 +348,7 @@ reference_suite(void)
 	tcase_add_test(tc, another_host_never_gets_the_token);
 	tcase_add_test(tc, invalid_references_are_usage_errors);
 	tcase_add_test(tc, bash_completes_references);
+	tcase_add_test(tc, verbose_tells_retries_and_credentials);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("v2");
 	tcase_add_checked_fixture(tc, setup_v2, teardown);

@@ -595,13 +595,22 @@ START_TEST(the_verbose_trace_tells_each_request_and_no_secret)
 	test_fmt(want, sizeof(want), "pierone: GET %s/auth/token 200 (",
 	    site.fake.url);
 	ck_assert_msg(strstr(r.err, want) != NULL, "%s", r.err);
-	ck_assert_ptr_nonnull(strstr(r.err, " bytes)\n"));
+	/* each names what it carried */
+	ck_assert_msg(strstr(r.err, " bytes, a registry token)\n") != NULL,
+	    "%s", r.err);
+	ck_assert_msg(strstr(r.err, "/auth/token 200 (") != NULL &&
+	    strstr(r.err, " bytes, Docker's credentials)\n") != NULL, "%s",
+	    r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes, no credentials)\n"));
 	ck_assert_ptr_null(strchr(r.err, '?'));
 	ck_assert_ptr_null(strstr(r.err, "scope"));
 	ck_assert_ptr_null(strstr(r.err, TOKEN));
 	ck_assert_ptr_null(strstr(r.err, "b2F1dGgyOn"));
 	ck_assert_ptr_null(strstr(r.err, "Bearer"));
-	for (p = r.err; *p != '\0'; p = strchr(p, '\n') + 1)
+	/* why there is no OAuth2 token, then the requests */
+	ck_assert_msg(strncmp(r.err, "pierone: no OAuth2 token: ", 26) == 0,
+	    "%s", r.err);
+	for (p = strchr(r.err, '\n') + 1; *p != '\0'; p = strchr(p, '\n') + 1)
 		ck_assert_msg(strncmp(p, "pierone: GET ", 13) == 0 ||
 		    strncmp(p, "pierone: HEAD ", 14) == 0, "%s", p);
 	run_free(&r);
