@@ -715,9 +715,10 @@ int pierone_docker_default_path(char **out, enum pierone_docker_format fmt,
  * Every other key and entry is kept.  A missing file is created (0600,
  * directory 0700); an existing one keeps its mode.  The file is replaced
  * atomically (temp file, fsync, rename; rewritten in place when rename
- * fails with EBUSY) under an exclusive flock(2) on PATH.lock, and a
- * symbolic link is followed to its target.  A file that is not valid JSON
- * is left untouched: PIERONE_ECONFIG naming the file and the position.
+ * fails with EBUSY) under an exclusive flock(2) on PATH.lock (removed
+ * again when the update ends), and a symbolic link is followed to its
+ * target.  A file that is not valid JSON is left untouched:
+ * PIERONE_ECONFIG naming the file and the position.
  * For config.json, *shadowed (may be NULL) tells whether Docker would
  * ignore the new entry: a credHelpers entry for the registry's host, or a
  * credsStore, makes it ask a credential helper instead.
