@@ -395,16 +395,17 @@ START_TEST(login_to_a_host_that_is_no_registry_writes_nothing)
 	const char *args[] = { "--data", test_data("registry.json"), "--token",
 	    ENV_TOKEN, "--api", "pierone", NULL };
 	struct fake web;
-	char url[160];
+	char url[160], want[512];
 	struct run r;
 
 	/* a web server answering 404 on /v2/, as a typo'd host might */
 	fake_start(&web, args);
 	pierone(&r, env, NULL, "login", "--url", web.url, NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_ptr_nonnull(strstr(r.err, "does not answer as a Docker "
-	    "registry"));
-	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
+	test_fmt(want, sizeof(want), "pierone: %s does not look like a Pier "
+	    "One or Docker registry: GET %s/v2/: HTTP 404 Not Found; nothing "
+	    "was written\n", web.url, web.url);
+	ck_assert_str_eq(r.err, want);
 	run_free(&r);
 	fake_stop(&web);
 	/* and a port nobody listens on any more */
@@ -413,6 +414,29 @@ START_TEST(login_to_a_host_that_is_no_registry_writes_nothing)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
 	run_free(&r);
+	assert_nothing_written();
+}
+END_TEST
+
+/* A web site answering every path with its home page (200, text/html). */
+START_TEST(login_to_a_web_page_writes_nothing)
+{
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=" ENV_TOKEN, NULL };
+	const char *args[] = { "--data", test_data("registry.json"), "--api",
+	    "web", NULL };
+	struct fake web;
+	char want[512];
+	struct run r;
+
+	fake_start(&web, args);
+	pierone(&r, env, NULL, "login", "--url", web.url, NULL);
+	test_fmt(want, sizeof(want), "pierone: %s does not look like a Pier "
+	    "One or Docker registry: GET %s/v2/: a web page (HTTP 200, "
+	    "text/html); nothing was written\n", web.url, web.url);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.err, want);
+	run_free(&r);
+	fake_stop(&web);
 	assert_nothing_written();
 }
 END_TEST
@@ -855,6 +879,7 @@ login_suite(void)
 	tcase_add_test(tc, password_flow_without_client_says_what_is_missing);
 	tcase_add_test(tc, no_token_service_configured_fails_clearly);
 	tcase_add_test(tc, login_to_a_host_that_is_no_registry_writes_nothing);
+	tcase_add_test(tc, login_to_a_web_page_writes_nothing);
 	tcase_add_test(tc, a_token_the_registry_refuses_is_told_with_its_source);
 	tcase_add_test(tc, a_new_token_the_registry_refuses_is_not_cached);
 	tcase_add_test(tc,
