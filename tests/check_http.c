@@ -617,6 +617,37 @@ START_TEST(a_registry_in_trouble_is_not_called_no_registry)
 }
 END_TEST
 
+/*
+ * https:// to a port that speaks plain HTTP.  The fake answers the TLS
+ * handshake with HTTP 400 and closes; now and then the reset of that
+ * close reaches the client before the answer does, and OpenSSL says
+ * SSL_ERROR_SYSCALL instead, which tells nothing: a few tries.
+ */
+START_TEST(https_to_a_plain_http_port_suggests_http)
+{
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	struct pierone_strlist *l;
+	char url[96], want[160];
+	int tries = 0;
+
+	test_fmt(url, sizeof(url), "https://127.0.0.1:%d", fake.port);
+	test_fmt(want, sizeof(want), " (the server answers plain HTTP: try "
+	    "http://127.0.0.1:%d)", fake.port);
+	o.url = url;
+	o.token = TOKEN;
+	o.retries = 0;
+	do {
+		pierone_client_free(client);
+		ck_assert_int_eq(pierone_client_new(&client, &o, &err), 0);
+		ck_assert_int_eq(pierone_teams_list(&l, client),
+		    PIERONE_ENETWORK);
+	} while (strstr(pierone_errmsg(client), want) == NULL && ++tries < 5);
+	assert_msg_has(want);
+	assert_msg_has("cannot list teams: GET https://127.0.0.1:");
+}
+END_TEST
+
 Suite *
 http_suite(void)
 {
@@ -663,6 +694,7 @@ http_suite(void)
 	    a_web_site_answering_a_page_is_no_registry_for_every_call);
 	tcase_add_test(tc, a_registry_s_not_found_keeps_its_message);
 	tcase_add_test(tc, a_registry_in_trouble_is_not_called_no_registry);
+	tcase_add_test(tc, https_to_a_plain_http_port_suggests_http);
 	suite_add_tcase(s, tc);
 	return s;
 }

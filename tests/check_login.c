@@ -441,6 +441,60 @@ START_TEST(login_to_a_web_page_writes_nothing)
 }
 END_TEST
 
+/*
+ * pierone login with `env` until its message holds `want` (5 tries: the
+ * fake answers a TLS handshake with HTTP 400 and closes, and now and then
+ * the reset gets to the client first and OpenSSL only says
+ * SSL_ERROR_SYSCALL); then the run must have failed, having written
+ * nothing.
+ */
+static void
+assert_login_says(const char *const *env, const char *want)
+{
+	struct run r;
+
+	for (int tries = 0; tries < 5; tries++) {
+		pierone(&r, env, NULL, "login", NULL);
+		if (strstr(r.err, want) != NULL)
+			break;
+		run_free(&r);
+	}
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, want) != NULL, "'%s' not in: %s", want,
+	    r.err);
+	run_free(&r);
+	assert_nothing_written();
+}
+
+START_TEST(login_over_https_to_a_plain_http_port_suggests_http)
+{
+	char url[160], want[160];
+	const char *env[] = { url, "OAUTH2_ACCESS_TOKENS=pierone=" ENV_TOKEN,
+	    NULL };
+
+	test_fmt(url, sizeof(url), "PIERONE_URL=https://127.0.0.1:%d",
+	    fake.port);
+	test_fmt(want, sizeof(want), "wrong version number (the server "
+	    "answers plain HTTP: try http://127.0.0.1:%d); nothing was "
+	    "written\n", fake.port);
+	assert_login_says(env, want);
+}
+END_TEST
+
+/* The same for the token service's URL. */
+START_TEST(a_token_service_over_https_to_a_plain_port_suggests_http)
+{
+	char url[160], want[160];
+	const char *env[] = { url, "PIERONE_PASSWORD=" PASSWORD, NULL };
+
+	test_fmt(url, sizeof(url), "PIERONE_TOKEN_URL=https://127.0.0.1:%d/"
+	    "access_token", fake.port);
+	test_fmt(want, sizeof(want), " (the server answers plain HTTP: try "
+	    "http://127.0.0.1:%d)", fake.port);
+	assert_login_says(env, want);
+}
+END_TEST
+
 START_TEST(a_token_the_registry_refuses_is_told_with_its_source)
 {
 	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=not-the-one",
@@ -880,6 +934,9 @@ login_suite(void)
 	tcase_add_test(tc, no_token_service_configured_fails_clearly);
 	tcase_add_test(tc, login_to_a_host_that_is_no_registry_writes_nothing);
 	tcase_add_test(tc, login_to_a_web_page_writes_nothing);
+	tcase_add_test(tc, login_over_https_to_a_plain_http_port_suggests_http);
+	tcase_add_test(tc,
+	    a_token_service_over_https_to_a_plain_port_suggests_http);
 	tcase_add_test(tc, a_token_the_registry_refuses_is_told_with_its_source);
 	tcase_add_test(tc, a_new_token_the_registry_refuses_is_not_cached);
 	tcase_add_test(tc,
