@@ -114,11 +114,15 @@ bool latest_supersedes(const struct pierone_time *t,
 /* client.c: the client, visible to the library's files. */
 struct auth;
 struct http;
+/* Whether the URL is a registry at all (regcheck.c); UNKNOWN until told. */
+enum registry_seen { REGISTRY_UNKNOWN, REGISTRY_YES, REGISTRY_NONE };
 struct pierone_client {
 	char *url;
 	char *token;
 	struct auth *auth;		/* answers to 401s, made on the first */
 	enum pierone_api api;		/* AUTO until detected */
+	enum registry_seen seen;
+	struct pierone_err none;	/* NONE: the message every call gives */
 	char *user_agent;
 	char *ca_file;
 	long connect_timeout_ms;

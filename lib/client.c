@@ -10,6 +10,7 @@
 #include "base.h"
 #include "auth.h"
 #include "http.h"
+#include "registry.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define DEFAULT_TIMEOUT_MS		60000
@@ -111,5 +112,5 @@ pierone_manifest_digest(char **out, pierone_client *c, const char *team,
 		err_prefix(&c->err, "cannot get the digest of '%s/%s:%s'", team,
 		    artifact, tag);
 	free(path);
-	return rc;
+	return registry_check(c, rc);
 }

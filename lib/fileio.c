@@ -4,6 +4,27 @@
  * in the same directory, fsync and rename, so that a crash or a second
  * pierone at the same moment can never leave a half-written or lost file.
  *
+ * The lock is flock(2) on TARGET.lock, a file that exists only while an
+ * update holds it: the holder unlinks it, still holding it, before it
+ * closes it.  A process that opened the file before that and then gets
+ * the lock holds it on a name nobody uses any more, so after every
+ * flock() the path is looked up again and the lock kept only when it
+ * still names the very file locked (same device and inode); else it
+ * starts over.  Whoever holds a lock on the file the path names is thus
+ * the only updater, and no lock file stays behind an update.
+ *
+ * The alternatives were weighed and dropped: a lock on the target itself
+ * needs the same re-check (rename gives it a new inode) and would create
+ * an empty config.json, which Docker then reads, where none was; a lock
+ * on the directory serialises every program that locks $HOME, and on NFS
+ * flock() becomes a POSIX lock that a directory, opened read-only, cannot
+ * take.  A lock file works wherever flock() does.
+ *
+ * An X.lock left by an older pierone (which never removed them) or by a
+ * process killed with SIGKILL is locked like any other and removed by
+ * the next update.  What cannot be made safe: an older pierone running
+ * at the same moment as this one (it keeps a lock on a removed file).
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <sys/file.h>
@@ -219,11 +240,13 @@ write_temp(char *tmp, const char *target, const struct buf *data,
 }
 
 /*
- * From the temporary file's creation to its rename or removal, the signals
- * that end a process by default are held back: a library cannot install
- * handlers (they are the application's), but it can defer them for the
- * few milliseconds of a write, and the process then ends with no copy of
- * a secret left behind.  SIGKILL cannot be held: see remove_stale().
+ * From the lock file's creation to its removal, the signals that end a
+ * process by default are held back (but while waiting for another
+ * process's lock): a library cannot install handlers (they are the
+ * application's), but it can defer them for the few milliseconds of an
+ * update, and the process then ends with no copy of a secret and no lock
+ * file left behind.  SIGKILL cannot be held: see remove_stale(), and the
+ * next update takes over the lock file.
  */
 static void
 hold_signals(sigset_t *old)
@@ -238,12 +261,12 @@ hold_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+/* The caller holds the lock, and the signals back (hold_signals()). */
 static int
 replace(const char *target, const struct buf *data, mode_t mode,
     struct pierone_err *err)
 {
 	struct stat st;
-	sigset_t old;
 	bool made = false;
 	char *tmp;
 	int rc, fd = -1;
@@ -259,7 +282,6 @@ replace(const char *target, const struct buf *data, mode_t mode,
 		memset(&st, 0, sizeof(st));
 	if ((tmp = temp_name(target)) == NULL)
 		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	hold_signals(&old);
 	rc = write_temp(tmp, target, data, &st, &fd, err);
 	made = fd != -1;
 	if (rc == 0 && rename(tmp, target) == -1) {
@@ -281,10 +303,10 @@ replace(const char *target, const struct buf *data, mode_t mode,
 		    write_reason(errno));
 	if (made)
 		unlink(tmp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(tmp);
 	return rc;
 }
+
 /* Set by the application (the CLI prints the notice); see pierone.h. */
 static pierone_lock_wait_fn *wait_notify;
 static void *wait_arg;
@@ -312,59 +334,132 @@ lock_timeout_ms(void)
 	return s * 1000;
 }
 
-/* flock(LOCK_EX), polled: said after a second, given up after a while. */
-static int
-lock_wait(int fd, const char *lock, struct pierone_err *err)
-{
-	long long start = mono_ms(), limit = lock_timeout_ms(), waited;
-	struct timespec pause = { 0, 50 * 1000000 };
-	bool told = false;
+/* A lock being taken, then held: see the top of the file. */
+struct lock {
+	char *path;		/* TARGET.lock */
+	int fd;
+	long long start;	/* mono_ms() of the first try */
+	long long limit;	/* ms to wait at most, all tries together */
+	bool told;		/* wait_notify() was called */
+	const sigset_t *waiting;	/* the signal mask to wait with */
+};
 
-	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+static int
+lock_gave_up(const struct lock *l, struct pierone_err *err)
+{
+	return err_set(err, PIERONE_ETIMEOUT, "cannot lock '%s': gave up "
+	    "waiting after %lld s for the process holding it "
+	    "(PIERONE_LOCK_TIMEOUT)", l->path, l->limit / 1000);
+}
+
+/*
+ * flock(LOCK_EX), polled: said after a second, given up after a while.
+ * A signal may end the process while it sleeps here: the lock file is
+ * then another process's, which removes it.
+ */
+static int
+lock_wait(struct lock *l, struct pierone_err *err)
+{
+	struct timespec pause = { 0, 50 * 1000000 };
+	long long waited;
+	sigset_t held;
+
+	while (flock(l->fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return err_set(err, PIERONE_EIO, "cannot lock '%s': "
-			    "%s", lock, strerror(errno));
-		waited = mono_ms() - start;
-		if (waited >= limit)
-			return err_set(err, PIERONE_ETIMEOUT, "cannot lock "
-			    "'%s': gave up waiting after %lld s for the "
-			    "process holding it (PIERONE_LOCK_TIMEOUT)", lock,
-			    limit / 1000);
-		if (waited >= 1000 && !told && wait_notify != NULL)
-			wait_notify(lock, wait_arg);
-		told = told || waited >= 1000;
+			    "%s", l->path, strerror(errno));
+		waited = mono_ms() - l->start;
+		if (waited >= l->limit)
+			return lock_gave_up(l, err);
+		if (waited >= 1000 && !l->told && wait_notify != NULL)
+			wait_notify(l->path, wait_arg);
+		l->told = l->told || waited >= 1000;
+		sigprocmask(SIG_SETMASK, l->waiting, &held);
 		nanosleep(&pause, NULL);
+		sigprocmask(SIG_SETMASK, &held, NULL);
 	}
 	return 0;
 }
 
+/* Open (create) the lock file; a FIFO put there must not hang us. */
 static int
-lock_open(const char *target, struct pierone_err *err)
+lock_open(struct lock *l, struct pierone_err *err)
 {
 	struct stat st, owner;
-	char *lock;
-	int fd, rc = 0;
 
-	if (asprintf(&lock, "%s.lock", target) == -1)
-		return err_set(err, PIERONE_ENOMEM, "out of memory");
-	/* O_NONBLOCK: a FIFO put there must not hang us */
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK, 0600);
-	if (fd == -1)
-		rc = err_set(err, PIERONE_EIO, "cannot create '%s': %s", lock,
-		    strerror(errno));
-	else if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
-		rc = err_set(err, PIERONE_EIO, "cannot lock '%s': not a "
-		    "regular file", lock);
-	else if (dir_owner(lock, &owner) == 0 && (st.st_uid != owner.st_uid ||
+	if (l->fd == -1)
+		return err_set(err, PIERONE_EIO, "cannot create '%s': %s",
+		    l->path, strerror(errno));
+	if (fstat(l->fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return err_set(err, PIERONE_EIO, "cannot lock '%s': not a "
+		    "regular file", l->path);
+	/* one a SIGKILL leaves must stay the user's (sudo -E) */
+	if (dir_owner(l->path, &owner) == 0 && (st.st_uid != owner.st_uid ||
 	    st.st_gid != owner.st_gid))
-		give_to(fd, lock, &owner);
-	if (rc == 0)
-		rc = lock_wait(fd, lock, err);
-	if (rc != 0 && fd != -1)
-		close(fd);
-	free(lock);
-	return rc != 0 ? rc : fd;
+		give_to(l->fd, l->path, &owner);
+	return 0;
+}
+
+/*
+ * 0 when the path still names the file locked, 1 when its holder removed
+ * it (and maybe another process made a new one) before the lock was ours.
+ */
+static int
+lock_current(const struct lock *l, struct pierone_err *err)
+{
+	struct stat locked, named;
+
+	if (fstat(l->fd, &locked) == -1)
+		return err_set(err, PIERONE_EIO, "cannot lock '%s': %s",
+		    l->path, strerror(errno));
+	if (lstat(l->path, &named) == -1)
+		return errno == ENOENT ? 1 : err_set(err, PIERONE_EIO,
+		    "cannot lock '%s': %s", l->path, strerror(errno));
+	return locked.st_dev == named.st_dev && locked.st_ino ==
+	    named.st_ino ? 0 : 1;
+}
+
+/* Take the lock of `target`, signals held back but while waiting. */
+static int
+lock_take(struct lock *l, const char *target, const sigset_t *waiting,
+    struct pierone_err *err)
+{
+	int rc;
+
+	*l = (struct lock){ .fd = -1, .start = mono_ms(),
+	    .limit = lock_timeout_ms(), .waiting = waiting };
+	if (asprintf(&l->path, "%s.lock", target) == -1) {
+		l->path = NULL;
+		return err_set(err, PIERONE_ENOMEM, "out of memory");
+	}
+	do {
+		if ((rc = lock_open(l, err)) == 0 &&
+		    (rc = lock_wait(l, err)) == 0)
+			rc = lock_current(l, err);
+		if (rc != 0 && l->fd != -1) {
+			close(l->fd);
+			l->fd = -1;
+		}
+		/* bounded even if something else keeps removing it */
+		if (rc == 1 && mono_ms() - l->start >= l->limit)
+			rc = lock_gave_up(l, err);
+	} while (rc == 1);
+	if (rc != 0) {
+		free(l->path);
+		l->path = NULL;
+	}
+	return rc;
+}
+
+/* Removed while still held (a waiter then retries), then released. */
+static void
+lock_release(struct lock *l)
+{
+	(void)unlink(l->path);
+	close(l->fd);
+	free(l->path);
 }
 
 /*
@@ -431,8 +526,10 @@ file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
     struct pierone_err *err)
 {
 	struct buf old = { 0 }, out = { 0 };
+	struct lock lock;
 	char *target, *dir;
-	int lock, rc;
+	sigset_t mask;
+	int rc;
 
 	if ((target = resolve(path)) == NULL)
 		return err_set(err, errno == ELOOP ? PIERONE_EIO :
@@ -445,9 +542,11 @@ file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
 	if ((rc = check_regular(target, err)) == 0)
 		rc = make_dirs(dirname(dir), err);
 	free(dir);
-	if (rc == 0 && (lock = lock_open(target, err)) < 0)
-		rc = lock;
+	hold_signals(&mask);
+	if (rc == 0)
+		rc = lock_take(&lock, target, &mask, err);
 	if (rc != 0) {
+		sigprocmask(SIG_SETMASK, &mask, NULL);
 		free(target);
 		return rc;
 	}
@@ -457,7 +556,8 @@ file_update(const char *path, file_update_fn *fn, void *arg, mode_t mode,
 		rc = fn(&out, rc == 0 ? &old : NULL, target, arg, err);
 	if (rc == 0 && (rc = check_size(target, &out, err)) == 0)
 		rc = replace(target, &out, mode, err);
-	close(lock);		/* releases the flock */
+	lock_release(&lock);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	buf_freezero(&old);
 	buf_freezero(&out);
 	free(target);

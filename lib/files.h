@@ -72,10 +72,11 @@ typedef int file_update_fn(struct buf *out, const struct buf *old,
 /*
  * Read-modify-write the file at `path` safely: symbolic links are followed
  * to the real file, missing directories created (0700), an exclusive
- * flock(2) on REALPATH.lock is held throughout, and the new contents go to
- * a temporary file in the same directory that is fsync'ed and renamed over
- * the old one (rewritten in place when rename fails with EBUSY, as for a
- * bind-mounted file).  A new file gets `mode`, an existing one keeps its
+ * flock(2) on REALPATH.lock is held throughout (the lock file removed at
+ * the end: see fileio.c), and the new contents go to a temporary file in
+ * the same directory that is fsync'ed and renamed over the old one
+ * (rewritten in place when rename fails with EBUSY, as for a bind-mounted
+ * file).  A new file gets `mode`, an existing one keeps its
  * own unless `mode` has FILE_PRIVATE.  When `fn` fails nothing is written.
  * Buffers are wiped: they may hold secrets.
  */

@@ -86,6 +86,13 @@ void answer_headers_clear(struct xfer *x);
 int status_error(struct pierone_err *err, const char *method,
     const char *url, long status);
 int curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc);
+/*
+ * " (the server answers plain HTTP: try http://HOST:PORT)" in `hint`
+ * when the TLS handshake with `url` failed (`cc`, libcurl's message
+ * `why`) because the server answered in plain text; else "".
+ */
+void plain_http_hint(char *hint, size_t size, const char *url, CURLcode cc,
+    const char *why);
 /* Worth another try; and how many ms to wait before try x->tries + 1. */
 bool transient(CURLcode cc, long status);
 long long retry_delay(const struct xfer *x);

@@ -56,6 +56,8 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 {
 	struct curl_slist *hdr;
 	struct xfer x = { 0 };
+	const char *why;
+	char hint[300];
 	CURLcode cc;
 	int rc = 0;
 
@@ -83,10 +85,11 @@ http_request(const struct http_req *req, long *status, struct buf *body,
 	cc = curl_easy_perform(x.easy);
 	http_trace(x.easy, cc, req->form != NULL ? "POST" : "GET", 1, NULL);
 	if (cc != CURLE_OK) {
+		why = x.errbuf[0] != '\0' ? x.errbuf : curl_easy_strerror(cc);
+		plain_http_hint(hint, sizeof(hint), req->url, cc, why);
 		rc = err_set(err, cc == CURLE_OPERATION_TIMEDOUT ?
-		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s",
-		    req->form != NULL ? "POST" : "GET", req->url,
-		    x.errbuf[0] != '\0' ? x.errbuf : curl_easy_strerror(cc));
+		    PIERONE_ETIMEOUT : PIERONE_ENETWORK, "%s %s: %s%s",
+		    req->form != NULL ? "POST" : "GET", req->url, why, hint);
 		buf_freezero(&x.body);
 	} else {
 		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, status);

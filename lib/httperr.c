@@ -82,10 +82,47 @@ https_to_http(const struct xfer *x, char *to, size_t size)
 	return true;
 }
 
+/*
+ * What the TLS libraries say when a handshake got a plain-text answer, as
+ * from a server that speaks plain HTTP on the port: OpenSSL (also when
+ * the answer starts with blanks, since 3.2), GnuTLS.
+ */
+static const char *const plain_answers[] = {
+	"wrong version number", "packet length too long",
+	"unexpected TLS packet",
+};
+
+void
+plain_http_hint(char *hint, size_t size, const char *url, CURLcode cc,
+    const char *why)
+{
+	char *host = NULL, *port = NULL;
+	bool plain = false;
+	CURLU *u;
+
+	*hint = '\0';
+	for (size_t i = 0; i < sizeof(plain_answers) / sizeof(*plain_answers);
+	    i++)
+		plain = plain || strcasestr(why, plain_answers[i]) != NULL;
+	if (cc != CURLE_SSL_CONNECT_ERROR || !plain ||
+	    strncasecmp(url, "https:", 6) != 0 || (u = curl_url()) == NULL)
+		return;
+	/* the port even when it is https's default: http's is another */
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK)
+		snprintf(hint, size, " (the server answers plain HTTP: try "
+		    "http://%s:%s)", host, port);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
 int
 curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 {
-	char to[512];
+	char to[512], hint[300];
 	const char *why = x->errbuf[0] != '\0' ? x->errbuf :
 	    curl_easy_strerror(cc);
 	const char *m = x->post ? "POST" : "GET";
@@ -125,7 +162,10 @@ curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc)
 	if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
 		return err_set(err, code, "%s %s: TLS certificate "
 		    "verification failed: %s", m, x->url, why);
-	return err_set(err, code, "%s %s: %s", m, x->url, why);
+	/* not for a token realm: its URL is the registry's to choose */
+	plain_http_hint(hint, sizeof(hint), x->fetching ? "" : x->url, cc,
+	    why);
+	return err_set(err, code, "%s %s: %s%s", m, x->url, why, hint);
 }
 
 /* Worth another try: the failure may be gone in a moment. */

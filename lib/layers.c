@@ -341,6 +341,7 @@ pierone_image_files(struct pierone_layer_files **out, pierone_client *c,
 	if ((rc = get_manifest(&j)) == 0)
 		rc = read_layers(&j, max_layers);
 	free(j.sizes);
+	rc = registry_check(c, rc);
 	if (rc != 0) {
 		pierone_layer_files_free(j.out);
 		return rc;

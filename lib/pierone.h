@@ -315,9 +315,11 @@ void pierone_client_free(pierone_client *client);
 /*
  * Whether the client's URL answers as a Docker registry, as `docker login`
  * checks before anything is stored: GET /v2/ without any credentials
- * answers 200, or 401 asking for some.  Anything else is
- * PIERONE_EBADRESPONSE ("... does not answer as a Docker registry"), and
- * a host that cannot be reached fails as every call does.
+ * answers 200 (not a web page), or 401 asking for some.  HTTP 404, 403,
+ * 400, 405, 410 or a web page is PIERONE_EBADRESPONSE ("URL does not look
+ * like a Pier One or Docker registry: GET URL/v2/: ..."), as for the
+ * registry calls below; a host that cannot be reached or a server error
+ * fails as every call does.
  */
 int pierone_registry_ping(pierone_client *client);
 
@@ -389,6 +391,14 @@ void pierone_strlist_sort(struct pierone_strlist *list);
 
 /* ---------------------------------------------------------------------
  * Registry calls
+ *
+ * One that fails as a web server that is no registry would make it fail
+ * (PIERONE_ENOTFOUND, PIERONE_EFORBIDDEN, PIERONE_EBADRESPONSE,
+ * PIERONE_EUNSUPPORTED) asks GET /v2/ once per client: when that answers
+ * as no registry does (see pierone_registry_ping()), it and every later
+ * such failure is PIERONE_EBADRESPONSE, "URL does not look like a Pier
+ * One or Docker registry: GET URL/v2/: HTTP 404 Not Found".  Otherwise
+ * the call's own code and message stand.
  */
 
 /* GET /teams: team ids as the server sent them (unsorted). */
@@ -741,9 +751,10 @@ int pierone_docker_default_path(char **out, enum pierone_docker_format fmt,
  * Every other key and entry is kept.  A missing file is created (0600,
  * directory 0700); an existing one keeps its mode.  The file is replaced
  * atomically (temp file, fsync, rename; rewritten in place when rename
- * fails with EBUSY) under an exclusive flock(2) on PATH.lock, and a
- * symbolic link is followed to its target.  A file that is not valid JSON
- * is left untouched: PIERONE_ECONFIG naming the file and the position.
+ * fails with EBUSY) under an exclusive flock(2) on PATH.lock (removed
+ * again when the update ends), and a symbolic link is followed to its
+ * target.  A file that is not valid JSON is left untouched:
+ * PIERONE_ECONFIG naming the file and the position.
  * For config.json, *shadowed (may be NULL) tells whether Docker would
  * ignore the new entry: a credHelpers entry for the registry's host, or a
  * credsStore, makes it ask a credential helper instead.

@@ -86,6 +86,7 @@ registry_detect(pierone_client *c, int rc, bool probed)
 		return false;
 	if (rc == 0) {
 		c->api = PIERONE_API_PIERONE;
+		c->seen = REGISTRY_YES;
 		return false;
 	}
 	if (rc != PIERONE_ENOTFOUND)
@@ -98,8 +99,10 @@ registry_detect(pierone_client *c, int rc, bool probed)
 		http_results_free(&r, 1);
 		c->err = saved;
 		if (rc != PIERONE_ENOTFOUND) {
-			if (rc == 0)
+			if (rc == 0) {
 				c->api = PIERONE_API_PIERONE;
+				c->seen = REGISTRY_YES;	/* not a web page */
+			}
 			return false;
 		}
 	}
@@ -131,7 +134,7 @@ pierone_teams_list(struct pierone_strlist **out, pierone_client *c)
 	DISPATCH(rc, c, "teams", teams, out, c);
 	if (rc != 0)
 		err_prefix(&c->err, "cannot list teams");
-	return rc;
+	return registry_check(c, rc);
 }
 
 int
@@ -147,7 +150,7 @@ pierone_artifacts_list(struct pierone_strlist **out, pierone_client *c,
 	DISPATCH(rc, c, "artifacts", artifacts, out, c, team);
 	if (rc != 0 && rc != PIERONE_ENOTFOUND)
 		err_prefix(&c->err, "cannot list artifacts of team '%s'", team);
-	return rc;
+	return registry_check(c, rc);
 }
 
 void
@@ -188,7 +191,7 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		tag_list_keep((*out)[i], registry_tag_kept, c);
-	return rc;
+	return registry_check(c, rc);
 }
 
 int
@@ -248,6 +251,7 @@ pierone_latest(char **out, pierone_client *c, const char *team,
 	else
 		DISPATCH(rc, c, "latest", latest, out, c, team, artifact,
 		    flags);
+	rc = registry_check(c, rc);
 	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
 		    "latest tag not found: artifact '%s/%s' has no tags%s",
@@ -279,7 +283,7 @@ pierone_scm_sources(struct pierone_scm_source **out, pierone_client *c,
 		return rc;
 	DISPATCH(rc, c, "scm-source", scm_sources, out, c, team, artifact,
 	    tags, n, jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
-	return rc;
+	return registry_check(c, rc);
 }
 
 int
@@ -293,7 +297,7 @@ pierone_image_find(struct pierone_image_tags **out, pierone_client *c,
 	if ((rc = pierone_segment_validate("image", prefix, &c->err)) != 0)
 		return rc;
 	DISPATCH(rc, c, "image", image_find, out, c, prefix);
-	return rc;
+	return registry_check(c, rc);
 }
 
 int
@@ -312,7 +316,7 @@ pierone_image_describe(struct pierone_image_details **out, pierone_client *c,
 	d->api = PIERONE_API_PIERONE;
 	d->nlayers = d->size = -1;
 	DISPATCH(rc, c, "describe", describe, d, c, team, artifact, tag);
-	if (rc != 0) {
+	if ((rc = registry_check(c, rc)) != 0) {
 		pierone_image_details_free(d);
 		return rc;
 	}
@@ -334,5 +338,5 @@ pierone_mark_production_ready(pierone_client *c, const char *team,
 		return err_set(&c->err, PIERONE_EINVAL, "incident is empty");
 	DISPATCH(rc, c, "mark-production-ready", mark, c, team, artifact,
 	    tag, incident);
-	return rc;
+	return registry_check(c, rc);
 }

@@ -68,6 +68,17 @@ bool registry_tag_kept(const void *client, const char *name);
 /* A 2xx web page (text/html) where an API answer was due. */
 struct http_result;
 bool web_page(const struct http_result *r);
+/*
+ * regcheck.c: a public call's last step, with the code `rc` it ends
+ * with.  0 shows the URL is a registry.  A failure that a web server
+ * that is no registry would cause (404, 403, a web page, an answer no
+ * API gives, a call the registry lacks) asks, once per client, GET /v2/:
+ * when that is a web server's answer (404, 403, a web page, ...), this
+ * and every later such failure is PIERONE_EBADRESPONSE,
+ * "URL does not look like a Pier One or Docker registry: GET URL/v2/:
+ * ...", in c->err.  Otherwise rc and c->err are kept as they are.
+ */
+int registry_check(struct pierone_client *c, int rc);
 
 /* The Pier One backend's calls in scm.c, describe.c, mark.c. */
 int pier_scm_sources(struct pierone_scm_source **out,

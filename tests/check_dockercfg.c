@@ -593,7 +593,7 @@ assert_rejected(const char *fixture, const char *where)
 	ck_assert_int_eq(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
 	ck_assert_int_eq(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
 	ck_assert_int_eq(after.st_ino, before.st_ino);
-	assert_listing(dir, "config.json,config.json.lock");
+	assert_listing(dir, "config.json");
 	free(orig);
 	free(now);
 }
@@ -660,7 +660,7 @@ START_TEST(store_auth_follows_symlink_and_keeps_it_a_link)
 	ck_assert_str_eq(auth, AUTH);
 	free(auth);
 	assert_listing(tpath(".docker"), "config.json");
-	assert_listing(tpath("dotfiles"), "docker.json,docker.json.lock");
+	assert_listing(tpath("dotfiles"), "docker.json");
 }
 END_TEST
 
@@ -767,7 +767,7 @@ START_TEST(store_auth_leaves_the_file_alone_when_writing_fails)
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	after = test_slurp(path, NULL);
 	ck_assert_str_eq(after, "{\"auths\": {}}");
-	assert_listing(dir, "config.json,config.json.lock");
+	assert_listing(dir, "config.json");
 	free(after);
 }
 END_TEST
@@ -836,7 +836,7 @@ START_TEST(store_auth_rewrites_a_bind_mounted_file_in_place)
 	auth = stored_auth(src, REG, true);
 	ck_assert_str_eq(auth, AUTH);
 	free(auth);
-	assert_listing(tpath("docker"), "config.json,config.json.lock");
+	assert_listing(tpath("docker"), "config.json");
 }
 END_TEST
 
@@ -970,7 +970,7 @@ START_TEST(store_auth_keeps_every_entry_of_50_concurrent_writers)
 	    "registry.example.com:5000"));
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(root, "HttpHeaders"));
 	cJSON_Delete(root);
-	assert_listing(tpath(".docker"), "config.json,config.json.lock");
+	assert_listing(tpath(".docker"), "config.json");
 }
 END_TEST
 
@@ -991,7 +991,7 @@ START_TEST(store_helper_sets_helper_and_drops_the_registry_auths)
 		    "pierone", NULL), 0);
 		assert_same_json(path, "docker/helper-expected.json");
 	}
-	assert_listing(dir, "config.json,config.json.lock");
+	assert_listing(dir, "config.json");
 }
 END_TEST
 

@@ -58,20 +58,17 @@ static const char tokens_yaml[] = "pierone:\n  access_token: stale\n"
 
 #define home_path(rel) test_path(home, rel)
 
-/* Every entry under HOME: "path type [content]", sorted; locks left out. */
+/* Every entry under HOME: "path type [content]", sorted (locks too). */
 static char **snap_items;
 static size_t snap_n;
 
 static int
 snap_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	size_t len = strlen(path);
 	char *text = NULL, *item;
 
 	(void)flag;
 	(void)ftw;
-	if (len > 5 && strcmp(path + len - 5, ".lock") == 0)
-		return 0;
 	if (S_ISREG(st->st_mode))
 		text = test_slurp(path, NULL);
 	ck_assert_int_ne(asprintf(&item, "%s %s %s", path + strlen(home),
@@ -378,6 +375,122 @@ assert_log_empty(const struct fake *f)
 
 static const char teams_text[] = "Name     \n"
     "a-team    \n" "myteam    \n" "noaccess  \n" "otherteam \n";
+
+/* ------------------------------------------------- something no registry */
+
+/* Every command that asks the registry, with its operands. */
+static const char *const every_command[][7] = {
+	{ "teams" }, { "artifacts", "myteam" }, { "tags", "myteam" },
+	{ "tags", "myteam", "myapp" }, { "latest", "myteam", "myapp" },
+	{ "latest", "--digest", "myteam", "myapp" },
+	{ "scm-source", "myteam", "myapp", "1.0" }, { "image", "abc123" },
+	{ "describe", "myteam", "myapp", "1.0" },
+	{ "inspect-contents", "myteam", "myapp", "1.0" },
+	{ "mark-production-ready", "INC-1", "myteam", "myapp", "1.0" },
+};
+#define NCOMMANDS (sizeof(every_command) / sizeof(every_command[0]))
+
+static void
+pierone_command(struct run *r, size_t i)
+{
+	const char *const *a = every_command[i];
+
+	pierone(r, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* Each command against the fake as a web site (--api `api`). */
+static void
+assert_every_command_says(const char *api, const char *why)
+{
+	struct fake *f = fake_up("--data", test_data("registry.json"),
+	    "--api", api, NULL);
+	char want[512];
+	struct run r;
+
+	use_url(f->url);
+	test_fmt(want, sizeof(want), "pierone: %s does not look like a Pier "
+	    "One or Docker registry: GET %s/v2/: %s\n", f->url, f->url, why);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		pierone_command(&r, i);
+		assert_fails(&r, 1, NULL);
+		ck_assert_str_eq(r.err, want);
+		run_free(&r);
+	}
+}
+
+START_TEST(every_command_against_a_web_site_answering_404_says_so)
+{
+	assert_every_command_says("none", "HTTP 404 Not Found");
+}
+END_TEST
+
+START_TEST(every_command_against_a_web_page_says_so)
+{
+	assert_every_command_says("web", "a web page (HTTP 200, text/html)");
+}
+END_TEST
+
+/* A registry's own "not found" keeps its message, byte for byte. */
+START_TEST(a_registry_s_not_found_is_not_taken_for_no_registry)
+{
+	struct fake *f = fake_with(NULL);
+	struct fake *v2 = fake_up("--data", test_data("registry.json"),
+	    "--api", "v2", NULL);
+	char want[256];
+	struct run r;
+
+	use_url(f->url);
+	pierone(&r, "latest", "myteam", "nope");
+	test_fmt(want, sizeof(want), "pierone: artifact 'myteam/nope' not "
+	    "found at %s\n", f->url);
+	ck_assert_str_eq(r.err, want);
+	run_free(&r);
+	pierone(&r, "artifacts", "nope");
+	test_fmt(want, sizeof(want), "pierone: team 'nope' not found at %s\n",
+	    f->url);
+	ck_assert_str_eq(r.err, want);
+	assert_fails(&r, 1, NULL);
+	run_free(&r);
+	/* v2's NAME_UNKNOWN, GET /v2/ asked once to tell */
+	use_url(v2->url);
+	pierone(&r, "tags", "myteam", "nope");
+	test_fmt(want, sizeof(want), "pierone: artifact 'myteam/nope' not "
+	    "found at %s\n", v2->url);
+	ck_assert_str_eq(r.err, want);
+	assert_fails(&r, 1, NULL);
+	run_free(&r);
+	ck_assert_int_eq(logged(f, "GET /v2/"), 0);
+	ck_assert_int_eq(logged(v2, "GET /v2/ "), 1);
+}
+END_TEST
+
+/*
+ * https:// to the fake's plain HTTP port.  It answers the handshake with
+ * HTTP 400 and closes; now and then the reset reaches the client before
+ * the answer and OpenSSL only says SSL_ERROR_SYSCALL: a few tries.
+ */
+START_TEST(https_to_a_plain_http_port_suggests_http_for_every_command)
+{
+	struct fake *f = fake_with(NULL);
+	char url[96], want[160];
+	struct run r;
+
+	test_fmt(url, sizeof(url), "https://127.0.0.1:%d", f->port);
+	test_fmt(want, sizeof(want), " (the server answers plain HTTP: try "
+	    "http://127.0.0.1:%d)\n", f->port);
+	use_url(url);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		for (int tries = 0; tries < 5; tries++) {
+			pierone_command(&r, i);
+			if (strstr(r.err, want) != NULL)
+				break;
+			run_free(&r);
+		}
+		assert_fails(&r, 1, want, NULL);
+		run_free(&r);
+	}
+}
+END_TEST
 
 /* ------------------------------------------------------------ HTTP status */
 
@@ -1228,6 +1341,13 @@ faults_suite(void)
 	tcase_add_test(tc, a_team_name_with_uppercase_makes_no_request);
 	tcase_add_test(tc, an_unknown_option_is_a_usage_error);
 	tcase_add_test(tc, a_closed_output_pipe_ends_pierone_quietly);
+	tcase_add_test(tc,
+	    every_command_against_a_web_site_answering_404_says_so);
+	tcase_add_test(tc, every_command_against_a_web_page_says_so);
+	tcase_add_test(tc,
+	    a_registry_s_not_found_is_not_taken_for_no_registry);
+	tcase_add_test(tc,
+	    https_to_a_plain_http_port_suggests_http_for_every_command);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,9 +1,10 @@
 /*
  * The user's files under pressure: logins interrupted by signals, files
  * that are not regular (FIFOs), sudo -E on the user's home, a lock held
- * by another process, credentials readable by others, a file size limit
- * (the library-level rewrites are check_rewrite.c's).  pierone runs as a
- * child, through timeout(1) where a bug would make it hang.
+ * by another process or left by an older pierone, lock files that come
+ * and go under many writers, credentials readable by others, a file size
+ * limit (the library-level rewrites are check_rewrite.c's).  pierone runs
+ * as a child, through timeout(1) where a bug would make it hang.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -24,6 +25,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "pierone.h"
 #include "tests.h"
 
 #define ISSUED		"issued-token-1234"
@@ -327,6 +329,9 @@ START_TEST(interrupted_logins_leave_no_temporary_copy)
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ck_assert_msg(temporaries(true) == 0, "temporary files left behind "
 	    "(seed %u)", seed);
+	/* what a SIGKILL left, the last login took over and removed */
+	ck_assert_msg(test_count_locks(home, true) == 0, "lock files left "
+	    "behind (seed %u)", seed);
 }
 END_TEST
 
@@ -472,9 +477,8 @@ assert_owner(const char *rel, uid_t uid, gid_t gid)
 START_TEST(login_as_root_leaves_the_files_to_the_home_owner)
 {
 	static const char *const made[] = { ".docker", ".docker/config.json",
-	    ".docker/config.json.lock", ".dockercfg", ".dockercfg.lock",
-	    ".config", ".config/zign", ".config/zign/tokens.yaml",
-	    ".config/zign/tokens.yaml.lock" };
+	    ".dockercfg", ".config", ".config/zign",
+	    ".config/zign/tokens.yaml" };
 	uid_t uid = geteuid() == 0 ? 65534 : geteuid();
 	gid_t gid = geteuid() == 0 ? 65534 : getegid();
 	struct run r;
@@ -489,6 +493,7 @@ START_TEST(login_as_root_leaves_the_files_to_the_home_owner)
 	run_free(&r);
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
 		assert_owner(made[i], uid, gid);
+	ck_assert_int_eq(test_count_locks(home, true), 0);
 }
 END_TEST
 
@@ -521,6 +526,8 @@ START_TEST(login_waiting_for_a_held_lock_says_so_and_gives_up)
 	ck_assert_msg(took >= 1900 && took < 10000, "took %ld ms", took);
 	ck_assert_msg(!exists(hpath(".docker/config.json")), "written "
 	    "without the lock");
+	/* never held, so never removed: it is the other process's */
+	ck_assert(exists(hpath(".docker/config.json.lock")));
 	run_free(&r);
 }
 END_TEST
@@ -545,7 +552,87 @@ START_TEST(a_lock_released_in_time_lets_login_finish_quietly)
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(r.status == 0, "login failed: %s", r.err);
 	ck_assert_ptr_null(strstr(r.err, "waiting"));
+	ck_assert_int_eq(test_count_locks(home, true), 0);
 	run_free(&r);
+}
+END_TEST
+
+START_TEST(login_leaves_no_lock_file)
+{
+	struct run r;
+
+	/* the files new, then existing ones updated */
+	for (int i = 0; i < 2; i++) {
+		run_env(&r, NULL, NULL, "login", NULL);
+		ck_assert_msg(r.status == 0, "login failed: %s", r.err);
+		run_free(&r);
+		ck_assert(exists(hpath(".docker/config.json")));
+		ck_assert(exists(hpath(".dockercfg")));
+		ck_assert(exists(hpath(".config/zign/tokens.yaml")));
+		ck_assert_int_eq(test_count_locks(home, true), 0);
+	}
+}
+END_TEST
+
+/* Earlier builds left their lock files: the next update removes them. */
+START_TEST(lock_files_an_older_pierone_left_are_taken_over_and_removed)
+{
+	static const char *const old[] = { ".docker/config.json.lock",
+	    ".dockercfg.lock", ".config/zign/tokens.yaml.lock" };
+	struct run r;
+	cJSON *root;
+	char *text;
+
+	ck_assert_int_eq(mkdir(hpath(".config"), 0700), 0);
+	for (size_t i = 0; i < sizeof(old) / sizeof(old[0]); i++)
+		test_put(home, old[i], "", 0600);
+	run_env(&r, NULL, NULL, "login", NULL);
+	ck_assert_msg(r.status == 0, "login failed: %s", r.err);
+	run_free(&r);
+	text = test_slurp(hpath(".docker/config.json"), NULL);
+	root = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(root,
+	    "auths"), fake.url));
+	cJSON_Delete(root);
+	free(text);
+	ck_assert_int_eq(test_count_locks(home, true), 0);
+}
+END_TEST
+
+/*
+ * The race a removed lock file opens, played step by step: login waits on
+ * the lock file; its holder removes it and a third process locks a new
+ * one; when the first lock is released, login holds a lock on a file the
+ * path no longer names, and must not write until the new one is free.
+ */
+START_TEST(a_lock_file_its_holder_removed_is_not_taken_by_a_waiter)
+{
+	const char *lock = hpath(".docker/config.json.lock");
+	pid_t pid;
+	int first, second, st;
+
+	ck_assert_int_eq(mkdir(hpath(".docker"), 0700), 0);
+	/* O_CLOEXEC: login must not share (and keep) this lock */
+	first = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(first, 0);
+	ck_assert_int_eq(flock(first, LOCK_EX), 0);
+	pid = spawn_login();
+	usleep(400000);		/* login opened the file and waits */
+	ck_assert_int_eq(unlink(lock), 0);
+	second = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(second, 0);
+	ck_assert_int_eq(flock(second, LOCK_EX), 0);
+	close(first);
+	usleep(600000);		/* login got the first lock, saw it gone */
+	ck_assert_msg(!exists(hpath(".docker/config.json")), "written under "
+	    "a lock on a removed lock file");
+	ck_assert_int_eq(unlink(lock), 0);	/* as an update does */
+	close(second);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "login: "
+	    "status %#x", (unsigned)st);
+	ck_assert(exists(hpath(".docker/config.json")));
+	ck_assert_int_eq(test_count_locks(home, true), 0);
 }
 END_TEST
 
@@ -609,6 +696,119 @@ START_TEST(file_size_limit_is_a_clear_error_and_the_file_stays)
 }
 END_TEST
 
+/* ------------------------------------------------------------------
+ * Through the library: every writer, and many writers at once
+ */
+
+static const char *const lib_env[] = { "HOME", "XDG_CONFIG_HOME",
+    "DOCKER_CONFIG", "PIERONE_LOCK_TIMEOUT" };
+
+static void
+lib_setup(void)
+{
+	test_env_isolate(lib_env, sizeof(lib_env) / sizeof(lib_env[0]));
+	home = test_tmpdir();
+	setenv("HOME", home, 1);
+}
+
+static void
+lib_teardown(void)
+{
+	test_env_restore();
+	test_rmtree(home);
+	free(home);
+	home = NULL;
+}
+
+START_TEST(every_writer_of_the_library_leaves_no_lock_file)
+{
+	static const char reg[] = "https://pierone.example.org";
+	char token[] = "lib-token-5678";
+	struct pierone_token t = { .access_token = token,
+	    .source = PIERONE_TOKEN_SERVICE, .expires_in = 3600 };
+	struct pierone_err err = { 0 };
+
+	t.created = (double)time(NULL);
+	t.expires_at = t.created + 3600;
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pierone_docker_store_auth(
+		    hpath(".docker/config.json"), PIERONE_DOCKER_CONFIG_JSON,
+		    reg, token, NULL, &err), 0);
+		ck_assert_int_eq(pierone_docker_store_auth(hpath(".dockercfg"),
+		    PIERONE_DOCKER_DOCKERCFG, reg, token, NULL, &err), 0);
+		ck_assert_int_eq(pierone_docker_store_helper(
+		    hpath(".docker/config.json"), "other.example.org",
+		    "pierone", &err), 0);
+		ck_assert_int_eq(pierone_token_cache_store(&t, &err), 0);
+		ck_assert_int_eq(pierone_config_store_url(
+		    hpath(".config/pierone/pierone.yaml"), reg, &err), 0);
+		ck_assert(exists(hpath(".config/zign/tokens.yaml")));
+		ck_assert(exists(hpath(".config/pierone/pierone.yaml")));
+		ck_assert_int_eq(test_count_locks(home, true), 0);
+	}
+}
+END_TEST
+
+#define WRITERS	12
+#define UPDATES	20
+
+/* A child's updates, one entry each; its exit status. */
+static int
+write_entries(const char *path, int who)
+{
+	char reg[64];
+
+	for (int i = 0; i < UPDATES; i++) {
+		snprintf(reg, sizeof(reg), "https://w%02d-%02d.example.org",
+		    who, i);
+		if (pierone_docker_store_auth(path, PIERONE_DOCKER_CONFIG_JSON,
+		    reg, "writer-token", NULL, NULL) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every update removes the lock file it held, so that under many writers
+ * the lock file is made and removed hundreds of times while others wait
+ * on it: no update may be lost to a lock held on a removed file.
+ */
+START_TEST(many_writers_lose_no_update_while_lock_files_come_and_go)
+{
+	const char *path = hpath(".docker/config.json");
+	pid_t pids[WRITERS];
+	cJSON *root, *auths;
+	char reg[64], *text;
+	int st;
+
+	for (int w = 0; w < WRITERS; w++) {
+		ck_assert_int_ge(pids[w] = fork(), 0);
+		if (pids[w] == 0)
+			_exit(write_entries(path, w));
+	}
+	for (int w = 0; w < WRITERS; w++) {
+		ck_assert_int_eq(waitpid(pids[w], &st, 0), pids[w]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "writer %d failed", w);
+	}
+	text = test_slurp(path, NULL);
+	root = cJSON_Parse(text);
+	auths = cJSON_GetObjectItem(root, "auths");
+	ck_assert_int_eq(cJSON_GetArraySize(auths), WRITERS * UPDATES);
+	for (int w = 0; w < WRITERS; w++)
+		for (int i = 0; i < UPDATES; i++) {
+			test_fmt(reg, sizeof(reg), "https://w%02d-%02d."
+			    "example.org", w, i);
+			ck_assert_msg(cJSON_GetObjectItem(auths, reg) != NULL,
+			    "%s lost", reg);
+		}
+	cJSON_Delete(root);
+	free(text);
+	ck_assert_int_eq(test_count_locks(home, true), 0);
+	ck_assert_int_eq(test_count_temporaries(hpath(".docker"), true), 0);
+}
+END_TEST
+
 Suite *
 files_suite(void)
 {
@@ -629,6 +829,18 @@ files_suite(void)
 	tcase_add_test(tc, a_lock_released_in_time_lets_login_finish_quietly);
 	tcase_add_test(tc, login_warns_about_docker_files_readable_by_others);
 	tcase_add_test(tc, file_size_limit_is_a_clear_error_and_the_file_stays);
+	tcase_add_test(tc, login_leaves_no_lock_file);
+	tcase_add_test(tc,
+	    lock_files_an_older_pierone_left_are_taken_over_and_removed);
+	tcase_add_test(tc,
+	    a_lock_file_its_holder_removed_is_not_taken_by_a_waiter);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("library");
+	tcase_add_checked_fixture(tc, lib_setup, lib_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, every_writer_of_the_library_leaves_no_lock_file);
+	tcase_add_test(tc,
+	    many_writers_lose_no_update_while_lock_files_come_and_go);
 	suite_add_tcase(s, tc);
 	return s;
 }

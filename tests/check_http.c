@@ -485,6 +485,169 @@ START_TEST(one_client_serves_many_requests)
 }
 END_TEST
 
+/* ------------------------------------------------------------------
+ * Something that is no registry at all
+ */
+
+/* The fake as a web site (--api none: 404 pages; web: a 200 page). */
+static void
+restart_as(const char *api)
+{
+	const char *extra[] = { "--api", api, NULL };
+
+	teardown();
+	start_with(extra, TOKEN, 0);
+}
+
+/* Every call of the client fails with `rc` and the message `want`. */
+static void
+assert_every_call_fails(int rc, const char *want)
+{
+	static const char *const tags[] = { "1.0" };
+	struct pierone_strlist *l;
+	struct pierone_tag_list *t;
+	struct pierone_scm_source *scm;
+	struct pierone_image_tags *it;
+	struct pierone_image_details *d;
+	struct pierone_layer_files *files;
+	char *s;
+
+	ck_assert_int_eq(pierone_teams_list(&l, client), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_artifacts_list(&l, client, "myteam"), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_tags_list(&t, client, "myteam", "myapp"), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_latest_tag(&s, client, "myteam", "myapp"),
+	    rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_scm_sources(&scm, client, "myteam", "myapp",
+	    tags, 1, 1), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_image_find(&it, client, "abc123"), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_image_describe(&d, client, "myteam", "myapp",
+	    "1.0"), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_manifest_digest(&s, client, "myteam", "myapp",
+	    "1.0"), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_image_files(&files, client, "myteam",
+	    "myapp", "1.0", 0, NULL, NULL), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_mark_production_ready(client, "myteam",
+	    "myapp", "1.0", "INC-1"), rc);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+}
+
+START_TEST(a_web_site_answering_404_is_no_registry_for_every_call)
+{
+	char want[256];
+
+	restart_as("none");
+	test_fmt(want, sizeof(want), "%s does not look like a Pier One or "
+	    "Docker registry: GET %s/v2/: HTTP 404 Not Found", fake.url,
+	    fake.url);
+	assert_every_call_fails(PIERONE_EBADRESPONSE, want);
+	/* asked once for the client, not once a call */
+	ck_assert_int_eq(requests_logged("GET /v2/ "), 1);
+}
+END_TEST
+
+START_TEST(a_web_site_answering_a_page_is_no_registry_for_every_call)
+{
+	char want[256];
+
+	restart_as("web");
+	test_fmt(want, sizeof(want), "%s does not look like a Pier One or "
+	    "Docker registry: GET %s/v2/: a web page (HTTP 200, text/html)",
+	    fake.url, fake.url);
+	assert_every_call_fails(PIERONE_EBADRESPONSE, want);
+	ck_assert_int_eq(requests_logged("GET /v2/ "), 1);
+}
+END_TEST
+
+/* Pier One's 404s: detection proved the API, nothing more is asked. */
+START_TEST(a_registry_s_not_found_keeps_its_message)
+{
+	struct pierone_strlist *l;
+	struct pierone_tag_list *t;
+	char want[256];
+
+	ck_assert_int_eq(pierone_artifacts_list(&l, client, "nope"),
+	    PIERONE_ENOTFOUND);
+	test_fmt(want, sizeof(want), "team 'nope' not found at %s", fake.url);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(pierone_tags_list(&t, client, "myteam", "nope"),
+	    PIERONE_ENOTFOUND);
+	test_fmt(want, sizeof(want), "artifact 'myteam/nope' not found at %s",
+	    fake.url);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(requests_logged("GET /v2/"), 0);
+}
+END_TEST
+
+/*
+ * A 404 where GET /v2/ then fails with 503 (a registry in trouble, not
+ * a web site): the 404's message stays.
+ */
+START_TEST(a_registry_in_trouble_is_not_called_no_registry)
+{
+	const char *extra[] = { "--api", "v2", "--fault", "status=404@/v2/#1",
+	    "--fault", "status=503@/v2/", NULL };
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	struct pierone_tag_list *t;
+	char want[256];
+
+	teardown();
+	start_with(extra, TOKEN, 0);
+	pierone_client_free(client);
+	o.url = fake.url;
+	o.token = TOKEN;
+	o.retries = 0;
+	o.api = PIERONE_API_V2;
+	ck_assert_int_eq(pierone_client_new(&client, &o, &err), 0);
+	ck_assert_int_eq(pierone_tags_list(&t, client, "myteam", "myapp"),
+	    PIERONE_ENOTFOUND);
+	test_fmt(want, sizeof(want), "artifact 'myteam/myapp' not found at %s",
+	    fake.url);
+	ck_assert_str_eq(pierone_errmsg(client), want);
+	ck_assert_int_eq(requests_logged("GET /v2/ 503"), 1);
+}
+END_TEST
+
+/*
+ * https:// to a port that speaks plain HTTP.  The fake answers the TLS
+ * handshake with HTTP 400 and closes; now and then the reset of that
+ * close reaches the client before the answer does, and OpenSSL says
+ * SSL_ERROR_SYSCALL instead, which tells nothing: a few tries.
+ */
+START_TEST(https_to_a_plain_http_port_suggests_http)
+{
+	struct pierone_options o = PIERONE_OPTIONS_INIT;
+	struct pierone_err err = { 0 };
+	struct pierone_strlist *l;
+	char url[96], want[160];
+	int tries = 0;
+
+	test_fmt(url, sizeof(url), "https://127.0.0.1:%d", fake.port);
+	test_fmt(want, sizeof(want), " (the server answers plain HTTP: try "
+	    "http://127.0.0.1:%d)", fake.port);
+	o.url = url;
+	o.token = TOKEN;
+	o.retries = 0;
+	do {
+		pierone_client_free(client);
+		ck_assert_int_eq(pierone_client_new(&client, &o, &err), 0);
+		ck_assert_int_eq(pierone_teams_list(&l, client),
+		    PIERONE_ENETWORK);
+	} while (strstr(pierone_errmsg(client), want) == NULL && ++tries < 5);
+	assert_msg_has(want);
+	assert_msg_has("cannot list teams: GET https://127.0.0.1:");
+}
+END_TEST
+
 Suite *
 http_suite(void)
 {
@@ -525,6 +688,13 @@ http_suite(void)
 	tcase_add_test(tc,
 	    fan_out_failure_names_the_artifact_and_returns_nothing);
 	tcase_add_test(tc, response_over_the_cap_is_refused);
+	tcase_add_test(tc,
+	    a_web_site_answering_404_is_no_registry_for_every_call);
+	tcase_add_test(tc,
+	    a_web_site_answering_a_page_is_no_registry_for_every_call);
+	tcase_add_test(tc, a_registry_s_not_found_keeps_its_message);
+	tcase_add_test(tc, a_registry_in_trouble_is_not_called_no_registry);
+	tcase_add_test(tc, https_to_a_plain_http_port_suggests_http);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -395,16 +395,17 @@ START_TEST(login_to_a_host_that_is_no_registry_writes_nothing)
 	const char *args[] = { "--data", test_data("registry.json"), "--token",
 	    ENV_TOKEN, "--api", "pierone", NULL };
 	struct fake web;
-	char url[160];
+	char url[160], want[512];
 	struct run r;
 
 	/* a web server answering 404 on /v2/, as a typo'd host might */
 	fake_start(&web, args);
 	pierone(&r, env, NULL, "login", "--url", web.url, NULL);
 	ck_assert_int_eq(r.status, 1);
-	ck_assert_ptr_nonnull(strstr(r.err, "does not answer as a Docker "
-	    "registry"));
-	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
+	test_fmt(want, sizeof(want), "pierone: %s does not look like a Pier "
+	    "One or Docker registry: GET %s/v2/: HTTP 404 Not Found; nothing "
+	    "was written\n", web.url, web.url);
+	ck_assert_str_eq(r.err, want);
 	run_free(&r);
 	fake_stop(&web);
 	/* and a port nobody listens on any more */
@@ -414,6 +415,83 @@ START_TEST(login_to_a_host_that_is_no_registry_writes_nothing)
 	ck_assert_ptr_nonnull(strstr(r.err, "nothing was written"));
 	run_free(&r);
 	assert_nothing_written();
+}
+END_TEST
+
+/* A web site answering every path with its home page (200, text/html). */
+START_TEST(login_to_a_web_page_writes_nothing)
+{
+	const char *env[] = { "OAUTH2_ACCESS_TOKENS=pierone=" ENV_TOKEN, NULL };
+	const char *args[] = { "--data", test_data("registry.json"), "--api",
+	    "web", NULL };
+	struct fake web;
+	char want[512];
+	struct run r;
+
+	fake_start(&web, args);
+	pierone(&r, env, NULL, "login", "--url", web.url, NULL);
+	test_fmt(want, sizeof(want), "pierone: %s does not look like a Pier "
+	    "One or Docker registry: GET %s/v2/: a web page (HTTP 200, "
+	    "text/html); nothing was written\n", web.url, web.url);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.err, want);
+	run_free(&r);
+	fake_stop(&web);
+	assert_nothing_written();
+}
+END_TEST
+
+/*
+ * pierone login with `env` until its message holds `want` (5 tries: the
+ * fake answers a TLS handshake with HTTP 400 and closes, and now and then
+ * the reset gets to the client first and OpenSSL only says
+ * SSL_ERROR_SYSCALL); then the run must have failed, having written
+ * nothing.
+ */
+static void
+assert_login_says(const char *const *env, const char *want)
+{
+	struct run r;
+
+	for (int tries = 0; tries < 5; tries++) {
+		pierone(&r, env, NULL, "login", NULL);
+		if (strstr(r.err, want) != NULL)
+			break;
+		run_free(&r);
+	}
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, want) != NULL, "'%s' not in: %s", want,
+	    r.err);
+	run_free(&r);
+	assert_nothing_written();
+}
+
+START_TEST(login_over_https_to_a_plain_http_port_suggests_http)
+{
+	char url[160], want[160];
+	const char *env[] = { url, "OAUTH2_ACCESS_TOKENS=pierone=" ENV_TOKEN,
+	    NULL };
+
+	test_fmt(url, sizeof(url), "PIERONE_URL=https://127.0.0.1:%d",
+	    fake.port);
+	test_fmt(want, sizeof(want), "wrong version number (the server "
+	    "answers plain HTTP: try http://127.0.0.1:%d); nothing was "
+	    "written\n", fake.port);
+	assert_login_says(env, want);
+}
+END_TEST
+
+/* The same for the token service's URL. */
+START_TEST(a_token_service_over_https_to_a_plain_port_suggests_http)
+{
+	char url[160], want[160];
+	const char *env[] = { url, "PIERONE_PASSWORD=" PASSWORD, NULL };
+
+	test_fmt(url, sizeof(url), "PIERONE_TOKEN_URL=https://127.0.0.1:%d/"
+	    "access_token", fake.port);
+	test_fmt(want, sizeof(want), " (the server answers plain HTTP: try "
+	    "http://127.0.0.1:%d)", fake.port);
+	assert_login_says(env, want);
 }
 END_TEST
 
@@ -855,6 +933,10 @@ login_suite(void)
 	tcase_add_test(tc, password_flow_without_client_says_what_is_missing);
 	tcase_add_test(tc, no_token_service_configured_fails_clearly);
 	tcase_add_test(tc, login_to_a_host_that_is_no_registry_writes_nothing);
+	tcase_add_test(tc, login_to_a_web_page_writes_nothing);
+	tcase_add_test(tc, login_over_https_to_a_plain_http_port_suggests_http);
+	tcase_add_test(tc,
+	    a_token_service_over_https_to_a_plain_port_suggests_http);
 	tcase_add_test(tc, a_token_the_registry_refuses_is_told_with_its_source);
 	tcase_add_test(tc, a_new_token_the_registry_refuses_is_not_cached);
 	tcase_add_test(tc,

@@ -55,8 +55,11 @@
  * clients that must cope with one; every default is Pier One's as above.
  * --api v2 answers every route outside /v2/ with Distribution's plain
  * 404, v2-portal with a web page (200, text/html), as registries with a
- * web interface do (--api pierone hides /v2/ instead).  --auth none
- * lets anyone in; basic wants Basic oauth2:TOKEN or a --registry-user;
+ * web interface do (--api pierone hides /v2/ instead).  --api none and
+ * --api web play no registry at all, a plain web site: every path but the
+ * token services' answers with a web page (text/html), 404 Not Found for
+ * none, 200 (its home page) for web, and asks for no credentials.
+ * --auth none lets anyone in; basic wants Basic oauth2:TOKEN or a --registry-user;
  * bearer wants a registry token from the fake's own GET /auth/token,
  * Docker's token protocol: the 401 names realm, service and scope, and
  * the token must grant that scope.  /auth/token grants whatever it is asked for, to a
@@ -179,7 +182,8 @@ struct team {
 enum svc { S_NONE, S_TOKEN, S_OAUTH2, S_REGTOKEN };
 
 /* --api, --auth and --link-style; the first of each is the default. */
-enum api { API_BOTH, API_PIERONE, API_V2, API_V2_PORTAL };
+enum api { API_BOTH, API_PIERONE, API_V2, API_V2_PORTAL, API_NONE,
+    API_WEB };
 enum auth { AUTH_TOKEN, AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
 enum link { LINK_RELATIVE, LINK_ABSOLUTE, LINK_FOREIGN, LINK_LOOP };
 

@@ -260,12 +260,33 @@ reply_bearer_challenge(struct reply *r, const char *scope)
 }
 
 
-/* --api: Distribution knows nothing but /v2/; Pier One-only lacks it. */
+/* A web site's page: 404 or 200, as --api none and web answer. */
+static void
+web_page(struct reply *r, unsigned int status)
+{
+	reply_text(r, status, status == MHD_HTTP_OK ? "<!doctype html><html>"
+	    "<head><title>Welcome</title></head><body><h1>It works"
+	    "</h1></body></html>\n" : "<!doctype html><html><head><title>"
+	    "404 Not Found</title></head><body><h1>Not Found</h1>"
+	    "</body></html>\n");
+	reply_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/html; charset=utf-8");
+}
+
+/*
+ * --api: Distribution knows nothing but /v2/; Pier One-only lacks it; a
+ * web site (none, web) knows neither.
+ */
 bool
 api_hidden(struct reply *r, const char *path)
 {
 	bool	 v2 = strncmp(path, "/v2/", 4) == 0;
 
+	if (opt.api == API_NONE || opt.api == API_WEB) {
+		web_page(r, opt.api == API_WEB ? MHD_HTTP_OK :
+		    MHD_HTTP_NOT_FOUND);
+		return true;
+	}
 	if (opt.api == API_V2 && !v2 && opt.portal) {
 		reply_text(r, MHD_HTTP_OK, "<!doctype html><html><head><title>"
 		    "Registry</title></head><body></body></html>\n");

@@ -108,7 +108,7 @@ usage(void)
 	    "[--issue TOKEN]\n"
 	    "\t[--expires-in N|none] [--token-response JSON]\n"
 	    "\t[--tls-cert FILE --tls-key FILE]\n"
-	    "\t[--api pierone|v2|v2-portal|both]\n"
+	    "\t[--api pierone|v2|v2-portal|both|none|web]\n"
 	    "\t[--auth token|none|basic|bearer]\n"
 	    "\t[--registry-user NAME:SECRET]... [--realm-url URL] "
 	    "[--anonymous]\n"
@@ -432,6 +432,9 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 		return;
 	/* Clients that refuse the test certificate, as tests make them. */
 	if (opt.tls_cert != NULL && strstr(msg, "andshake") != NULL)
+		return;
+	/* A TLS handshake sent to the plain HTTP port, as tests do too. */
+	if (strstr(msg, "Request malformed") != NULL)
 		return;
 	fputs(msg, stderr);
 }

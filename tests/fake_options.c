@@ -14,7 +14,7 @@ static const char *const fmodes[] = { [F_STATUS] = "status=",
     [F_HEADER_LINE] = "header-line=" };
 
 static const char *const apis[] = { "both", "pierone", "v2", "v2-portal",
-    NULL };
+    "none", "web", NULL };
 
 static const char *const auths[] = { "token", "none", "basic", "bearer",
     NULL };

@@ -493,6 +493,34 @@ test_count_temporaries(const char *dir, bool print)
 	return n;
 }
 
+static int locks_found;
+static bool locks_print;
+
+static int
+lock_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	size_t len = strlen(path);
+
+	(void)st;
+	(void)ftw;
+	if (flag != FTW_D && flag != FTW_DP && len > 5 &&
+	    strcmp(path + len - 5, ".lock") == 0) {
+		if (locks_print)
+			fprintf(stderr, "lock file left: %s\n", path);
+		locks_found++;
+	}
+	return 0;
+}
+
+int
+test_count_locks(const char *root, bool print)
+{
+	locks_found = 0;
+	locks_print = print;
+	nftw(root, lock_one, 16, FTW_PHYS);
+	return locks_found;
+}
+
 /* The site: one fake registry, a throwaway HOME, the runs' environment. */
 struct site site;
 

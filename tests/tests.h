@@ -84,6 +84,11 @@ void test_env_restore(void);
  * them on stderr.
  */
 int test_count_temporaries(const char *dir, bool print);
+/*
+ * How many lock files ("*.lock") are anywhere under `root` (an update
+ * leaves none); `print` lists them on stderr.
+ */
+int test_count_locks(const char *root, bool print);
 
 /* A fresh temporary directory (mkdtemp); removed by test_rmtree(). */
 char *test_tmpdir(void);
