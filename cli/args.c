@@ -161,6 +161,10 @@ cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 	if (strncmp(typed, "--", 2) == 0 && ch == ':')
 		return cli_usage_error(cmd, "option '%.*s' needs a value",
 		    len, typed);
+	/* getopt_long tells a known flag given a value so */
+	if (strncmp(typed, "--", 2) == 0 && typed[len] == '=' && optopt != 0)
+		return cli_usage_error(cmd, "option '%.*s' takes no value",
+		    len, typed);
 	if (strncmp(typed, "--", 2) == 0 &&
 	    (best = suggest_option(cmd, typed)) != NULL)
 		return cli_usage_error(cmd, "unknown option '%.*s'; did you "
@@ -292,10 +296,14 @@ set_option(struct cli *cli, const struct cli_option *o)
 	int i = option_index(cli->cmd, o->name);
 	struct cli_value *v = &cli->values[i < 0 ? 0 : i];
 	const char *errstr;
+	char why[160];
 
 	if (i < 0)	/* past CMD_MAX_OPTIONS: check_cli's table test */
 		return cli_usage_error(cli->cmd, "option '--%s' not "
 		    "supported", o->name);
+	if (o->check != NULL && o->check(optarg, why, sizeof(why)) != 0)
+		return cli_usage_error(cli->cmd, "invalid --%s '%s': %s",
+		    o->name, optarg, why);
 	v->given = true;
 	switch (o->kind) {
 	case OPTK_HELP:
@@ -322,6 +330,29 @@ set_option(struct cli *cli, const struct cli_option *o)
 	return 0;
 }
 
+/*
+ * An option of another command, named as typed: its word is the last
+ * one getopt took, or the one before when its value came apart.
+ */
+static int
+other_option(const struct cmd *cmd, const struct cli_option *o, char **argv)
+{
+	const char *w;
+
+	for (int k = optind - 1; k >= optind - 2 && k > 0; k--) {
+		w = argv[k];
+		if (strncmp(w, "--", 2) == 0 && w[2] != '\0' &&
+		    strncmp(o->name, w + 2, strcspn(w + 2, "=")) == 0)
+			return cli_usage_error(cmd, "unknown option '%.*s'",
+			    (int)strcspn(w, "="), w);
+		if (w[0] == '-' && w[1] != '-' && o->short_name != 0 &&
+		    strchr(w + 1, o->short_name) != NULL)
+			return cli_usage_error(cmd, "unknown option '-%c'",
+			    o->short_name);
+	}
+	return cli_usage_error(cmd, "unknown option '--%s'", o->name);
+}
+
 /* The options, up to the first -h: 0 or a usage error's status. */
 static int
 parse_options(struct cli *cli, int argc, char **argv)
@@ -335,10 +366,8 @@ parse_options(struct cli *cli, int argc, char **argv)
 	    NULL)) != -1) {
 		if ((i = optset_find(&s, ch)) < 0)
 			return cli_bad_option(cli->cmd, ch, argv);
-		if ((size_t)i >= s.own) {	/* another command's */
-			optopt = s.spec[i]->short_name;
-			return cli_bad_option(cli->cmd, '?', argv);
-		}
+		if ((size_t)i >= s.own)		/* another command's */
+			return other_option(cli->cmd, s.spec[i], argv);
 		if ((rc = set_option(cli, s.spec[i])) != 0)
 			return rc;
 	}
@@ -446,10 +475,17 @@ take_reference(struct cli *cli, int *argc, char ***argv)
 	bool takes_tag;
 	char why[128], **v;
 
+	/* mark-production-ready org/app:1.0: the reference came too soon */
+	if (at > 0 && *argc == at && strchr((*argv)[0], '/') != NULL)
+		return cli_usage_error(cmd, "missing INCIDENT before the "
+		    "reference");
 	if (at < 0 || *argc <= at || strchr((*argv)[at], '/') == NULL)
 		return 0;
+	/* a URL's user info is never shown, not even back to its writer */
 	if (reference_parse(ref, (*argv)[at], why, sizeof(why)) != 0)
-		return cli_usage_error(cmd, "invalid reference '%s': %s",
+		return strchr((*argv)[at], '@') != NULL ?
+		    cli_usage_error(cmd, "invalid reference: %s", why) :
+		    cli_usage_error(cmd, "invalid reference '%s': %s",
 		    (*argv)[at], why);
 	takes_tag = (size_t)at + 2 < cmd->noperands &&
 	    cmd->operands[at + 2].kind == OPD_TAG;
@@ -490,7 +526,8 @@ check_operand(struct cli *cli, enum operand_kind kind, const char *value)
 	if (kind == OPD_COMMAND)	/* cmd_help() looks it up */
 		return 0;
 	/* the reference's grammar checked these already */
-	if (value == cli->args.ref.artifact || value == cli->args.ref.tag)
+	if (value == cli->args.ref.team || value == cli->args.ref.artifact ||
+	    value == cli->args.ref.tag)
 		return 0;
 	if (kind == OPD_INCIDENT)
 		return value[0] == '\0' ? cli_usage_error(cli->cmd,
@@ -607,7 +644,8 @@ help_reference(const struct cmd *cmd)
 	    "[REGISTRY/]TEAM/ARTIFACT%s;\nwith REGISTRY, that registry "
 	    "is asked instead (with Docker's credentials\nfor it unless it "
 	    "is the configured one); on registries other than\nPier One, "
-	    "ARTIFACT may have more components (org/group/app).\n", tag ? " TAG" : "",
+	    "its ARTIFACT may have more components (org/group/app),\n"
+	    "which only this form reaches.\n", tag ? " TAG" : "",
 	    tag ? "[:TAG]" : "");
 }
 

@@ -112,6 +112,8 @@ struct cli_option {
 	const char *hint;	/* OPTK_NUMBER: said after the reason */
 	bool hidden;		/* accepted, but not in -h */
 	const char *const *choices;	/* OPTK_CHOICE: NULL-ended */
+	/* OPTK_STRING, OPTK_LIST: 0, or -1 and why the value is refused */
+	int (*check)(const char *value, char *why, size_t size);
 };
 
 enum operand_kind {
@@ -206,6 +208,8 @@ struct tag_filter {
  * expression).  `f` must live as long as the client lists tags.
  */
 int tag_filter_setup(struct cli *cli, struct tag_filter *f);
+/* A --filter or --exclude value: an extended regular expression. */
+int tag_filter_check(const char *value, char *why, size_t size);
 void tag_filter_free(struct tag_filter *f);
 
 /*

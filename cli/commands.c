@@ -48,10 +48,12 @@ static const struct cli_option opt_all = {
 static const struct cli_option opt_exclude = {
 	.name = "exclude", .arg = "REGEX", .help = "leave out tags that "
 	"match REGEX (extended,\nrepeatable)", .kind = OPTK_LIST,
+	.check = tag_filter_check,
 };
 static const struct cli_option opt_filter = {
 	.name = "filter", .arg = "REGEX", .help = "only tags that match "
 	"REGEX (extended; repeated:\nany of them)", .kind = OPTK_LIST,
+	.check = tag_filter_check,
 };
 
 static const struct cli_option *const list_opts[] = {
@@ -66,7 +68,9 @@ static const struct cli_option *const describe_opts[] = {
 	&opt_timeout, &opt_url, &opt_verbose, NULL,
 };
 
-static const struct cli_option *const help_opts[] = { &opt_help, NULL };
+static const struct cli_option *const help_opts[] = {
+	&opt_help, &opt_verbose, NULL,
+};
 
 static const struct cli_option *const inspect_opts[] = {
 	&opt_help,

@@ -116,7 +116,7 @@ _pierone()
 		;;
 	help)
 		valopts=""
-		opts="-h --help"
+		opts="-h --help -v --verbose"
 		;;
 	mark-production-ready)
 		valopts="--timeout --url"

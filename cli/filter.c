@@ -5,7 +5,9 @@
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -21,6 +23,27 @@ keep_tag(const char *name, void *arg)
 	for (size_t i = 0; i < f->nexclude && in; i++)
 		in = regexec(&f->exclude[i], name, 0, NULL, 0) != 0;
 	return in;
+}
+
+/* Longer patterns are refused: glibc's regcomp() can take gigabytes. */
+#define PATTERN_MAX	1024
+
+int
+tag_filter_check(const char *value, char *why, size_t size)
+{
+	regex_t re;
+	int rc;
+
+	if (strlen(value) > PATTERN_MAX) {
+		snprintf(why, size, "longer than %d bytes", PATTERN_MAX);
+		return -1;
+	}
+	if ((rc = regcomp(&re, value, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, &re, why, size);
+		return -1;
+	}
+	regfree(&re);
+	return 0;
 }
 
 /* The values of --`option` compiled into *res (n of them). */

@@ -18,42 +18,11 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
 #define NAME_MAX_TOTAL	255
-#define TAG_MAX		128
-
-static bool
-is_lower_alnum(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* One path component: alphanumerics joined by [._], "__" or dashes. */
-static bool
-component_valid(const char *s, size_t len)
-{
-	size_t i = 0, sep;
-
-	while (i < len) {
-		if (!is_lower_alnum((unsigned char)s[i]))
-			return false;
-		while (i < len && is_lower_alnum((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			return true;
-		sep = i;
-		while (i < len && s[i] == '-')
-			i++;
-		if (i == sep && (s[i] == '.' || s[i] == '_'))
-			i += s[i] == '_' && i + 1 < len && s[i + 1] == '_' ?
-			    2 : 1;
-		if (i == sep || i == len)
-			return false;
-	}
-	return false;	/* empty */
-}
 
 /* host[:port]: DNS labels of letters, digits and '-', or [IPv6]. */
 static bool
@@ -89,7 +58,23 @@ host_valid(const char *s, size_t len)
 	if (i == len)
 		return true;
 	port = strspn(s + i + 1, "0123456789");
-	return s[i] == ':' && port > 0 && i + 1 + port == len;
+	return s[i] == ':' && port > 0 && port <= 5 && i + 1 + port == len &&
+	    strtoul(s + i + 1, NULL, 10) >= 1 &&
+	    strtoul(s + i + 1, NULL, 10) <= 65535;
+}
+
+/* A first component docker would take for a host only for its capitals. */
+static bool
+capital_team(const char *s, size_t len)
+{
+	bool upper = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.' || s[i] == ':')
+			return false;
+		upper |= isupper((unsigned char)s[i]) != 0;
+	}
+	return upper;
 }
 
 /* Docker's rule: which first component names a registry. */
@@ -102,20 +87,6 @@ names_registry(const char *s, size_t len)
 		if (s[i] == '.' || s[i] == ':' || isupper((unsigned char)s[i]))
 			return true;
 	return false;
-}
-
-static bool
-tag_valid(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > TAG_MAX || !(isalnum((unsigned char)s[0]) ||
-	    s[0] == '_'))
-		return false;
-	for (size_t i = 1; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && strchr("_.-", s[i]) == NULL)
-			return false;
-	return true;
 }
 
 static int
@@ -135,7 +106,7 @@ repository_check(const char *s, size_t len, size_t *team_len, char *why,
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && s[i] != '/')
 			continue;
-		if (!component_valid(s + start, i - start))
+		if (!pierone_docker_component_valid(s + start, i - start))
 			return bad(why, size, "each path component must be "
 			    "lowercase letters and digits, joined by '.', '_', "
 			    "'__' or '-'");
@@ -156,18 +127,25 @@ reference_parse(struct reference *ref, const char *s, char *why,
 	size_t len, team_len = 0;
 
 	memset(ref, 0, sizeof(*ref));
+	if (strstr(s, "://") != NULL)
+		return bad(why, size, "a reference has no scheme: write "
+		    "HOST[:PORT]/TEAM/ARTIFACT");
 	if (strchr(s, '@') != NULL)
 		return bad(why, size, "digests are not supported; name a tag");
+	if (slash != NULL && capital_team(s, (size_t)(slash - s)))
+		return bad(why, size, "names must be lowercase (docker would "
+		    "read the first component as a registry host)");
 	if (slash != NULL && names_registry(s, (size_t)(slash - s))) {
 		if (!host_valid(s, (size_t)(slash - s)))
-			return bad(why, size, "invalid registry host");
+			return bad(why, size, "invalid registry host (HOST or "
+			    "HOST:PORT, PORT from 1 to 65535)");
 		repo = slash + 1;
 	}
 	colon = strrchr(repo, ':');
 	len = colon != NULL ? (size_t)(colon - s) : strlen(s);
 	if (len > NAME_MAX_TOTAL)
 		return bad(why, size, "the name is longer than 255 characters");
-	if (colon != NULL && !tag_valid(colon + 1))
+	if (colon != NULL && !pierone_docker_tag_valid(colon + 1))
 		return bad(why, size, "invalid tag: must match "
 		    "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 	len = colon != NULL ? (size_t)(colon - repo) : strlen(repo);
@@ -195,13 +173,39 @@ reference_free(struct reference *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
-/* localhost, 127.0.0.0/8 and [::1] speak plain HTTP, as docker allows. */
+/* A dotted IPv4 literal of 127.0.0.0/8, `len` bytes of `s`. */
+static bool
+ipv4_loopback(const char *s, size_t len)
+{
+	unsigned int part[4];
+	int n = 0, end = 0;
+	char buf[16];
+
+	if (len >= sizeof(buf) || strspn(s, "0123456789.") < len)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	n = sscanf(buf, "%3u.%3u.%3u.%3u%n", &part[0], &part[1], &part[2],
+	    &part[3], &end);
+	return n == 4 && (size_t)end == len && part[0] == 127 &&
+	    part[1] < 256 && part[2] < 256 && part[3] < 256;
+}
+
+/*
+ * localhost, 127.0.0.0/8 and [::1] speak plain HTTP, as docker allows:
+ * the host itself, never a name that merely starts like one
+ * (127.0.0.1.example.org is anywhere).
+ */
 static bool
 loopback(const char *host)
 {
-	return strncmp(host, "localhost", 9) == 0 &&
-	    (host[9] == '\0' || host[9] == ':') ? true :
-	    strncmp(host, "127.", 4) == 0 || strncmp(host, "[::1]", 5) == 0;
+	size_t len = strcspn(host, ":");
+
+	if (host[0] == '[')
+		return strncmp(host, "[::1]", 5) == 0 &&
+		    (host[5] == '\0' || host[5] == ':');
+	return (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	    ipv4_loopback(host, len);
 }
 
 /* Host[:port] of a URL, compared as docker compares them. */
@@ -230,17 +234,23 @@ reference_registry_url(struct cli *cli, char **url, bool *same)
 
 	*url = NULL;
 	*same = false;
-	if (configured != NULL &&
-	    pierone_url_normalize(&norm, configured, &err) == 0 &&
-	    same_registry(norm, host)) {
+	/* a bad --url is told as alone, without what it must not show */
+	if (typed != NULL && pierone_url_normalize(&norm, typed, &err) != 0)
+		return cli_usage_error(cli->cmd, "%s", err.msg);
+	if (norm == NULL && configured != NULL)
+		(void)pierone_url_normalize(&norm, configured, &err);
+	if (norm != NULL && same_registry(norm, host)) {
 		*url = norm;
 		*same = true;
 		return 0;
 	}
+	if (typed != NULL) {
+		cli_usage_error(cli->cmd, "--url %s and the reference name "
+		    "different registries ('%s')", norm, host);
+		free(norm);
+		return EXIT_USAGE;
+	}
 	free(norm);
-	if (typed != NULL)
-		return cli_usage_error(cli->cmd, "--url '%s' and the reference "
-		    "name different registries ('%s')", typed, host);
 	if (asprintf(url, "%s://%s", loopback(host) ? "http" : "https",
 	    host) < 0) {
 		*url = NULL;

@@ -462,7 +462,7 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
-	    auth_credential(c, x->auth_line));
+	    auth_credential(c, http_auth_sent(x)));
 	/* A POST may have been acted on: never sent twice. */
 	if (transient(cc, status) && !x->too_large && !x->write_failed &&
 	    !x->post && x->tries <= c->retries) {

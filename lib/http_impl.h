@@ -103,5 +103,10 @@ long long retry_delay(const struct xfer *x);
  */
 void http_trace(CURL *e, CURLcode cc, const char *method, int attempt,
     const char *credential);
+/*
+ * The Authorization line the answer came to: x->auth_line, or NULL when
+ * a redirect took the request to another origin (libcurl drops it).
+ */
+const char *http_auth_sent(const struct xfer *x);
 
 #endif /* PIERONE_HTTP_IMPL_H */

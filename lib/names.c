@@ -79,6 +79,37 @@ pierone_docker_tag_valid(const char *name)
 	return name[n] == '\0' && n <= 128 && (unsigned char)name[0] < 0x80;
 }
 
+static bool
+is_lower_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* One path component: alphanumerics joined by [._], "__" or dashes. */
+int
+pierone_docker_component_valid(const char *s, size_t len)
+{
+	size_t i = 0, sep;
+
+	while (i < len) {
+		if (!is_lower_alnum((unsigned char)s[i]))
+			return 0;
+		while (i < len && is_lower_alnum((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			return 1;
+		sep = i;
+		while (i < len && s[i] == '-')
+			i++;
+		if (i == sep && (s[i] == '.' || s[i] == '_'))
+			i += s[i] == '_' && i + 1 < len && s[i + 1] == '_' ?
+			    2 : 1;
+		if (i == sep || i == len)
+			return 0;
+	}
+	return 0;	/* empty */
+}
+
 int
 pierone_segment_requestable(const char *name)
 {
@@ -194,8 +225,11 @@ repo_path(char **out, enum repo_path kind, const char *team,
 	int n = -1, rc;
 
 	*out = NULL;
-	if ((rc = pierone_team_validate(team, err)) != 0 ||
-	    (rc = segment_check("artifact", artifact, err)) != 0 ||
+	/* Pier One's team names, or Docker's first path component */
+	if ((team == NULL || !pierone_docker_component_valid(team,
+	    strlen(team))) && (rc = pierone_team_validate(team, err)) != 0)
+		return rc;
+	if ((rc = segment_check("artifact", artifact, err)) != 0 ||
 	    ((kind == REPO_SCM_SOURCE || kind == REPO_MANIFEST ||
 	    kind == REPO_TAG || kind == REPO_PRODUCTION_READY) &&
 	    (rc = segment_check("tag", ref, err)) != 0))

@@ -374,6 +374,13 @@ int pierone_segment_requestable(const char *name);
  */
 int pierone_docker_tag_valid(const char *name);
 
+/*
+ * Whether the `len` bytes at `s` are one path component of a Docker
+ * repository name: [a-z0-9]+ joined by '.', '_', "__" or dashes, as
+ * `docker pull` takes them.  1 or 0.
+ */
+int pierone_docker_component_valid(const char *s, size_t len);
+
 /* ---------------------------------------------------------------------
  * Lists of strings
  */

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "base.h"
 #include "http_impl.h"
 
 static pierone_http_trace_fn *trace_fn;
@@ -49,6 +50,18 @@ trace_url(const char *url)
 	curl_free(path);
 	curl_url_cleanup(u);
 	return out;
+}
+
+const char *
+http_auth_sent(const struct xfer *x)
+{
+	const char *eff = NULL, *asked = x->fetching ? x->fetch_url : x->url;
+
+	if (x->auth_line == NULL || asked == NULL ||
+	    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff) !=
+	    CURLE_OK || eff == NULL)
+		return x->auth_line;
+	return url_same_origin(eff, asked) ? x->auth_line : NULL;
 }
 
 void

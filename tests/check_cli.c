@@ -215,6 +215,49 @@ START_TEST(bash_completion_offers_every_option_of_the_help)
 }
 END_TEST
 
+/* Options are named as typed, wherever getopt found them. */
+START_TEST(option_errors_name_the_option_as_typed)
+{
+	static const char *const cases[][4] = {
+		/* another command's option, its value apart or attached */
+		{ "describe", "--sort", "name", "unknown option '--sort'" },
+		{ "latest", "--jobs", "3", "unknown option '--jobs'" },
+		{ "latest", "--limit=3", NULL, "unknown option '--limit'" },
+		{ "latest", "-j3", NULL, "unknown option '-j'" },
+		{ "latest", "-l", "3", "unknown option '-l'" },
+		/* a flag given a value */
+		{ "tags", "--verbose=1", NULL, "option '--verbose' takes no "
+		    "value" },
+		{ "latest", "--digest=x", NULL, "option '--digest' takes no "
+		    "value" },
+	};
+	char *log;
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i][2] != NULL)
+			pierone(&r, cases[i][0], cases[i][1], cases[i][2],
+			    "myteam", "myapp", "1.0");
+		else
+			pierone(&r, cases[i][0], cases[i][1], "myteam",
+			    "myapp", "1.0");
+		ck_assert_int_eq(r.status, 2);
+		ck_assert_msg(strncmp(r.err + 9, cases[i][3],
+		    strlen(cases[i][3])) == 0, "%s %s: %s", cases[i][0],
+		    cases[i][1], r.err);
+		run_free(&r);
+	}
+	pierone(&r, "--verbose=1", "teams");
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "option '--verbose' takes no "
+	    "value"));
+	run_free(&r);
+	log = fake_log(&site.fake);
+	ck_assert_str_eq(log, "");
+	free(log);
+}
+END_TEST
+
 START_TEST(no_command_prints_the_help_as_h_does)
 {
 	struct run r, h;
@@ -319,7 +362,9 @@ START_TEST(each_commands_help_ends_with_its_examples)
 	    "credentials\n"
 	    "for it unless it is the configured one); on registries other "
 	    "than\n"
-	    "Pier One, ARTIFACT may have more components (org/group/app).\n"
+	    "Pier One, its ARTIFACT may have more components "
+	    "(org/group/app),\n"
+	    "which only this form reaches.\n"
 	    "\n"
 	    "options:\n"
 	    "      --all            also signature and attestation tags\n"
@@ -1273,6 +1318,7 @@ cli_suite(void)
 	tcase_add_test(tc, version_prints_name_and_touches_nothing);
 	tcase_add_test(tc, help_goes_to_stdout_and_exits_zero);
 	tcase_add_test(tc, each_usage_line_names_every_option_of_its_help);
+	tcase_add_test(tc, option_errors_name_the_option_as_typed);
 	tcase_add_test(tc, bash_completion_offers_every_option_of_the_help);
 	tcase_add_test(tc, no_command_prints_the_help_as_h_does);
 	tcase_add_test(tc, unknown_command_is_a_usage_error);

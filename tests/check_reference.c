@@ -159,10 +159,12 @@ START_TEST(invalid_references_are_usage_errors)
 		{ "org/../app", "each path component must be lowercase" },
 		{ "org/app:", "invalid tag" },
 		{ "org/app:-x", "invalid tag" },
-		{ "org/app@sha256:00", "digests are not supported" },
+		{ "localhost:0/org/app", "invalid registry host" },
+		{ "localhost:65536/org/app", "invalid registry host" },
+		{ "h.example:1x/org/app", "invalid registry host" },
+		{ "Org/app", "names must be lowercase" },
 		{ "bad_host:x/org/app", "invalid registry host" },
 		{ "localhost/app", "it names no TEAM/ARTIFACT repository" },
-		{ "Org/app", "it names no TEAM/ARTIFACT repository" },
 	};
 	char msg[160];
 	struct run r;
@@ -176,6 +178,21 @@ START_TEST(invalid_references_are_usage_errors)
 		    r.status, r.err);
 		run_free(&r);
 	}
+	/* what may be a secret is not repeated */
+	pierone(&r, "latest", "https://u:pw@h.example/org/app");
+	test_assert_failed(&r, 2, "invalid reference: a reference has no "
+	    "scheme");
+	ck_assert_ptr_null(strstr(r.err, "pw"));
+	run_free(&r);
+	pierone(&r, "latest", "org/app@sha256:00");
+	test_assert_failed(&r, 2, "invalid reference: digests are not "
+	    "supported");
+	run_free(&r);
+	pierone(&r, "latest", "--url", "http://u:pw@127.0.0.1:1",
+	    "127.0.0.1:1/org/app");
+	test_assert_failed(&r, 2, "refusing the URL 'http://127.0.0.1:1'");
+	ck_assert_ptr_null(strstr(r.err, "pw"));
+	run_free(&r);
 	pierone(&r, "latest", "org/app:1.0");
 	test_assert_failed(&r, 2, "latest takes no tag: drop ':1.0'");
 	run_free(&r);
@@ -185,12 +202,49 @@ START_TEST(invalid_references_are_usage_errors)
 	pierone(&r, "describe", "org/app");
 	test_assert_failed(&r, 2, "missing TAG");
 	run_free(&r);
+	pierone(&r, "mark-production-ready", "org/app:1.0");
+	test_assert_failed(&r, 2, "missing INCIDENT before the reference");
+	run_free(&r);
 	pierone(&r, "latest", "--url", "http://127.0.0.1:1",
 	    "localhost:5000/org/app");
-	test_assert_failed(&r, 2, "--url 'http://127.0.0.1:1' and the "
+	test_assert_failed(&r, 2, "--url http://127.0.0.1:1 and the "
 	    "reference name different registries ('localhost:5000')");
 	run_free(&r);
 	ck_assert_int_eq(log_count("GET"), 0);
+}
+END_TEST
+
+/*
+ * Plain HTTP for localhost, 127.0.0.0/8 and [::1] only, never for a name
+ * that starts like one.  A proxy that refuses keeps names unresolved.
+ */
+START_TEST(plain_http_only_for_loopback_hosts)
+{
+	static const char *const proxy[] = { "https_proxy=http://127.0.0.1:1",
+	    "http_proxy=http://127.0.0.1:1", "PIERONE_RETRIES=0", NULL };
+	static const char *const cases[][2] = {
+		{ "127.0.0.1.example:1/org/app", "https://127.0.0.1.example:1/" },
+		{ "127.attacker.example:1/org/app",
+		    "https://127.attacker.example:1/" },
+		{ "localhost.example:1/org/app", "https://localhost.example:1/" },
+		{ "127.1.2.3:1/org/app", "http://127.1.2.3:1/" },
+		{ "LOCALHOST:1/org/app", "http://LOCALHOST:1/" },
+		{ "[::1]:1/org/app", "http://[::1]:1/" },
+		{ "127.0.0.256:1/org/app", "https://127.0.0.256:1/" },
+	};
+	char want[160];
+	struct run r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		site_pierone(&r, proxy, "latest", "-v", cases[i][0],
+		    (const char *)NULL);
+		ck_assert_int_eq(r.status, 1);
+		test_fmt(want, sizeof(want), "pierone: GET %s", cases[i][1]);
+		ck_assert_msg(strstr(r.err, want) != NULL, "%s: %s",
+		    cases[i][0], r.err);
+		ck_assert_ptr_null(strstr(r.err, TOKEN));
+		run_free(&r);
+	}
 }
 END_TEST
 
@@ -336,6 +390,41 @@ START_TEST(verbose_tells_retries_and_credentials)
 }
 END_TEST
 
+/*
+ * libcurl drops the Authorization header on a redirect to another
+ * host: -v names what the answer's request really carried.
+ */
+START_TEST(a_redirect_elsewhere_is_traced_without_the_credential)
+{
+	const char *oargs[] = { "--data", test_data("reference.json"),
+	    "--token", TOKEN, "--api", "v2", "--auth", "none", NULL };
+	struct fake other = { 0 };
+	char fault[160], want[160];
+	struct run r;
+
+	fake_start(&other, oargs);
+	test_fmt(fault, sizeof(fault), "redirect=http://localhost:%d/v2/org/"
+	    "app/tags/list@/tags/list#1", other.port);
+	{
+		const char *args[] = { "--data", test_data("reference.json"),
+		    "--token", TOKEN, "--api", "v2", "--auth", "none",
+		    "--fault", fault, NULL };
+
+		site_fake_restart(args);
+	}
+	pierone(&r, "latest", "-v", "org/app");
+	test_fmt(want, sizeof(want), "GET http://localhost:%d/v2/org/app/"
+	    "tags/list 200 (", other.port);
+	ck_assert_msg(strstr(r.err, want) != NULL, "%s", r.err);
+	ck_assert_msg(strstr(strstr(r.err, want), " bytes, no credentials)\n")
+	    != NULL, "%s", r.err);
+	/* what stayed on the configured host carried the token */
+	ck_assert_ptr_nonnull(strstr(r.err, " bytes, the OAuth2 token)\n"));
+	run_free(&r);
+	fake_stop(&other);
+}
+END_TEST
+
 Suite *
 reference_suite(void)
 {
@@ -348,12 +437,14 @@ reference_suite(void)
 	tcase_add_test(tc, another_host_never_gets_the_token);
 	tcase_add_test(tc, invalid_references_are_usage_errors);
 	tcase_add_test(tc, bash_completes_references);
+	tcase_add_test(tc, plain_http_only_for_loopback_hosts);
 	tcase_add_test(tc, verbose_tells_retries_and_credentials);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("v2");
 	tcase_add_checked_fixture(tc, setup_v2, teardown);
 	tcase_add_test(tc, nested_repositories_on_v2);
 	tcase_add_test(tc, another_host_gets_its_docker_credentials);
+	tcase_add_test(tc, a_redirect_elsewhere_is_traced_without_the_credential);
 	suite_add_tcase(s, tc);
 	return s;
 }
