@@ -310,6 +310,17 @@ START_TEST(nested_repositories_on_v2)
 	run_free(&r);
 	ck_assert_int_eq(log_count("GET /v2/org/group/app/tags/list?n=1000 "
 	    "200"), 1);
+	/* Docker's first components that Pier One's team rule refuses */
+	/* (my.org/x alone would name the registry my.org) */
+	pierone(&r, "latest", with_host(ref, sizeof(ref), fake_host(),
+	    "my.org/x"));
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "4.0\n");
+	run_free(&r);
+	pierone(&r, "latest", "1org/app");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_str_eq(r.out, "5.0\n");
+	run_free(&r);
 	pierone(&r, "tags", "-o", "tsv", "org/a/b/c");
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	ck_assert_ptr_nonnull(strstr(r.out, "\norg\ta/b/c\t3.0\t"));
