@@ -115,6 +115,7 @@ usage(void)
 	    "\t[--registry-token-ttl SECONDS] [--page-size N] "
 	    "[--short-pages]\n"
 	    "\t[--link-style relative|absolute|foreign|loop] [--body-log FILE]\n"
+	    "\t[--backlog N] [--max-conns N] [--log-connections]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#'; '^' for '@'), "
@@ -442,6 +443,11 @@ start_daemon(char *cert, char *key)
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
 		{ MHD_OPTION_END, 0, NULL },
 	};
+	/* --backlog; without it, MHD's default. */
+	struct MHD_OptionItem	 queue[] = {
+		{ MHD_OPTION_LISTEN_BACKLOG_SIZE, (intptr_t)opt.backlog, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_in	 sin;
 	size_t			 pool = 32 * 1024;	/* MHD's default */
 
@@ -453,6 +459,8 @@ start_daemon(char *cert, char *key)
 			pool = (size_t)opt.faults[i].arg + 64 * 1024;
 	if (cert == NULL)
 		tls[0].option = MHD_OPTION_END;
+	if (opt.backlog == 0)
+		queue[0].option = MHD_OPTION_END;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)opt.port);
@@ -464,7 +472,10 @@ start_daemon(char *cert, char *key)
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(opt.max_conns > 0 ?
+	    opt.max_conns : 256),
+	    MHD_OPTION_ARRAY, queue,
+	    MHD_OPTION_NOTIFY_CONNECTION, log_connection, NULL,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
