@@ -92,7 +92,10 @@
  * ...).  Together they play a server with a short accept queue.  With
  * --log-connections the --log gets a line "CONNECT SEQ OPEN" for every
  * connection accepted (SEQ counts from 1, OPEN is how many are open with
- * it) and "CLOSE SEQ OPEN" when it closes.
+ * it) and "CLOSE SEQ OPEN" when it closes.  --refuse-after N stops
+ * listening once N connections were accepted: the connections made go on
+ * being served, new ones are refused (a server going down, or refusing
+ * what its queue cannot hold).
  */
 
 #ifndef PIERONE_FAKE_H
@@ -316,6 +319,7 @@ struct options {
 	int		  bodylogfd;	/* --body-log */
 	/* A server with a short accept queue: see the header comment. */
 	unsigned long	  backlog, max_conns;
+	unsigned long	  refuse_after;	/* connections; 0: never refuse */
 	bool		  log_conns;	/* --log-connections */
 };
 extern struct options opt;

@@ -67,7 +67,8 @@ log_request(struct MHD_Connection *c, const char *method, const char *raw,
 /*
  * --log-connections: "CONNECT SEQ OPEN" when a connection is accepted,
  * "CLOSE SEQ OPEN" when it closes; SEQ is kept in the connection's
- * context.
+ * context.  The connection --refuse-after names has main() stop
+ * listening.
  */
 void
 log_connection(void *cls, struct MHD_Connection *c, void **ctx,
@@ -83,6 +84,9 @@ log_connection(void *cls, struct MHD_Connection *c, void **ctx,
 		n = atomic_fetch_add(&seq, 1) + 1;
 		o = atomic_fetch_add(&open_now, 1) + 1;
 		*ctx = (void *)(uintptr_t)n;
+		/* main() stops listening (--refuse-after). */
+		if (n == opt.refuse_after)
+			kill(getpid(), SIGUSR1);
 	} else {
 		n = (unsigned long)(uintptr_t)*ctx;
 		o = atomic_fetch_sub(&open_now, 1) - 1;

@@ -218,6 +218,8 @@ queue_arg(int ch)
 		opt.max_conns = num_arg("--max-conns", optarg, 256);
 	else if (ch == 'o')
 		opt.log_conns = true;
+	else if (ch == 'x')
+		opt.refuse_after = num_arg("--refuse-after", optarg, 65535);
 	else
 		return false;
 	return true;
@@ -257,6 +259,7 @@ parse_args(int argc, char **argv)
 		{ "backlog", required_argument, NULL, 'b' },
 		{ "max-conns", required_argument, NULL, 'm' },
 		{ "log-connections", no_argument, NULL, 'o' },
+		{ "refuse-after", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
