@@ -1,6 +1,6 @@
 /*
- * The transfer machinery of http.c, shared with httpcalls.c (the single
- * requests built on it) and nothing else.
+ * The transfer machinery of http.c and httpslot.c, shared with
+ * httpcalls.c (the single requests built on it) and nothing else.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -61,7 +61,8 @@ struct http {
 	const char *post_body;		/* HTTP_POST: what is sent */
 };
 
-/* libcurl loaded and initialised; every use is released once. */
+/* httpslot.c: libcurl loaded and initialised; every use is released
+ * once. */
 int global_use(struct pierone_err *err);
 void global_release(void);
 /* The client's transfer machinery with at least `n` slots. */
@@ -71,6 +72,8 @@ void easy_common(CURL *e, struct xfer *x, const char *user_agent,
     const char *ca_file, long connect_timeout_ms, long timeout_ms);
 /* CURLOPT_WRITEFUNCTION of every transfer (the body, or x->fd). */
 size_t write_cb(char *data, size_t size, size_t nmemb, void *arg);
+/* Forget the request's authentication state and answer headers. */
+void slot_reset(struct xfer *x);
 
 /* httphdr.c: a request's headers (Accept by the batch's HTTP_* flags,
  * `auth_line` if not NULL); NULL when out of memory.  Free with
