@@ -55,6 +55,7 @@ struct xfer {
 
 struct http {
 	CURLM *multi;
+	CURLSH *share;			/* DNS and TLS sessions, for all */
 	struct xfer *slots;
 	size_t nslots;
 	unsigned int flags;		/* the batch's HTTP_* flags */

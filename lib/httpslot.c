@@ -98,6 +98,8 @@ slot_init(struct xfer *x, const pierone_client *c)
 		return PIERONE_ENOMEM;
 	easy_common(x->easy, x, c->user_agent, c->ca_file,
 	    c->connect_timeout_ms, c->timeout_ms);
+	/* One DNS cache and one TLS session cache for all the slots. */
+	curl_easy_setopt(x->easy, CURLOPT_SHARE, c->http->share);
 	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
@@ -107,6 +109,28 @@ slot_init(struct xfer *x, const pierone_client *c)
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
 	return 0;
+}
+
+/*
+ * What the slots share: a multi handle pools their connections and
+ * caches DNS answers, but each easy handle keeps TLS sessions of its own,
+ * so a connection one slot opens could not resume another's session.
+ * Every transfer runs in this thread: no locks.
+ */
+static CURLSH *
+share_init(void)
+{
+	CURLSH *sh;
+
+	if ((sh = curl_share_init()) == NULL)
+		return NULL;
+	if (curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+	    CURLSHE_OK || curl_share_setopt(sh, CURLSHOPT_SHARE,
+	    CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+		curl_share_cleanup(sh);
+		return NULL;
+	}
+	return sh;
 }
 
 /* The client's transfer machinery with at least `n` slots. */
@@ -124,7 +148,8 @@ http_ready(pierone_client *c, size_t n)
 			global_release();
 			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 		}
-		if ((h->multi = curl_multi_init()) == NULL)
+		if ((h->multi = curl_multi_init()) == NULL ||
+		    (h->share = share_init()) == NULL)
 			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	}
 	if (n <= h->nslots)
@@ -186,6 +211,9 @@ http_free(struct http *h)
 	free(h->slots);
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
+	/* Last: no easy handle may use it any more. */
+	if (h->share != NULL)
+		curl_share_cleanup(h->share);
 	free(h);
 	global_release();
 }
