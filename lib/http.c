@@ -1,7 +1,8 @@
 /*
  * HTTP with libcurl.  Every registry request goes through one multi
  * handle per client, so connections are reused (keep-alive, HTTP/2
- * multiplexing over TLS) and independent requests run concurrently.
+ * multiplexing over TLS) and independent requests run concurrently;
+ * http_ramp.c says how many connections may be open as a run goes.
  * Every failure becomes one PIERONE_E* code and a message that starts
  * with the request ("GET URL: ...").
  *
@@ -86,9 +87,27 @@ xfer_send(pierone_client *c, struct xfer *x)
 	else
 		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
+	ramp_try(x);
 	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
 		return PIERONE_ENOMEM;
+	x->in_multi = true;
 	return 0;
+}
+
+/*
+ * The slot's transfer stalled on a new connection, or that connection
+ * failed before answering, while others work: send it again, to wait for
+ * one of those.  Not a try of its own.
+ */
+static int
+xfer_move(pierone_client *c, struct xfer *x)
+{
+	if (x->in_multi)
+		curl_multi_remove_handle(c->http->multi, x->easy);
+	x->in_multi = false;
+	x->tries--;
+	x->moves++;
+	return xfer_send(c, x);
 }
 
 static const char *
@@ -214,6 +233,7 @@ launch(pierone_client *c, struct run *rn, struct xfer *x, size_t idx)
 	}
 	x->idx = idx;
 	x->auth_tries = 0;
+	x->moves = 0;
 	step = auth_for_path(c, rn->paths[idx], &line, &x->tok);
 	return apply(c, rn, x, step, line);
 }
@@ -282,11 +302,17 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	long status = 0;
 	char *line;
 
+	ramp_learn(&c->http->ramp, x, mono_ms());
 	curl_multi_remove_handle(c->http->multi, x->easy);
+	x->in_multi = false;
 	rn->running--;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	http_trace(x->easy, cc, x->post ? "POST" : "GET");
+	if (ramp_failed(&c->http->ramp, x, cc, mono_ms())) {
+		rn->running++;
+		return xfer_move(c, x);
+	}
 	/* A POST may have been acted on: never sent twice. */
 	if (transient(cc, status) && !x->too_large && !x->write_failed &&
 	    !x->post && x->tries <= c->retries) {
@@ -349,6 +375,30 @@ wake(pierone_client *c, struct run *rn, int *wait_ms)
 	return woke;
 }
 
+/*
+ * The ramp learns from the transfers in the multi handle, moves those
+ * that stalled and sets the connection cap; *wait_ms shrinks to when it
+ * wants to look again.
+ */
+static int
+ramp_turn(pierone_client *c, int *wait_ms)
+{
+	struct http *h = c->http;
+	long long now = mono_ms(), next = now + *wait_ms;
+	int rc;
+
+	for (size_t i = 0; i < h->nslots; i++) {
+		struct xfer *x = &h->slots[i];
+
+		if (x->in_multi && ramp_check(&h->ramp, x, now, &next) &&
+		    (rc = xfer_move(c, x)) != 0)
+			return rc;
+	}
+	ramp_apply(&h->ramp, h->multi, now, &next);
+	*wait_ms = next > now ? (int)(next - now) : 0;
+	return 0;
+}
+
 /* Run the multi handle until every request has its result. */
 static int
 run_all(pierone_client *c, struct run *rn)
@@ -369,6 +419,8 @@ run_all(pierone_client *c, struct run *rn)
 				return rc;
 		}
 		wait_ms = 1000;
+		if ((rc = ramp_turn(c, &wait_ms)) != 0)
+			return rc;
 		if (rn->waiting > 0 && (woke = wake(c, rn, &wait_ms)) != 0) {
 			if (woke < 0)
 				return woke;
@@ -391,6 +443,7 @@ run_abort(pierone_client *c)
 		struct xfer *x = &c->http->slots[k];
 
 		curl_multi_remove_handle(c->http->multi, x->easy);
+		x->in_multi = false;
 		/* Nobody will fetch it now: later waiters must not hang. */
 		if (x->fetching && x->tok != NULL)
 			auth_fetch_failed(x->tok, &e);
@@ -423,6 +476,7 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 	if ((rc = http_ready(c, nslots)) != 0)
 		return rc;
 	c->http->flags = flags;
+	ramp_start(&c->http->ramp, c->http->multi, nslots);
 	auth_batch_start(c);
 	for (size_t i = 0; i < nslots && rc == 0; i++)
 		if (!rn.failed && rn.next < n)

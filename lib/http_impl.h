@@ -13,6 +13,8 @@
 #include "base.h"
 #include "http.h"
 
+struct ramp;
+
 /* One transfer slot; slots are reused for the next request. */
 struct xfer {
 	CURL *easy;
@@ -45,6 +47,13 @@ struct xfer {
 	bool h_done;			/* the last line ended a section */
 	bool h_too_large;		/* h_bytes went over HEADERS_MAX */
 	bool h_userinfo;		/* a Location with user:password@ */
+	/* What the ramp (http_ramp.c) watches of this try. */
+	struct ramp *ramp;
+	bool in_multi;			/* added to the multi handle */
+	long long open_ms;		/* >= 0: opened a connection then */
+	long long tcp_ms;		/* >= 0: which connected then */
+	bool answered;			/* its first answer byte was seen */
+	int moves;			/* to another connection, this request */
 };
 
 /*
@@ -53,6 +62,40 @@ struct xfer {
  */
 #define HEADERS_MAX	(256 * 1024)
 
+/* A duration smoothed as RFC 6298 smooths round trips, in ms. */
+struct est {
+	double srtt, var;
+	unsigned int n;			/* samples so far */
+};
+
+/* A socket libcurl opened; proven once an answer came over it. */
+struct rsock {
+	curl_socket_t fd;
+	bool proven;
+};
+
+/*
+ * How many connections the client's transfers may have open, as
+ * CURLMOPT_MAX_HOST_CONNECTIONS: those that have answered ("proven"),
+ * plus `probes` new ones at a time, never more than the run's jobs.  See
+ * http_ramp.c.
+ */
+struct ramp {
+	size_t jobs;			/* this run's most */
+	size_t proven, unproven;	/* open sockets of each kind */
+	size_t probes;			/* new connections at a time */
+	size_t credit;			/* proofs toward one more probe */
+	bool slow;			/* a stall was seen: grow slowly */
+	long long hold_until;		/* after a stall: no new connection */
+	long long hold_ms;		/* the next hold's length */
+	long long last_answer;		/* a first answer byte came then */
+	struct est connect;		/* socket opened to connected */
+	struct est first;		/* connected to first answer byte */
+	long cap;			/* as last set; 0: not yet */
+	struct rsock *socks;
+	size_t nsocks, socks_cap;
+};
+
 struct http {
 	CURLM *multi;
 	CURLSH *share;			/* DNS and TLS sessions, for all */
@@ -60,6 +103,7 @@ struct http {
 	size_t nslots;
 	unsigned int flags;		/* the batch's HTTP_* flags */
 	const char *post_body;		/* HTTP_POST: what is sent */
+	struct ramp ramp;
 };
 
 /* httpslot.c: libcurl loaded and initialised; every use is released
@@ -93,6 +137,29 @@ int curl_error(struct pierone_err *err, const struct xfer *x, CURLcode cc);
 /* Worth another try; and how many ms to wait before try x->tries + 1. */
 bool transient(CURLcode cc, long status);
 long long retry_delay(const struct xfer *x);
+
+/*
+ * http_ramp.c: the ramp's callbacks on a slot's handle (again after the
+ * slots moved); a run of `jobs` at most begins; a try begins.
+ * ramp_learn() takes what a transfer shows at `now` (when its new
+ * connection connected, its first answer); ramp_check() does and says,
+ * of a transfer in the multi handle, whether it stalled (its new
+ * connection neither connected nor answered in time while others work):
+ * the caller moves it to another connection.  ramp_failed() says the
+ * same of a transfer that ended with `cc`: its new connection failed
+ * (refused, closed) before answering while others work.  ramp_apply()
+ * sets the multi handle's connection cap.  *next: when to look again, if
+ * sooner.
+ */
+void ramp_easy(CURL *e, struct xfer *x);
+void ramp_start(struct ramp *r, CURLM *m, size_t jobs);
+void ramp_try(struct xfer *x);
+void ramp_learn(struct ramp *r, struct xfer *x, long long now);
+bool ramp_check(struct ramp *r, struct xfer *x, long long now,
+    long long *next);
+bool ramp_failed(struct ramp *r, struct xfer *x, CURLcode cc, long long now);
+void ramp_apply(struct ramp *r, CURLM *m, long long now, long long *next);
+void ramp_free(struct ramp *r);
 
 /* trace.c: the finished transfer `e` to the trace callback, if any. */
 void http_trace(CURL *e, CURLcode cc, const char *method);

@@ -94,6 +94,7 @@ static int
 slot_init(struct xfer *x, const pierone_client *c)
 {
 	x->wake_ms = -1;
+	x->ramp = &c->http->ramp;
 	if ((x->easy = curl_easy_init()) == NULL)
 		return PIERONE_ENOMEM;
 	easy_common(x->easy, x, c->user_agent, c->ca_file,
@@ -173,8 +174,9 @@ http_ready(pierone_client *c, size_t n)
 		curl_easy_setopt(slots[i].easy, CURLOPT_HEADERDATA, &slots[i]);
 		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER,
 		    slots[i].errbuf);
+		ramp_easy(slots[i].easy, &slots[i]);
 	}
-	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
+	/* The ramp sets CURLMOPT_MAX_HOST_CONNECTIONS as a run goes. */
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)n);
 	return rc;
 }
@@ -209,11 +211,13 @@ http_free(struct http *h)
 		free(h->slots[i].url);
 	}
 	free(h->slots);
+	/* Connections close here, telling the ramp: it goes after. */
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
 	/* Last: no easy handle may use it any more. */
 	if (h->share != NULL)
 		curl_share_cleanup(h->share);
+	ramp_free(&h->ramp);
 	free(h);
 	global_release();
 }
