@@ -37,6 +37,7 @@ main(void)
 	srunner_add_suite(sr, configpath_suite());
 	srunner_add_suite(sr, files_suite());
 	srunner_add_suite(sr, rewrite_suite());
+	srunner_add_suite(sr, ramp_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -37,6 +37,7 @@ Suite *v2_suite(void);		/* check_v2.c */
 Suite *describe_suite(void);	/* check_describe.c */
 Suite *files_suite(void);	/* check_files.c */
 Suite *rewrite_suite(void);	/* check_rewrite.c */
+Suite *ramp_suite(void);	/* check_ramp.c */
 
 /* harness.c ------------------------------------------------------------ */
 
