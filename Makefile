@@ -161,6 +161,7 @@ bench: deps
 	@$(MAKE) --no-print-directory O=build/bench CFLAGS="-O2" \
 	    build/bench/pierone build/bench/tests/fake-registry
 	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry
+	@sh tests/bench-ramp.sh build/bench/pierone build/bench/tests/fake-registry
 
 # The Check suites in one process under valgrind: no leak, no error.
 check-valgrind: deps

@@ -1,7 +1,8 @@
 /*
  * HTTP with libcurl.  Every registry request goes through one multi
  * handle per client, so connections are reused (keep-alive, HTTP/2
- * multiplexing over TLS) and independent requests run concurrently.
+ * multiplexing over TLS) and independent requests run concurrently;
+ * http_ramp.c says how many connections may be open as a run goes.
  * Every failure becomes one PIERONE_E* code and a message that starts
  * with the request ("GET URL: ...").
  *
@@ -19,181 +20,6 @@
 #include "auth.h"
 #include "http.h"
 #include "http_impl.h"
-
-/* libcurl's global state is set up on the first request, not at start-up. */
-static unsigned int curl_users;
-
-size_t
-write_cb(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct xfer *x = arg;
-	size_t n = size * nmemb;
-
-	if (x->fd > 0 && !x->fetching) {
-		if (n > x->max_body - x->written) {
-			x->too_large = true;
-			return 0;
-		}
-		x->written += n;
-		for (size_t off = 0; off < n; ) {
-			ssize_t w = write(x->fd, data + off, n - off);
-
-			if (w < 0) {
-				x->write_failed = true;
-				return 0;
-			}
-			off += (size_t)w;
-		}
-		return n;
-	}
-	if (x->body.len + n > x->max_body) {
-		x->too_large = true;
-		return 0;
-	}
-	if (buf_append(&x->body, data, n) != 0)
-		return 0;
-	return n;
-}
-
-int
-global_use(struct pierone_err *err)
-{
-	if (curl_users == 0) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-			return err_set(err, PIERONE_ENOMEM, "cannot initialise "
-			    "libcurl");
-	}
-	curl_users++;
-	return 0;
-}
-
-void
-global_release(void)
-{
-	if (--curl_users == 0)
-		curl_global_cleanup();
-}
-
-/* Options every transfer shares, the registry's and the token service's. */
-void
-easy_common(CURL *e, struct xfer *x, const char *user_agent,
-    const char *ca_file, long connect_timeout_ms, long timeout_ms)
-{
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ca_file != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, ca_file);
-}
-
-static int
-slot_init(struct xfer *x, const pierone_client *c)
-{
-	x->wake_ms = -1;
-	if ((x->easy = curl_easy_init()) == NULL)
-		return PIERONE_ENOMEM;
-	easy_common(x->easy, x, c->user_agent, c->ca_file,
-	    c->connect_timeout_ms, c->timeout_ms);
-	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
-	/* Wait for a connection to multiplex on rather than open another. */
-	curl_easy_setopt(x->easy, CURLOPT_PIPEWAIT, 1L);
-	/* libcurl drops our Authorization header on a redirect to another host. */
-	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, 5L);
-	return 0;
-}
-
-/* The client's transfer machinery with at least `n` slots. */
-int
-http_ready(pierone_client *c, size_t n)
-{
-	struct http *h = c->http;
-	struct xfer *slots;
-	int rc = 0;
-
-	if (h == NULL) {
-		if ((rc = global_use(&c->err)) != 0)
-			return rc;
-		if ((h = c->http = calloc(1, sizeof(*h))) == NULL) {
-			global_release();
-			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-		}
-		if ((h->multi = curl_multi_init()) == NULL)
-			return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	}
-	if (n <= h->nslots)
-		return 0;
-	if ((slots = reallocarray(h->slots, n, sizeof(*slots))) == NULL)
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	h->slots = slots;
-	memset(slots + h->nslots, 0, (n - h->nslots) * sizeof(*slots));
-	for (; h->nslots < n; h->nslots++)
-		if (slot_init(&slots[h->nslots], c) != 0) {
-			rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-			break;	/* slot_init made no handle: not counted */
-		}
-	/*
-	 * WRITEDATA and PRIVATE point into the array, which may have moved:
-	 * every slot made so far, also when making one more failed.
-	 */
-	for (size_t i = 0; i < h->nslots; i++) {
-		curl_easy_setopt(slots[i].easy, CURLOPT_WRITEDATA, &slots[i]);
-		curl_easy_setopt(slots[i].easy, CURLOPT_PRIVATE, &slots[i]);
-		curl_easy_setopt(slots[i].easy, CURLOPT_HEADERDATA, &slots[i]);
-		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER,
-		    slots[i].errbuf);
-	}
-	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
-	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)n);
-	return rc;
-}
-
-/* Forget the request's authentication state and answer headers. */
-static void
-slot_reset(struct xfer *x)
-{
-	headers_free(x->hdrs);
-	x->hdrs = NULL;
-	if (x->auth_line != NULL)
-		freezero(x->auth_line, strlen(x->auth_line) + 1);
-	x->auth_line = NULL;
-	free(x->fetch_url);
-	x->fetch_url = NULL;
-	x->fetching = false;
-	x->tok = NULL;
-	x->auth_tries = 0;
-	answer_headers_clear(x);
-}
-
-void
-http_free(struct http *h)
-{
-	if (h == NULL)
-		return;
-	for (size_t i = 0; i < h->nslots; i++) {
-		if (h->slots[i].easy != NULL)
-			curl_easy_cleanup(h->slots[i].easy);
-		slot_reset(&h->slots[i]);
-		buf_free(&h->slots[i].body);
-		free(h->slots[i].url);
-	}
-	free(h->slots);
-	if (h->multi != NULL)
-		curl_multi_cleanup(h->multi);
-	free(h);
-	global_release();
-}
 
 /* The requests of one http_get_many_ex() call, as they run. */
 struct run {
@@ -261,9 +87,27 @@ xfer_send(pierone_client *c, struct xfer *x)
 	else
 		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
+	ramp_try(x);
 	if (curl_multi_add_handle(c->http->multi, x->easy) != CURLM_OK)
 		return PIERONE_ENOMEM;
+	x->in_multi = true;
 	return 0;
+}
+
+/*
+ * The slot's transfer stalled on a new connection, or that connection
+ * failed before answering, while others work: send it again, to wait for
+ * one of those.  Not a try of its own.
+ */
+static int
+xfer_move(pierone_client *c, struct xfer *x)
+{
+	if (x->in_multi)
+		curl_multi_remove_handle(c->http->multi, x->easy);
+	x->in_multi = false;
+	x->tries--;
+	x->moves++;
+	return xfer_send(c, x);
 }
 
 static const char *
@@ -389,6 +233,7 @@ launch(pierone_client *c, struct run *rn, struct xfer *x, size_t idx)
 	}
 	x->idx = idx;
 	x->auth_tries = 0;
+	x->moves = 0;
 	step = auth_for_path(c, rn->paths[idx], &line, &x->tok);
 	return apply(c, rn, x, step, line);
 }
@@ -457,12 +302,18 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	long status = 0;
 	char *line;
 
+	ramp_learn(&c->http->ramp, x, mono_ms());
 	curl_multi_remove_handle(c->http->multi, x->easy);
+	x->in_multi = false;
 	rn->running--;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
 	    auth_credential(c, http_auth_sent(x)));
+	if (ramp_failed(&c->http->ramp, x, cc, mono_ms())) {
+		rn->running++;
+		return xfer_move(c, x);
+	}
 	/* A POST may have been acted on: never sent twice. */
 	if (transient(cc, status) && !x->too_large && !x->write_failed &&
 	    !x->post && x->tries <= c->retries) {
@@ -525,6 +376,30 @@ wake(pierone_client *c, struct run *rn, int *wait_ms)
 	return woke;
 }
 
+/*
+ * The ramp learns from the transfers in the multi handle, moves those
+ * that stalled and sets the connection cap; *wait_ms shrinks to when it
+ * wants to look again.
+ */
+static int
+ramp_turn(pierone_client *c, int *wait_ms)
+{
+	struct http *h = c->http;
+	long long now = mono_ms(), next = now + *wait_ms;
+	int rc;
+
+	for (size_t i = 0; i < h->nslots; i++) {
+		struct xfer *x = &h->slots[i];
+
+		if (x->in_multi && ramp_check(&h->ramp, x, now, &next) &&
+		    (rc = xfer_move(c, x)) != 0)
+			return rc;
+	}
+	ramp_apply(&h->ramp, h->multi, now, &next);
+	*wait_ms = next > now ? (int)(next - now) : 0;
+	return 0;
+}
+
 /* Run the multi handle until every request has its result. */
 static int
 run_all(pierone_client *c, struct run *rn)
@@ -545,6 +420,8 @@ run_all(pierone_client *c, struct run *rn)
 				return rc;
 		}
 		wait_ms = 1000;
+		if ((rc = ramp_turn(c, &wait_ms)) != 0)
+			return rc;
 		if (rn->waiting > 0 && (woke = wake(c, rn, &wait_ms)) != 0) {
 			if (woke < 0)
 				return woke;
@@ -567,6 +444,7 @@ run_abort(pierone_client *c)
 		struct xfer *x = &c->http->slots[k];
 
 		curl_multi_remove_handle(c->http->multi, x->easy);
+		x->in_multi = false;
 		/* Nobody will fetch it now: later waiters must not hang. */
 		if (x->fetching && x->tok != NULL)
 			auth_fetch_failed(x->tok, &e);
@@ -599,6 +477,7 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 	if ((rc = http_ready(c, nslots)) != 0)
 		return rc;
 	c->http->flags = flags;
+	ramp_start(&c->http->ramp, c->http->multi, nslots);
 	auth_batch_start(c);
 	for (size_t i = 0; i < nslots && rc == 0; i++)
 		if (!rn.failed && rn.next < n)

@@ -1,9 +1,9 @@
 /*
  * libpierone internals, HTTP group: the transfers.  Many requests at once
- * over one curl multi handle per client (http.c, with httphdr.c and
- * httperr.c behind http_impl.h), single requests and the token service's
- * (httpcalls.c), and blob digests checked (blobcheck.c).  Builds on
- * base.h and asks auth.h what each request carries.
+ * over one curl multi handle per client (http.c, with httpslot.c,
+ * httphdr.c and httperr.c behind http_impl.h), single requests and the
+ * token service's (httpcalls.c), and blob digests checked (blobcheck.c).
+ * Builds on base.h and asks auth.h what each request carries.
  *
  * SPDX-License-Identifier: Apache-2.0
  */

@@ -1,6 +1,6 @@
 /*
- * The transfer machinery of http.c, shared with httpcalls.c (the single
- * requests built on it) and nothing else.
+ * The transfer machinery of http.c and httpslot.c, shared with
+ * httpcalls.c (the single requests built on it) and nothing else.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -12,6 +12,8 @@
 #include "auth.h"
 #include "base.h"
 #include "http.h"
+
+struct ramp;
 
 /* One transfer slot; slots are reused for the next request. */
 struct xfer {
@@ -45,6 +47,13 @@ struct xfer {
 	bool h_done;			/* the last line ended a section */
 	bool h_too_large;		/* h_bytes went over HEADERS_MAX */
 	bool h_userinfo;		/* a Location with user:password@ */
+	/* What the ramp (http_ramp.c) watches of this try. */
+	struct ramp *ramp;
+	bool in_multi;			/* added to the multi handle */
+	long long open_ms;		/* >= 0: opened a connection then */
+	long long tcp_ms;		/* >= 0: which connected then */
+	bool answered;			/* its first answer byte was seen */
+	int moves;			/* to another connection, this request */
 };
 
 /*
@@ -53,15 +62,52 @@ struct xfer {
  */
 #define HEADERS_MAX	(256 * 1024)
 
+/* A duration smoothed as RFC 6298 smooths round trips, in ms. */
+struct est {
+	double srtt, var;
+	unsigned int n;			/* samples so far */
+};
+
+/* A socket libcurl opened; proven once an answer came over it. */
+struct rsock {
+	curl_socket_t fd;
+	bool proven;
+};
+
+/*
+ * How many connections the client's transfers may have open, as
+ * CURLMOPT_MAX_HOST_CONNECTIONS: those that have answered ("proven"),
+ * plus `probes` new ones at a time, never more than the run's jobs.  See
+ * http_ramp.c.
+ */
+struct ramp {
+	size_t jobs;			/* this run's most */
+	size_t proven, unproven;	/* open sockets of each kind */
+	size_t probes;			/* new connections at a time */
+	size_t credit;			/* proofs toward one more probe */
+	bool slow;			/* a stall was seen: grow slowly */
+	long long hold_until;		/* after a stall: no new connection */
+	long long hold_ms;		/* the next hold's length */
+	long long last_answer;		/* a first answer byte came then */
+	struct est connect;		/* socket opened to connected */
+	struct est first;		/* connected to first answer byte */
+	long cap;			/* as last set; 0: not yet */
+	struct rsock *socks;
+	size_t nsocks, socks_cap;
+};
+
 struct http {
 	CURLM *multi;
+	CURLSH *share;			/* DNS and TLS sessions, for all */
 	struct xfer *slots;
 	size_t nslots;
 	unsigned int flags;		/* the batch's HTTP_* flags */
 	const char *post_body;		/* HTTP_POST: what is sent */
+	struct ramp ramp;
 };
 
-/* libcurl loaded and initialised; every use is released once. */
+/* httpslot.c: libcurl loaded and initialised; every use is released
+ * once. */
 int global_use(struct pierone_err *err);
 void global_release(void);
 /* The client's transfer machinery with at least `n` slots. */
@@ -71,6 +117,8 @@ void easy_common(CURL *e, struct xfer *x, const char *user_agent,
     const char *ca_file, long connect_timeout_ms, long timeout_ms);
 /* CURLOPT_WRITEFUNCTION of every transfer (the body, or x->fd). */
 size_t write_cb(char *data, size_t size, size_t nmemb, void *arg);
+/* Forget the request's authentication state and answer headers. */
+void slot_reset(struct xfer *x);
 
 /* httphdr.c: a request's headers (Accept by the batch's HTTP_* flags,
  * `auth_line` if not NULL); NULL when out of memory.  Free with
@@ -108,5 +156,27 @@ void http_trace(CURL *e, CURLcode cc, const char *method, int attempt,
  * a redirect took the request to another origin (libcurl drops it).
  */
 const char *http_auth_sent(const struct xfer *x);
+/*
+ * http_ramp.c: the ramp's callbacks on a slot's handle (again after the
+ * slots moved); a run of `jobs` at most begins; a try begins.
+ * ramp_learn() takes what a transfer shows at `now` (when its new
+ * connection connected, its first answer); ramp_check() does and says,
+ * of a transfer in the multi handle, whether it stalled (its new
+ * connection neither connected nor answered in time while others work):
+ * the caller moves it to another connection.  ramp_failed() says the
+ * same of a transfer that ended with `cc`: its new connection failed
+ * (refused, closed) before answering while others work.  ramp_apply()
+ * sets the multi handle's connection cap.  *next: when to look again, if
+ * sooner.
+ */
+void ramp_easy(CURL *e, struct xfer *x);
+void ramp_start(struct ramp *r, CURLM *m, size_t jobs);
+void ramp_try(struct xfer *x);
+void ramp_learn(struct ramp *r, struct xfer *x, long long now);
+bool ramp_check(struct ramp *r, struct xfer *x, long long now,
+    long long *next);
+bool ramp_failed(struct ramp *r, struct xfer *x, CURLcode cc, long long now);
+void ramp_apply(struct ramp *r, CURLM *m, long long now, long long *next);
+void ramp_free(struct ramp *r);
 
 #endif /* PIERONE_HTTP_IMPL_H */

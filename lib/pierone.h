@@ -483,8 +483,9 @@ int pierone_tags_list(struct pierone_tag_list **out, pierone_client *client,
 /*
  * The tags of many artifacts of one team, fetched concurrently: at most
  * `jobs` requests at a time (0: PIERONE_DEFAULT_JOBS) over the client's
- * connections, which are kept alive and, over TLS, multiplexed with
- * HTTP/2 where the server offers it.  Every name is checked
+ * connections, which open a few at a time as new ones answer (up to
+ * `jobs`), are kept alive and, over TLS, multiplexed with HTTP/2 where
+ * the server offers it.  Every name is checked
  * (pierone_segment_requestable()) before any request.  On success (*out)[i] holds the tags of artifacts[i]; release
  * all with pierone_tag_lists_free(*out, n).  On failure nothing is
  * returned, and the message names the artifact that failed (the first in

@@ -39,6 +39,7 @@ main(void)
 	srunner_add_suite(sr, rewrite_suite());
 	srunner_add_suite(sr, filters_suite());
 	srunner_add_suite(sr, reference_suite());
+	srunner_add_suite(sr, ramp_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

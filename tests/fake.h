@@ -87,6 +87,18 @@
  * has no "scm_source", else 204; 409 and 422 carry a problem whose
  * "detail" is the tag's "problem_detail" if it has one.  --body-log FILE
  * gets each body POSTed there, one a line.
+ *
+ * --backlog N makes the listen queue N deep, --max-conns N serves at most
+ * N connections at once (the listening socket is not polled while N are
+ * open, so later ones wait in the kernel's accept queue, and SYNs beyond
+ * it are dropped: the client's kernel sends them again after 1 s, 3 s,
+ * ...).  Together they play a server with a short accept queue.  With
+ * --log-connections the --log gets a line "CONNECT SEQ OPEN" for every
+ * connection accepted (SEQ counts from 1, OPEN is how many are open with
+ * it) and "CLOSE SEQ OPEN" when it closes.  --refuse-after N stops
+ * listening once N connections were accepted: the connections made go on
+ * being served, new ones are refused (a server going down, or refusing
+ * what its queue cannot hold).
  */
 
 #ifndef PIERONE_FAKE_H
@@ -309,6 +321,10 @@ struct options {
 	bool		  anonymous, short_pages;
 	bool		  portal;	/* --api v2-portal */
 	int		  bodylogfd;	/* --body-log */
+	/* A server with a short accept queue: see the header comment. */
+	unsigned long	  backlog, max_conns;
+	unsigned long	  refuse_after;	/* connections; 0: never refuse */
+	bool		  log_conns;	/* --log-connections */
 };
 extern struct options opt;
 
@@ -441,5 +457,7 @@ enum MHD_Result send_reply(struct MHD_Connection *c, const struct request *rq,
     const char *method, struct reply *r);
 enum MHD_Result send_fault(struct MHD_Connection *c, const struct request *rq,
     const char *method, struct fault *f);
+void log_connection(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode code);
 
 #endif /* PIERONE_FAKE_H */

@@ -64,6 +64,43 @@ log_request(struct MHD_Connection *c, const char *method, const char *raw,
 }
 
 
+/*
+ * --log-connections: "CONNECT SEQ OPEN" when a connection is accepted,
+ * "CLOSE SEQ OPEN" when it closes; SEQ is kept in the connection's
+ * context.  The connection --refuse-after names has main() stop
+ * listening.
+ */
+void
+log_connection(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	static atomic_ulong	 seq, open_now;
+	unsigned long		 n, o;
+	char			 line[64];
+	int			 len;
+
+	(void)cls, (void)c;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		n = atomic_fetch_add(&seq, 1) + 1;
+		o = atomic_fetch_add(&open_now, 1) + 1;
+		*ctx = (void *)(uintptr_t)n;
+		/* main() stops listening (--refuse-after). */
+		if (n == opt.refuse_after)
+			kill(getpid(), SIGUSR1);
+	} else {
+		n = (unsigned long)(uintptr_t)*ctx;
+		o = atomic_fetch_sub(&open_now, 1) - 1;
+	}
+	if (opt.logfd == -1 || !opt.log_conns)
+		return;
+	len = snprintf(line, sizeof(line), "%s %lu %lu\n",
+	    code == MHD_CONNECTION_NOTIFY_STARTED ? "CONNECT" : "CLOSE", n, o);
+	if (write(opt.logfd, line, (size_t)len) != len) {
+		/* As for requests: the test reading it will notice. */
+	}
+}
+
+
 static ssize_t
 stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {

@@ -115,6 +115,8 @@ usage(void)
 	    "\t[--registry-token-ttl SECONDS] [--page-size N] "
 	    "[--short-pages]\n"
 	    "\t[--link-style relative|absolute|foreign|loop] [--body-log FILE]\n"
+	    "\t[--backlog N] [--max-conns N] [--log-connections] "
+	    "[--refuse-after N]\n"
 	    "SPEC is MODE[@SUBSTRING][#COUNT], MODE one of status=N, "
 	    "retry-after=S,\n\tinvalid-json, wrong-shape, truncated, hang, "
 	    "slow, huge=BYTES,\n\tredirect=URL (URL without '@' or '#'; '^' for '@'), "
@@ -475,6 +477,11 @@ start_daemon(char *cert, char *key)
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
 		{ MHD_OPTION_END, 0, NULL },
 	};
+	/* --backlog; without it, MHD's default. */
+	struct MHD_OptionItem	 queue[] = {
+		{ MHD_OPTION_LISTEN_BACKLOG_SIZE, (intptr_t)opt.backlog, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_in	 sin;
 	size_t			 pool = 32 * 1024;	/* MHD's default */
 
@@ -486,18 +493,24 @@ start_daemon(char *cert, char *key)
 			pool = (size_t)opt.faults[i].arg + 64 * 1024;
 	if (cert == NULL)
 		tls[0].option = MHD_OPTION_END;
+	if (opt.backlog == 0)
+		queue[0].option = MHD_OPTION_END;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)opt.port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-	    (cert != NULL ? MHD_USE_TLS : 0),
+	    (cert != NULL ? MHD_USE_TLS : 0) |
+	    (opt.refuse_after > 0 ? MHD_USE_ITC : 0),
 	    (uint16_t)opt.port, NULL, NULL, handle, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(opt.max_conns > 0 ?
+	    opt.max_conns : 256),
+	    MHD_OPTION_ARRAY, queue,
+	    MHD_OPTION_NOTIFY_CONNECTION, log_connection, NULL,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_start, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
@@ -506,11 +519,27 @@ start_daemon(char *cert, char *key)
 }
 
 
+/*
+ * --refuse-after: MHD lets go of the listening socket, which stops
+ * listening (a SYN gets a RST) but stays open until MHD has stopped.
+ */
+static MHD_socket
+stop_listening(struct MHD_Daemon *d)
+{
+	MHD_socket	 fd = MHD_quiesce_daemon(d);
+
+	if (fd != MHD_INVALID_SOCKET)
+		shutdown(fd, SHUT_RDWR);
+	return fd;
+}
+
+
 int
 main(int argc, char **argv)
 {
 	const union MHD_DaemonInfo	*info;
 	struct MHD_Daemon		*d;
+	MHD_socket			 lfd = MHD_INVALID_SOCKET;
 	sigset_t			 sigs;
 	uint64_t			 seed = 1;
 	size_t				 i;
@@ -530,6 +559,7 @@ main(int argc, char **argv)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGUSR1);	/* --refuse-after */
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -549,10 +579,18 @@ main(int argc, char **argv)
 	printf("%u\n", (unsigned)info->port);
 	fflush(stdout);
 
-	while (sigwait(&sigs, &sig) != 0)
-		continue;
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGUSR1)
+			break;
+		if (lfd == MHD_INVALID_SOCKET)
+			lfd = stop_listening(d);
+	}
 	atomic_store(&quit, true);	/* wakes the sleeping handlers */
 	MHD_stop_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	cleanup();
 	return 0;
 }

@@ -208,6 +208,24 @@ distribution_arg(int ch)
 }
 
 
+/* The options that make it a server with a short accept queue. */
+static bool
+queue_arg(int ch)
+{
+	if (ch == 'b')
+		opt.backlog = num_arg("--backlog", optarg, 65535);
+	else if (ch == 'm')
+		opt.max_conns = num_arg("--max-conns", optarg, 256);
+	else if (ch == 'o')
+		opt.log_conns = true;
+	else if (ch == 'x')
+		opt.refuse_after = num_arg("--refuse-after", optarg, 65535);
+	else
+		return false;
+	return true;
+}
+
+
 void
 parse_args(int argc, char **argv)
 {
@@ -238,6 +256,10 @@ parse_args(int argc, char **argv)
 		{ "short-pages", no_argument, NULL, 'S' },
 		{ "link-style", required_argument, NULL, 'L' },
 		{ "body-log", required_argument, NULL, 'B' },
+		{ "backlog", required_argument, NULL, 'b' },
+		{ "max-conns", required_argument, NULL, 'm' },
+		{ "log-connections", no_argument, NULL, 'o' },
+		{ "refuse-after", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -288,7 +310,7 @@ parse_args(int argc, char **argv)
 			opt.tls_key = optarg;
 		else if (ch == 'B')
 			open_body_log(optarg);
-		else if (!distribution_arg(ch))
+		else if (!distribution_arg(ch) && !queue_arg(ch))
 			usage();
 	}
 	if (optind != argc || (opt.data == NULL && opt.ngens == 0) ||

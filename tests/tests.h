@@ -39,6 +39,7 @@ Suite *files_suite(void);	/* check_files.c */
 Suite *rewrite_suite(void);	/* check_rewrite.c */
 Suite *filters_suite(void);	/* check_filters.c */
 Suite *reference_suite(void);	/* check_reference.c */
+Suite *ramp_suite(void);	/* check_ramp.c */
 
 /* harness.c ------------------------------------------------------------ */
 
