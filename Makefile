@@ -161,7 +161,8 @@ bench: deps
 	@$(MAKE) --no-print-directory O=build/bench CFLAGS="-O2" \
 	    build/bench/pierone build/bench/tests/fake-registry \
 	    build/bench/tests/bench/delayproxy
-	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry
+	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry \
+	    build/bench/tests/bench/delayproxy
 
 # The relay that adds a round-trip time to loopback (no sch_netem here).
 $(O)/tests/bench/delayproxy: tests/bench/delayproxy.c

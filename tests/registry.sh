@@ -14,7 +14,7 @@
 # list taken before an install).
 started_pids() {
 	command -v pgrep >/dev/null 2>&1 || return 0
-	pgrep -x "$1" | sort | grep -vxF "${2:-none}"
+	pgrep -x "$1" | sort | grep -vxF "${2:-none}" || :
 }
 
 # stop_started NAME SERVICE BEFORE WHO: installing a package starts its
@@ -65,7 +65,7 @@ skopeo_cache_note() {
 skopeo_cache_clean() {
 	for _p in $skopeo_made; do
 		if [ "$_p" = "$skopeo_blobcache" ]; then rm -f "$_p"
-		else rmdir "$_p"; fi
+		else rmdir "$_p" || :; fi
 	done 2>/dev/null
 	skopeo_made=""
 }
