@@ -578,3 +578,5 @@ echo "      curl itself peaks at $(mb "$curl_floor") here, the floor for" \
 # The tables of real latency, of the peers and of scale.
 # shellcheck source=tests/bench/latency.sh
 . "$tests/bench/latency.sh"
+# shellcheck source=tests/bench/peers.sh
+. "$tests/bench/peers.sh"
