@@ -580,3 +580,5 @@ echo "      curl itself peaks at $(mb "$curl_floor") here, the floor for" \
 . "$tests/bench/latency.sh"
 # shellcheck source=tests/bench/peers.sh
 . "$tests/bench/peers.sh"
+# shellcheck source=tests/bench/scale.sh
+. "$tests/bench/scale.sh"
