@@ -366,13 +366,16 @@ run1() {
 	echo $((now - _t0 - overhead)) >>"$2"
 }
 
-# wall NAME FUNC_A N_A FUNC_B N_B: interleaved timed runs after a
-# warm-up of each; medians in $ms_a and $ms_b (milliseconds).
+# wall NAME FUNC_A N_A FUNC_B N_B [checked]: interleaved timed runs
+# after a warm-up of each (none with "checked": the untimed check was);
+# medians in $ms_a and $ms_b (milliseconds).
 wall() {
 	: >"$tmp/$1.a"
 	: >"$tmp/$1.b"
-	"$2" >/dev/null 2>&1 || :
-	[ "$4" = - ] || "$4" >/dev/null 2>&1 || :
+	if [ "${6:-}" != checked ]; then
+		"$2" >/dev/null 2>&1 || :
+		[ "$4" = - ] || "$4" >/dev/null 2>&1 || :
+	fi
 	_i=1
 	while [ $_i -le "$3" ] || [ $_i -le "$5" ]; do
 		[ $_i -gt "$3" ] || run1 "$2" "$tmp/$1.a"

@@ -20,7 +20,7 @@ scale_one() {
 	    "$(printf '%s\n' "$out" | wc -l | tr -d ' ')"
 	"s_tags$1" >"$tmp/scale.out"
 	bytes=$(wc -c <"$tmp/scale.out" | tr -d ' ')
-	wall "scale$1" "s_tags$1" "$2" - 0
+	wall "scale$1" "s_tags$1" "$2" - 0 checked
 	rss 3 env PIERONE_URL="$scale_url" "$pierone" tags "scale$1"
 	kib=$(sort -n "$tmp/rss" | tail -n 1)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
