@@ -159,9 +159,17 @@ check-clang: deps
 # Measured figures against baselines from the same run; see README.
 bench: deps
 	@$(MAKE) --no-print-directory O=build/bench CFLAGS="-O2" \
-	    build/bench/pierone build/bench/tests/fake-registry
-	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry
+	    build/bench/pierone build/bench/tests/fake-registry \
+	    build/bench/tests/bench/delayproxy
+	@sh tests/bench.sh build/bench/pierone build/bench/tests/fake-registry \
+	    build/bench/tests/bench/delayproxy
 	@sh tests/bench-ramp.sh build/bench/pierone build/bench/tests/fake-registry
+
+# The relay that adds a round-trip time to loopback (no sch_netem here).
+$(O)/tests/bench/delayproxy: tests/bench/delayproxy.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+	    -o $@ tests/bench/delayproxy.c $(LDLIBS)
 
 # The Check suites in one process under valgrind: no leak, no error.
 check-valgrind: deps
@@ -264,7 +272,7 @@ uninstall:
 clean:
 	rm -f lib/*.o lib/*.d cli/*.o cli/*.d tests/*.o tests/*.d \
 	    libpierone.a libpierone.so.* libpierone.pc pierone \
-	    docker-credential-pierone $(FAKE) $(CHECK)
+	    docker-credential-pierone $(FAKE) $(CHECK) tests/bench/delayproxy
 	rm -rf build shared
 
 -include $(wildcard $(O)/lib/*.d $(O)/cli/*.d $(O)/tests/*.d)

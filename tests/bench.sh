@@ -1,7 +1,19 @@
 #!/bin/sh
 # make bench: time pierone against baselines measured in the same run, on
 # the local fake registry, and print a table with each target's verdict.
-# usage: bench.sh PIERONE FAKE_REGISTRY
+# usage: bench.sh PIERONE FAKE_REGISTRY [DELAYPROXY]
+#
+# Then three more tables, from files sourced here (tests/bench/):
+#   latency.sh  pierone over TLS (nginx, HTTP/2 and HTTP/1.1) at 20 and
+#               50 ms of round-trip time added by DELAYPROXY, against the
+#               round trips the work needs at least;
+#   peers.sh    pierone against skopeo on Debian's docker-registry;
+#   scale.sh    time and memory of 'tags' on 200 and 2000 artifacts.
+# The packages these need (nginx, docker-registry, skopeo, apache2-utils)
+# are installed when missing; rows whose package cannot be installed are
+# skipped with one line saying why.  Then everything runs in a private
+# network namespace (unshare -n, only its loopback up) when that is
+# permitted, else on the host's 127.0.0.1 (the header says which).
 #
 # Wall time: the median of N runs, taken by the shell around each run
 # (bash's $EPOCHREALTIME, microseconds, no fork; without bash 5,
@@ -24,13 +36,112 @@ set -eu
 LC_ALL=C
 export LC_ALL
 
-if [ $# -ne 2 ]; then
-	echo "usage: bench.sh PIERONE FAKE_REGISTRY" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+	echo "usage: bench.sh PIERONE FAKE_REGISTRY [DELAYPROXY]" >&2
 	exit 2
 fi
 pierone=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 fake=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+delayproxy=""
+[ $# -lt 3 ] || delayproxy=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
+tests=$(cd "$(dirname "$0")" && pwd)
+# The registry, the services an install starts, skopeo's cache.
+# shellcheck source=tests/registry.sh
+. "$tests/registry.sh"
 token=bench-token
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# ---------------------------------------------------------------- tools
+
+# apt_install PACKAGE WHAT: installs a missing Debian package, as
+# tests/install-deps does, saying so; 1 with $why when it cannot.
+apt_install() {
+	echo "bench: $2 missing: installing the Debian package '$1'" >&2
+	if ! command -v apt-get >/dev/null 2>&1; then
+		why="apt-get not found; install $2 (package '$1') by hand"
+		return 1
+	fi
+	if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq >&2 || :
+	$sudo apt-get install -y -qq --no-install-recommends "$1" >&2 || {
+		why="could not install $2 (package '$1')"
+		return 1
+	}
+}
+
+# GNU time for the peak RSS.
+gnu_time() {
+	[ -x /usr/bin/time ] && /usr/bin/time --version 2>&1 | grep -q GNU
+}
+if ! gnu_time; then
+	apt_install time "GNU time (/usr/bin/time)" || die "$why"
+	gnu_time || die "/usr/bin/time is still not GNU time"
+fi
+command -v curl >/dev/null 2>&1 || die "curl not found (run 'make deps')"
+[ -x "$pierone" ] || die "$pierone: not an executable"
+[ -x "$fake" ] || die "$fake: not an executable"
+
+# What the later tables need, installed before the network namespace
+# (which has no network); "" or why their rows are skipped.  An install
+# that starts the package's system service (nginx's default site, the
+# registry) has it stopped again, as tests/integration.sh does.
+nginx=""
+find_nginx() {
+	nginx=$(command -v nginx 2>/dev/null) ||
+	    { [ -x /usr/sbin/nginx ] && nginx=/usr/sbin/nginx; }
+}
+if [ -z "${PIERONE_BENCH_NETNS:-}" ]; then
+	tls_why=""
+	if [ -z "$delayproxy" ] || [ ! -x "$delayproxy" ]; then
+		tls_why="no relay to add latency with (the third argument,"
+		tls_why="$tls_why built by make bench)"
+	fi
+	if [ -z "$tls_why" ] && ! find_nginx; then
+		before=$(started_pids nginx)
+		if apt_install nginx "nginx (the TLS front of the latency rows)" &&
+		    find_nginx; then
+			stop_started nginx nginx "$before" bench ||
+			    die "the nginx service its install started: $why"
+		else
+			tls_why="${why:-nginx not found after its install}"
+		fi
+	fi
+	if [ -z "$tls_why" ] && ! command -v openssl >/dev/null 2>&1; then
+		apt_install openssl "openssl (the latency rows' certificate)" ||
+		    tls_why=$why
+	fi
+	peers_why=""
+	before=$(started_pids docker-registry)
+	if sh "$tests/install-deps" docker-registry skopeo \
+	    htpasswd:apache2-utils >&2; then
+		stop_started docker-registry docker-registry "$before" bench ||
+		    die "the docker-registry service its install started: $why"
+	else
+		peers_why="could not install docker-registry, skopeo or"
+		peers_why="$peers_why apache2-utils (tests/install-deps)"
+	fi
+	export PIERONE_BENCH_TLS_WHY="$tls_why" \
+	    PIERONE_BENCH_PEERS_WHY="$peers_why"
+	# Again in a network namespace of its own, with only its loopback.
+	if err=$(unshare -n sh -c 'ip link set lo up' 2>&1); then
+		PIERONE_BENCH_NETNS="a private network namespace (unshare -n)"
+		export PIERONE_BENCH_NETNS
+		exec unshare -n -- sh -c 'ip link set lo up && exec "$@"' sh \
+		    "${BASH:-sh}" "$0" "$@"
+	fi
+	err=$(printf '%s\n' "${err:-unshare -n failed}" | head -n 1)
+	PIERONE_BENCH_NETNS="the host's 127.0.0.1 (no network namespace: $err)"
+	echo "bench: on $PIERONE_BENCH_NETNS" >&2
+fi
+network=$PIERONE_BENCH_NETNS
+tls_why=$PIERONE_BENCH_TLS_WHY
+peers_why=$PIERONE_BENCH_PEERS_WHY
+[ -n "$tls_why" ] || find_nginx || :
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pierone-bench.XXXXXX")
 pids=""
 
@@ -40,36 +151,10 @@ cleanup() {
 		wait "$p" 2>/dev/null || :
 	done
 	rm -rf "$tmp"
+	skopeo_cache_clean
 }
 trap cleanup EXIT
 trap "exit 1" INT TERM HUP PIPE
-
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-# ---------------------------------------------------------------- tools
-
-# GNU time for the peak RSS; installed like tests/install-deps does.
-gnu_time() {
-	[ -x /usr/bin/time ] && /usr/bin/time --version 2>&1 | grep -q GNU
-}
-if ! gnu_time; then
-	echo "bench: GNU time (/usr/bin/time) missing: installing the" \
-	    "Debian package 'time'" >&2
-	command -v apt-get >/dev/null 2>&1 ||
-	    die "apt-get not found; install GNU time (package 'time') by hand"
-	if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get update -qq >&2 || :
-	$sudo apt-get install -y -qq --no-install-recommends time >&2 ||
-	    die "could not install GNU time (package 'time')"
-	gnu_time || die "/usr/bin/time is still not GNU time"
-fi
-command -v curl >/dev/null 2>&1 || die "curl not found (run 'make deps')"
-[ -x "$pierone" ] || die "$pierone: not an executable"
-[ -x "$fake" ] || die "$fake: not an executable"
 
 # The clock, in microseconds, into $now.  One read of $EPOCHREALTIME:
 # two could straddle a second.
@@ -281,13 +366,16 @@ run1() {
 	echo $((now - _t0 - overhead)) >>"$2"
 }
 
-# wall NAME FUNC_A N_A FUNC_B N_B: interleaved timed runs after a
-# warm-up of each; medians in $ms_a and $ms_b (milliseconds).
+# wall NAME FUNC_A N_A FUNC_B N_B [checked]: interleaved timed runs
+# after a warm-up of each (none with "checked": the untimed check was);
+# medians in $ms_a and $ms_b (milliseconds).
 wall() {
 	: >"$tmp/$1.a"
 	: >"$tmp/$1.b"
-	"$2" >/dev/null 2>&1 || :
-	[ "$4" = - ] || "$4" >/dev/null 2>&1 || :
+	if [ "${6:-}" != checked ]; then
+		"$2" >/dev/null 2>&1 || :
+		[ "$4" = - ] || "$4" >/dev/null 2>&1 || :
+	fi
 	_i=1
 	while [ $_i -le "$3" ] || [ $_i -le "$5" ]; do
 		[ $_i -gt "$3" ] || run1 "$2" "$tmp/$1.a"
@@ -318,6 +406,42 @@ rss() {
 }
 
 # ------------------------------------------------------------- table
+
+# table COLUMNS ROWS: the header (tab-separated, on standard input) and
+# the rows of the file ROWS in aligned columns; widths in characters
+# (UTF-8 continuation bytes do not count); the columns numbered in
+# COLUMNS (such as "2 3") right-aligned.
+table() {
+	awk -F '\t' -v cols="$1" '
+	function width(s) { gsub(/[\200-\277]/, "", s); return length(s) }
+	function spaces(n,   t) { t = ""; while (n-- > 0) t = t " "; return t }
+	function pad(s, w, right,   n) {
+		n = w - width(s)
+		return right ? spaces(n) s : s spaces(n)
+	}
+	NR == 1 { nf = NF }
+	{ for (i = 1; i <= NF; i++) { c[NR, i] = $i
+		if (width($i) > w[i]) w[i] = width($i) } }
+	END {
+		for (r = 1; r <= NR; r++) {
+			line = ""
+			for (i = 1; i <= nf; i++) {
+				right = index(" " cols " ", " " i " ") > 0
+				s = pad(c[r, i], w[i], right)
+				line = line (i > 1 ? "  " : "") s
+			}
+			sub(/ +$/, "", line)
+			print line
+			if (r == 1) {
+				line = ""
+				for (i = 1; i <= nf; i++)
+					line = line (i > 1 ? "  " : "") spaces(w[i])
+				gsub(/ /, "-", line)
+				print line
+			}
+		}
+	}' - "$2"
+}
 
 rows="$tmp/rows"
 : >"$rows"
@@ -356,7 +480,8 @@ echo "machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }
 echo "date:    $(date '+%Y-%m-%d %H:%M:%S %Z')"
 echo "timer:   $timer (overhead $overhead µs, subtracted);" \
     "peak RSS: GNU time %M"
-echo "running (about 30 s)..." >&2
+echo "network: $network"
+echo "running (about 4 minutes)..." >&2
 
 # pierone --version against /bin/true, the start-up floor.  libcurl and
 # libarchive are linked (as packaging wants): the loader maps their
@@ -441,39 +566,8 @@ row "latest big app-0000 (100 000 tags)" 11 "$(ms "$p_ms")" \
     "$(mb "$p_mib")" "curl, the tags URL" 11 "$(ms "$c_ms")" "$(mb "$mib")" \
     "$(ratio "$p_ms" "$c_ms")" "≤ 300 ms, ≤ 64 MiB" "$(verdict)"
 
-# Aligned columns; widths in characters (UTF-8 continuation bytes do not
-# count), numbers right-aligned.
 echo
-awk -F '\t' '
-function width(s) { gsub(/[\200-\277]/, "", s); return length(s) }
-function spaces(n,   t) { t = ""; while (n-- > 0) t = t " "; return t }
-function pad(s, w, right,   n) {
-	n = w - width(s)
-	return right ? spaces(n) s : s spaces(n)
-}
-NR == 1 { nf = NF }
-{ for (i = 1; i <= NF; i++) { c[NR, i] = $i
-	if (width($i) > w[i]) w[i] = width($i) } }
-END {
-	for (r = 1; r <= NR; r++) {
-		line = ""
-		for (i = 1; i <= nf; i++) {
-			right = (i == 2 || i == 3 || i == 4 || i == 6 ||
-			    i == 7 || i == 8 || i == 9)
-			s = pad(c[r, i], w[i], right)
-			line = line (i > 1 ? "  " : "") s
-		}
-		sub(/ +$/, "", line)
-		print line
-		if (r == 1) {
-			line = ""
-			for (i = 1; i <= nf; i++)
-				line = line (i > 1 ? "  " : "") spaces(w[i])
-			gsub(/ /, "-", line)
-			print line
-		}
-	}
-}' - "$rows" <<EOF
+table "2 3 4 6 7 8 9" "$rows" <<EOF
 scenario	runs	pierone	peak RSS	baseline	runs	baseline	peak RSS	ratio	target	verdict
 EOF
 echo
@@ -483,3 +577,11 @@ echo "Note: one request needs libcurl, which loads its TLS, HTTP/2, Kerberos" \
     "and LDAP libraries;"
 echo "      curl itself peaks at $(mb "$curl_floor") here, the floor for" \
     "any libcurl client of this machine's libcurl."
+
+# The tables of real latency, of the peers and of scale.
+# shellcheck source=tests/bench/latency.sh
+. "$tests/bench/latency.sh"
+# shellcheck source=tests/bench/peers.sh
+. "$tests/bench/peers.sh"
+# shellcheck source=tests/bench/scale.sh
+. "$tests/bench/scale.sh"

@@ -45,28 +45,24 @@ for f in "$bin" "$fake"; do
 done
 cd "$(dirname "$0")/.." || exit 2
 
+# The registry, its services and skopeo's cache: shared with bench.sh.
+# shellcheck source=tests/registry.sh
+. tests/registry.sh
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pierone-integration.XXXXXX") || exit 2
-reg_pid=""
+registry_pid=""
 fake_pid=""
-# skopeo run as root keeps a blob cache under /var/lib/containers: what
-# this run creates there is removed with the rest.
-blobcache=/var/lib/containers/cache/blob-info-cache-v1.boltdb
-made=""
-if [ "$(id -u)" -eq 0 ]; then
-	for p in /var/lib/containers /var/lib/containers/cache "$blobcache"; do
-		[ -e "$p" ] || made="$p $made"
-	done
-fi
+# What this run's skopeo creates under /var/lib/containers is removed with
+# the rest.
+skopeo_cache_note
 # shellcheck disable=SC2317 # called from the trap
 cleanup() {
-	for pid in $reg_pid $fake_pid; do
+	for pid in $registry_pid $fake_pid; do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
 	rm -rf "$tmp"
-	for p in $made; do
-		if [ "$p" = "$blobcache" ]; then rm -f "$p"; else rmdir "$p"; fi
-	done 2>/dev/null
+	skopeo_cache_clean
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -105,23 +101,15 @@ run() {
 	shift
 	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
-# A hard time limit for pierone and skopeo, whatever they do.
+# A hard time limit for pierone, whatever it does (skopeo has its own).
 limit=""
 timeout --foreground 60 true 2>/dev/null && limit="timeout --foreground 60"
 random() {
 	od -An -N16 -tx1 /dev/urandom | tr -d ' \n'
 }
-# A YAML single-quoted scalar.
-yq() {
-	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
-}
-
 # --- packages --------------------------------------------------------
 
-registry_pids() {
-	command -v pgrep >/dev/null 2>&1 && pgrep -x docker-registry | sort
-}
-before=$(registry_pids)
+before=$(started_pids docker-registry)
 # install-deps says what it installs (on standard error, seen as it goes).
 {
 	sh tests/install-deps docker-registry skopeo umoci htpasswd:apache2-utils \
@@ -143,7 +131,6 @@ for c in docker-registry skopeo umoci htpasswd curl; do
 		exit 0
 	fi
 done
-if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 msg="installed: docker-registry $(docker-registry --version 2>&1 |
     sed 's/.* //'), $(skopeo --version 2>&1), $(umoci --version 2>&1), htpasswd"
 [ -z "$missing" ] || msg="$msg (just installed: $missing)"
@@ -151,34 +138,13 @@ ok "$msg"
 
 # Installing docker-registry starts its system service where policy-rc.d
 # lets it (no systemd here, but elsewhere): stop what the install started.
-started() {
-	registry_pids | grep -vxF "${before:-none}"
-}
-gone() {
-	i=0
-	while [ $i -lt 50 ]; do
-		[ -z "$(started)" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-if [ -n "$(started)" ]; then
-	echo "check-integration: installing docker-registry started its" \
-	    "system service; stopping it" >&2
-	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
-	then
-		$sudo systemctl stop docker-registry.service
-	elif [ -x /etc/init.d/docker-registry ]; then
-		$sudo /etc/init.d/docker-registry stop
-	fi >&2
-	# shellcheck disable=SC2046 # a list of process ids
-	gone || $sudo kill $(started)
-	if gone; then
+if [ -n "$(started_pids docker-registry "$before")" ]; then
+	if stop_started docker-registry docker-registry "$before" \
+	    check-integration; then
 		ok "the docker-registry service the install started is stopped"
 	else
 		not_ok "the docker-registry service the install started is" \
-		    "stopped: still running as process $(started | tr '\n' ' ')"
+		    "stopped: $why"
 	fi
 fi
 
@@ -199,19 +165,12 @@ export PIERONE_RETRIES=0
 export HOME="$tmp/home"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" \
     XDG_CACHE_HOME="$HOME/.cache" XDG_RUNTIME_DIR="$tmp/run" \
-    TMPDIR="$tmp/tmp" CONTAINERS_REGISTRIES_CONF="$tmp/registries.conf"
-mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" "$tmp/registries.d" \
-    "$tmp/src" "$XDG_CONFIG_HOME/pierone" || exit 2
+    TMPDIR="$tmp/tmp"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" "$tmp/src" \
+    "$XDG_CONFIG_HOME/pierone" || exit 2
 chmod 700 "$XDG_RUNTIME_DIR"
-: >"$CONTAINERS_REGISTRIES_CONF"
-printf '{"default": [{"type": "insecureAcceptAnything"}]}\n' \
-    >"$tmp/policy.json"
-# Every skopeo run with our policy and no signature storage, bounded.
-# shellcheck disable=SC2317 # called through run
-sk() {
-	$limit skopeo --command-timeout 30s --policy "$tmp/policy.json" \
-	    --registries.d "$tmp/registries.d" "$@"
-}
+# Every skopeo run (sk) with our policy and no signature storage, bounded.
+skopeo_env "$tmp" || exit 2
 
 token=$(random)
 password=$(random)
@@ -221,73 +180,17 @@ fi
 
 # --- the registry ----------------------------------------------------
 
-# htpasswd reads the password from standard input: not on argv.
-printf '%s\n' "$token" | htpasswd -B -i -n oauth2 >"$tmp/htpasswd" \
-    2>"$tmp/htpasswd.err" || {
-	show "$tmp/htpasswd.err"
-	bail "htpasswd -B makes the registry's password file"
-}
-cat >"$tmp/registry.yml" <<EOF
-version: 0.1
-log:
-  level: info
-  formatter: text
-storage:
-  filesystem:
-    rootdirectory: $(yq "$tmp/registry")
-  maintenance:
-    uploadpurging:
-      enabled: false
-http:
-  addr: 127.0.0.1:0
-  secret: $(random)
-auth:
-  htpasswd:
-    realm: pierone-integration
-    path: $(yq "$tmp/htpasswd")
-health:
-  storagedriver:
-    enabled: false
-EOF
-reglog=$tmp/registry.log
-docker-registry serve "$tmp/registry.yml" >"$reglog" 2>&1 &
-reg_pid=$!
-# Port 0: the kernel picks a free port, which the registry logs once it
-# listens ("listening on 127.0.0.1:PORT").
-port=""
-i=0
-while [ $i -lt 100 ]; do
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' \
-	    "$reglog" | head -n 1)
-	[ -n "$port" ] && break
-	kill -0 "$reg_pid" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ -z "$port" ]; then
-	show "$reglog" 20
-	bail "docker-registry serve listens on 127.0.0.1"
+if ! registry_serve "$tmp" "$token" "$(random)"; then
+	show "$registry_log" 20
+	bail "docker-registry listens on 127.0.0.1 ($why)"
 fi
-reg=127.0.0.1:$port
-# Ready when /v2/ refuses an anonymous client; the token (curl -K -, not
-# argv) must be let in.
-code=""
-i=0
-while [ $i -lt 50 ]; do
-	code=$(curl -s -o /dev/null -D "$tmp/v2.head" -w '%{http_code}' \
-	    --max-time 5 "http://$reg/v2/")
-	[ "$code" = 401 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
-authcode=$(printf 'user = "oauth2:%s"\n' "$token" |
-    curl -s -o /dev/null -w '%{http_code}' --max-time 5 -K - "http://$reg/v2/")
-if [ "$code" = 401 ] && [ "$authcode" = 200 ] &&
-    grep -qi '^www-authenticate: *basic' "$tmp/v2.head"; then
+reg=$registry
+# Ready when /v2/ refuses an anonymous client; the token must be let in.
+if registry_ready "$token" "$tmp/v2.head"; then
 	ok "docker-registry listens on $reg: /v2/ answers 401 with a Basic" \
 	    "challenge, 200 to oauth2:TOKEN"
 else
-	show "$reglog" 20
+	show "$registry_log" 20
 	bail "docker-registry listens on $reg: /v2/ answers 401 with a Basic" \
 	    "challenge, 200 to oauth2:TOKEN (got $code, $authcode)"
 fi
@@ -347,7 +250,7 @@ for push in app1:acid/app:1.0 app2:acid/app:2.0 tools:acid/tools:0.1 \
 		ok "skopeo copy pushes $ref: $(cat "$tmp/$tag.digest")"
 	else
 		show "$tmp/push.err"
-		show "$reglog" 10
+		show "$registry_log" 10
 		bail "skopeo copy pushes $ref"
 	fi
 done
@@ -514,14 +417,14 @@ mark=0
 pierone_run() {
 	name=$1
 	shift
-	mark=$(wc -l <"$reglog")
+	mark=$(wc -l <"$registry_log")
 	# shellcheck disable=SC2086 # a command and its option, or nothing
 	run "$name" $limit "$bin" "$@"
 }
 pierone_failed() {
 	show "$tmp/$1.out"
 	show "$tmp/$1.err"
-	tail -n +"$((mark + 1))" "$reglog" | grep '^127\.0\.0\.1 - ' |
+	tail -n +"$((mark + 1))" "$registry_log" | grep '^127\.0\.0\.1 - ' |
 	    tail -n 8 | sed 's/^/     | registry: /'
 }
 tab=$(printf '\t')

@@ -1,0 +1,340 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154,SC2034 # bench.sh's variables and functions
+# SPDX-License-Identifier: Apache-2.0
+#
+# tests/bench/latency.sh, sourced by tests/bench.sh (whose functions and
+# variables it uses): pierone over TLS at a real round-trip time.
+#
+# The path: pierone -> delayproxy (adds the RTT) -> nginx (TLS 1.3, a
+# certificate made in this run and trusted through PIERONE_CA_BUNDLE;
+# one port with http2, one without) -> the fake registry (plain HTTP/1.1,
+# kept-alive upstream connections, so that nginx is no bottleneck).
+# nginx's access log gives, per request, its connection's serial number,
+# whether its TLS session was resumed, and the protocol; the relay counts
+# the TCP connections.  Each row's counts are those of every timed run
+# (a range when they differ).
+#
+# The ideal: the round trips the work needs at least, times the RTT.
+#   1 TCP handshake (the relay holds a new connection's first bytes 1 RTT)
+# + 1 TLS 1.3 handshake
+# + 1 GET /teams/T/artifacts (the token comes from OAUTH2_ACCESS_TOKENS:
+#     no token request; pierone sends no /v2/ or /teams probe first,
+#     checked in the fake's log by bench.sh's first table)
+# + the tag lists, all independent of each other:
+#     HTTP/2:   ceil(N / 128) rounds, 128 being nginx's default
+#               http2_max_concurrent_streams, on the one connection;
+#     HTTP/1.1: ceil(N / J) rounds on J connections, J being pierone's
+#               default -j (read from 'pierone tags -h'); a client that
+#               opens the other J - 1 connections while the artifact list
+#               is on its way pays nothing more for them.
+# 'latest T A' is 1 + 1 + 1.  Not modelled, so not in the ideal: TCP slow
+# start, bandwidth, CPU (TLS, JSON, pierone's own start, ~25 ms here,
+# see the first table), and nginx's keepalive_requests (1000 by default),
+# after which it closes a connection, HTTP/2 ones too.
+# The goal: 'tags' of 1000 artifacts within 1.5x its ideal, for each of
+# HTTP/2 and HTTP/1.1.  Over HTTP/2 'tags -j 128' (one stream per job)
+# shows what pierone does when its default -j is not the limit.
+
+lat_ca=$tmp/tls/ca.pem
+lat_url=""
+lat_log=""
+
+# The CA and the server certificate (127.0.0.1), EC P-256, for a day.
+lat_certs() {
+	_d=$tmp/tls
+	mkdir -p "$_d"
+	printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" \
+	    >"$_d/ext.cnf"
+	{ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$_d/ca.key" -out "$_d/ca.pem" -days 1 \
+	    -subj /CN=pierone-bench-ca \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign,cRLSign &&
+	  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$_d/server.key" -out "$_d/server.csr" \
+	    -subj /CN=127.0.0.1 &&
+	  openssl x509 -req -in "$_d/server.csr" -CA "$_d/ca.pem" \
+	    -CAkey "$_d/ca.key" -set_serial 1 -days 1 \
+	    -extfile "$_d/ext.cnf" -out "$_d/server.pem"; } \
+	    >"$_d/openssl.log" 2>&1 || {
+		cat "$_d/openssl.log" >&2
+		die "openssl cannot make the test certificate"
+	}
+}
+
+# lat_nginx_conf H2PORT H1PORT UPSTREAMPORT
+lat_nginx_conf() {
+	_n=$tmp/nginx
+	_loc="location / { proxy_pass http://fake; proxy_http_version 1.1;
+	    proxy_set_header Connection \"\"; proxy_buffering off; }"
+	cat >"$_n/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid "$_n/nginx.pid";
+error_log "$_n/logs/error.log" warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	log_format bench '\$connection \$ssl_session_reused \$server_protocol '
+	    '\$ssl_protocol \$status \$request_uri';
+	client_body_temp_path "$_n/temp/body";
+	proxy_temp_path "$_n/temp/proxy";
+	fastcgi_temp_path "$_n/temp/fastcgi";
+	uwsgi_temp_path "$_n/temp/uwsgi";
+	scgi_temp_path "$_n/temp/scgi";
+	ssl_certificate "$tmp/tls/server.pem";
+	ssl_certificate_key "$tmp/tls/server.key";
+	ssl_protocols TLSv1.2 TLSv1.3;
+	ssl_session_cache shared:bench:1m;
+	upstream fake { server 127.0.0.1:$3; keepalive 32; }
+	server {
+		listen 127.0.0.1:$1 ssl http2;
+		access_log "$_n/logs/h2.log" bench;
+		$_loc
+	}
+	server {
+		listen 127.0.0.1:$2 ssl;
+		access_log "$_n/logs/h1.log" bench;
+		$_loc
+	}
+}
+EOF
+}
+
+# lat_answers PORT: curl's "CODE HTTPVERSION" for the artifact list there.
+lat_answers() {
+	curl -s -o /dev/null -w '%{http_code} %{http_version}' --max-time 5 \
+	    --cacert "$lat_ca" -H "$auth" \
+	    "https://127.0.0.1:$1/teams/team100/artifacts" || :
+}
+
+# nginx on two ports the relay finds free (nginx cannot listen on port
+# 0); another program may take one first, hence up to three tries.
+# Sets $h2_port and $h1_port.
+lat_nginx() {
+	_n=$tmp/nginx
+	mkdir -p "$_n/logs" "$_n/temp"
+	_try=0
+	while [ $_try -lt 3 ]; do
+		_try=$((_try + 1))
+		if ! h2_port=$("$delayproxy" -f) ||
+		    ! h1_port=$("$delayproxy" -f); then
+			die "$delayproxy -f: no free port"
+		fi
+		lat_nginx_conf "$h2_port" "$h1_port" "$1"
+		"$nginx" -p "$_n/" -c "$_n/nginx.conf" \
+		    -e "$_n/logs/error.log" >"$_n/stderr" 2>&1 &
+		_pid=$!
+		pids="$pids $_pid"
+		_i=0
+		while [ $_i -lt 100 ] && kill -0 "$_pid" 2>/dev/null; do
+			case $(lat_answers "$h2_port") in
+			"200 "*) return 0 ;;
+			esac
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		kill "$_pid" 2>/dev/null || :
+		wait "$_pid" 2>/dev/null || :
+		grep -q 'Address already in use' "$_n/logs/error.log" \
+		    "$_n/stderr" 2>/dev/null || break
+	done
+	echo "bench: nginx did not start:" >&2
+	cat "$_n/stderr" "$_n/logs/error.log" >&2 2>/dev/null
+	exit 1
+}
+
+# lat_relay RTT_MS PORT: the relay to 127.0.0.1:PORT; sets $relay_pid
+# and $lat_url.
+lat_relay() {
+	rm -f "$tmp/relay.port" "$tmp/relay.count"
+	"$delayproxy" -r "$1" -t "$2" -p "$tmp/relay.port" \
+	    -c "$tmp/relay.count" 2>>"$tmp/relay.log" &
+	relay_pid=$!
+	pids="$pids $relay_pid"
+	_i=0
+	while [ ! -s "$tmp/relay.port" ]; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$relay_pid" 2>/dev/null; then
+			echo "bench: the relay did not start:" >&2
+			cat "$tmp/relay.log" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+	lat_url="https://127.0.0.1:$(cat "$tmp/relay.port")"
+}
+
+lat_relay_stop() {
+	kill "$relay_pid" 2>/dev/null || :
+	wait "$relay_pid" 2>/dev/null || :
+	# shellcheck disable=SC2086 # a list of process ids
+	pids=$(printf '%s\n' $pids | grep -vx "$relay_pid" | tr '\n' ' ' || :)
+}
+
+l_tags100() {
+	PIERONE_URL=$lat_url PIERONE_CA_BUNDLE=$lat_ca "$pierone" tags team100
+}
+l_tags1000() {
+	PIERONE_URL=$lat_url PIERONE_CA_BUNDLE=$lat_ca "$pierone" tags team1000
+}
+l_tags1000_j128() {
+	PIERONE_URL=$lat_url PIERONE_CA_BUNDLE=$lat_ca "$pierone" tags -j 128 \
+	    team1000
+}
+l_latest() {
+	PIERONE_URL=$lat_url PIERONE_CA_BUNDLE=$lat_ca "$pierone" \
+	    latest team100 app-0000
+}
+
+# span FILE [COLUMN]: "a", or "a–b" when the numbers differ.
+span() {
+	sort -n -k "${2:-1},${2:-1}" "$1" | awk -v c="${2:-1}" '
+	NR == 1 { lo = $c } { hi = $c }
+	END { print lo == hi ? lo : lo "–" hi }'
+}
+
+# lat_check FUNC LINES REQUESTS: one untimed run (the warm-up) prints
+# LINES lines (or exactly the string LINES) through REQUESTS requests, all
+# answered 200.
+lat_check() {
+	_l0=$(wc -l <"$lat_log")
+	check "$1"
+	case $2 in
+	*[!0-9]*) expect "$1 over TLS" "$2" "$out" ;;
+	*) expect "the lines of $1 over TLS" "$2" \
+	    "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" ;;
+	esac
+	expect "the requests of $1 over TLS, answered 200" "$3" \
+	    "$(tail -n +"$((_l0 + 1))" "$lat_log" | awk '$5 == 200' | wc -l |
+	    tr -d ' ')"
+}
+
+# lat_measure RUNS FUNC: timed runs; their median in $ms_a, the TCP
+# connections, TLS handshakes and protocols of each run in files.
+lat_measure() {
+	: >"$tmp/lat.t"
+	: >"$tmp/lat.conn"
+	: >"$tmp/lat.tls"
+	: >"$tmp/lat.proto"
+	_r=0
+	while [ $_r -lt "$1" ]; do
+		_r=$((_r + 1))
+		_c0=$(cat "$tmp/relay.count")
+		_l0=$(wc -l <"$lat_log")
+		run1 "$2" "$tmp/lat.t"
+		echo $(($(cat "$tmp/relay.count") - _c0)) >>"$tmp/lat.conn"
+		tail -n +"$((_l0 + 1))" "$lat_log" >"$tmp/lat.run"
+		# Full or resumed: the first request of each connection says.
+		awk '!($1 in s) { s[$1] = $2 }
+		END { f = r = 0; for (k in s) if (s[k] == "r") r++; else f++
+			print f, r }' "$tmp/lat.run" >>"$tmp/lat.tls"
+		awk '{ print $3 }' "$tmp/lat.run" >>"$tmp/lat.proto"
+	done
+	ms_a=$(median "$tmp/lat.t" | awk '{ printf "%.1f", $1 / 1000 }')
+}
+
+# lat_row SCENARIO RTT MODE RUNS FUNC RTTS GOAL: measures and adds a row.
+lat_row() {
+	lat_measure "$4" "$5"
+	_ideal=$(($6 * $2))
+	_ratio=$(ratio "$ms_a" "$_ideal")
+	_used=$(sort -u "$tmp/lat.proto" | tr '\n' ' ' | sed 's/ $//; s/ /+/g')
+	_verdict=info
+	_target="(informational)"
+	if [ "$7" = goal ]; then
+		_target="≤ 1.5× ideal"
+		missed=""
+		le "$ms_a" "$(awk -v i="$_ideal" 'BEGIN { print 1.5 * i }')" ||
+		    miss "time"
+		_verdict=$(verdict)
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" \
+	    "$2 ms" "$3" "$_used" "$4" "$(ms "$ms_a")" \
+	    "$_ideal ms ($6 RTT)" "$_ratio" "$(span "$tmp/lat.conn")" \
+	    "$(span "$tmp/lat.tls" 1) / $(span "$tmp/lat.tls" 2)" \
+	    "$_target" "$_verdict" >>"$lat_rows"
+}
+
+# ceil A B
+ceil() {
+	echo $((($1 + $2 - 1) / $2))
+}
+
+lat_main() {
+	jobs=$("$pierone" tags -h |
+	    sed -n 's/.*--jobs N .*(default \([0-9][0-9]*\)).*/\1/p')
+	case $jobs in
+	[1-9]*) ;;
+	*) die "no default -j in 'pierone tags -h'" ;;
+	esac
+	streams=128
+	lat_certs
+	start lat --gen team100:100:5 --gen team1000:1000:5
+	lat_nginx "$port"
+	case $(lat_answers "$h2_port") in
+	"200 2") ;;
+	*) die "nginx's http2 port does not answer over HTTP/2 (curl:" \
+	    "$(lat_answers "$h2_port"))" ;;
+	esac
+	case $(lat_answers "$h1_port") in
+	"200 1.1") ;;
+	*) die "nginx's HTTP/1.1 port does not answer (curl:" \
+	    "$(lat_answers "$h1_port"))" ;;
+	esac
+	lat_rows="$tmp/lat.rows"
+	: >"$lat_rows"
+	for rtt in 20 50; do
+		for mode in h2 h1; do
+			if [ $mode = h2 ]; then
+				_p=$h2_port _par=$streams _m="http2 on"
+			else
+				_p=$h1_port _par=$jobs _m="http2 off"
+			fi
+			echo "bench: at $rtt ms, $_m..." >&2
+			lat_log=$tmp/nginx/logs/$mode.log
+			lat_relay "$rtt" "$_p"
+			lat_check l_tags100 301 101
+			lat_row "tags team100 (100 artifacts)" "$rtt" "$_m" 5 \
+			    l_tags100 $((3 + $(ceil 100 "$_par"))) info
+			lat_check l_tags1000 3001 1001
+			lat_row "tags team1000 (1000 artifacts)" "$rtt" "$_m" 3 \
+			    l_tags1000 $((3 + $(ceil 1000 "$_par"))) goal
+			if [ $mode = h2 ]; then
+				lat_check l_tags1000_j128 3001 1001
+				lat_row "tags -j 128 team1000" "$rtt" "$_m" 3 \
+				    l_tags1000_j128 $((3 + $(ceil 1000 "$_par"))) info
+			fi
+			lat_check l_latest 1.0.4 1
+			lat_row "latest team100 app-0000" "$rtt" "$_m" 5 \
+			    l_latest 3 info
+			lat_relay_stop
+		done
+	done
+	echo
+	echo "At real latency: pierone -> relay adding the RTT -> nginx" \
+	    "$("$nginx" -v 2>&1 | sed 's/.*\///') (TLS 1.3) -> the fake registry"
+	echo
+	table "2 5 6 7 8 9" "$lat_rows" <<EOF
+scenario	RTT	nginx	used	runs	pierone	ideal	ratio	TCP	TLS full / resumed	target	verdict
+EOF
+	echo
+	echo "Ideal: the round trips needed x RTT: 1 TCP + 1 TLS 1.3 + 1" \
+	    "artifact list + the tag lists in"
+	echo "       ceil(N / $streams) rounds over HTTP/2 (nginx's" \
+	    "http2_max_concurrent_streams), ceil(N / $jobs) over"
+	echo "       HTTP/1.1 ($jobs connections, pierone's default -j);" \
+	    "latest: 3.  pierone's own start-up"
+	echo "       and CPU time are not in it.  TCP: connections the relay" \
+	    "accepted; TLS: nginx's"
+	echo "       \$ssl_session_reused of each connection; used: nginx's" \
+	    "\$server_protocol."
+}
+
+echo
+if [ -n "$tls_why" ]; then
+	echo "At real latency: skipped: $tls_why"
+else
+	lat_main
+fi
