@@ -30,7 +30,16 @@ struct run {
 	unsigned int flags;
 	bool failed;			/* start no more */
 	struct http_result *res;
+	/*
+	 * Slots in use (-j at first) and made: over HTTP/2 the requests
+	 * in flight are the streams of a connection, not -j (which bounds
+	 * the connections), so more slots start once it is negotiated.
+	 */
+	size_t used, made;
 };
+
+/* Requests in flight once HTTP/2 is seen: libcurl's streams a connection. */
+#define H2_STREAMS	100
 
 /*
  * The headers of the slot's next try: the batch's Accept lines (a token
@@ -219,6 +228,34 @@ apply(pierone_client *c, struct run *rn, struct xfer *x, enum auth_step step,
 	return 0;
 }
 
+/* The answer came over HTTP/2 (or later): streams, not connections. */
+static bool
+multiplexed(const struct xfer *x)
+{
+	long v = 0;
+
+	return curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &v) ==
+	    CURLE_OK && v >= CURL_HTTP_VERSION_2_0;
+}
+
+static int launch(pierone_client *, struct run *, struct xfer *, size_t);
+
+/*
+ * HTTP/2 came: the requests not yet started go on the slots made but
+ * unused too, as streams of the connection(s) open; then `x` goes on.
+ */
+static int
+widen(pierone_client *c, struct run *rn, struct xfer *x)
+{
+	int rc = 0;
+
+	for (; rn->used < rn->made && rc == 0; rn->used++)
+		if (!rn->failed && rn->next < rn->n)
+			rc = launch(c, rn, &c->http->slots[rn->used],
+			    rn->next++);
+	return rc != 0 ? rc : finish(c, rn, x);
+}
+
 /* Start request `idx` on the free slot `x`. */
 static int
 launch(pierone_client *c, struct run *rn, struct xfer *x, size_t idx)
@@ -332,6 +369,8 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 			return apply(c, rn, x, step, line);
 	}
 	take_answer(x, cc, status, &rn->res[x->idx]);
+	if (cc == CURLE_OK && rn->used < rn->made && multiplexed(x))
+		return widen(c, rn, x);
 	return finish(c, rn, x);
 }
 
@@ -474,7 +513,12 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 		return 0;
 	if (nslots > n)
 		nslots = n;
-	if ((rc = http_ready(c, nslots)) != 0)
+	/* over TLS, HTTP/2 may come: slots for its streams, used if so */
+	rn.used = rn.made = nslots;
+	if (strncasecmp(c->url, "https:", 6) == 0 && nslots < H2_STREAMS &&
+	    n > nslots)
+		rn.made = n < H2_STREAMS ? n : H2_STREAMS;
+	if ((rc = http_ready(c, rn.made)) != 0)
 		return rc;
 	c->http->flags = flags;
 	ramp_start(&c->http->ramp, c->http->multi, nslots);

@@ -141,11 +141,13 @@ pier_tags_many(struct pierone_tag_list ***out, pierone_client *c,
 	} else if ((rc = http_get_many(c, (const char *const *)paths, n,
 	    jobs, res)) == 0) {
 		/* The first failure in the caller's order is the one told. */
-		for (size_t i = 0; i < n && rc == 0; i++)
+		for (size_t i = 0; i < n && rc == 0; i++) {
 			if (res[i].started && (rc = tags_result(&lists[i],
 			    NULL, 0, c, team, artifacts[i], paths[i],
 			    &res[i])) != 0)
 				c->err = res[i].err;
+			buf_free(&res[i].body);	/* read: the list has it */
+		}
 		http_results_free(res, n);
 	}
 	free(res);
