@@ -52,6 +52,7 @@ struct xfer {
 	bool in_multi;			/* added to the multi handle */
 	long long open_ms;		/* >= 0: opened a connection then */
 	long long tcp_ms;		/* >= 0: which connected then */
+	curl_socket_t sock;		/* that connection's socket */
 	bool answered;			/* its first answer byte was seen */
 	int moves;			/* to another connection, this request */
 };

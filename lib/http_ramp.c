@@ -123,6 +123,7 @@ open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 		return fd;
 	if (x->open_ms < 0)
 		x->open_ms = mono_ms();
+	x->sock = fd;
 	sock_add(x->ramp, fd);
 	return fd;
 }
@@ -160,6 +161,7 @@ void
 ramp_try(struct xfer *x)
 {
 	x->open_ms = x->tcp_ms = -1;
+	x->sock = CURL_SOCKET_BAD;
 	x->answered = false;
 }
 
@@ -214,15 +216,36 @@ answered(struct ramp *r, struct xfer *x, long long now)
 }
 
 /*
- * What the try shows: when its new connection connected (libcurl's
- * connect time counts from the start of the transfer, the look-up
- * included), its first answer.
+ * Whether the socket's TCP connection is made.  libcurl tells its
+ * connect time only once the connection is all set up, TLS included:
+ * the handshakes of a new connection are no stalled connect.
+ */
+static bool
+tcp_connected(curl_socket_t fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	return fd != CURL_SOCKET_BAD &&
+	    getpeername(fd, (struct sockaddr *)&ss, &len) == 0;
+}
+
+/*
+ * What the try shows: when its new connection connected (seen on its
+ * socket while it goes on, else from libcurl's connect time, which
+ * counts from the start of the transfer, the look-up included), its
+ * first answer.
  */
 void
 ramp_learn(struct ramp *r, struct xfer *x, long long now)
 {
 	curl_off_t conn = 0, dns = 0;
 
+	if (x->open_ms >= 0 && x->tcp_ms < 0 && !x->answered &&
+	    tcp_connected(x->sock)) {
+		x->tcp_ms = now;
+		est_add(&r->connect, x->tcp_ms - x->open_ms);
+	}
 	if (x->open_ms >= 0 && x->tcp_ms < 0 && curl_easy_getinfo(x->easy,
 	    CURLINFO_CONNECT_TIME_T, &conn) == CURLE_OK && conn > 0) {
 		(void)curl_easy_getinfo(x->easy, CURLINFO_NAMELOOKUP_TIME_T,

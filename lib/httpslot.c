@@ -178,6 +178,9 @@ http_ready(pierone_client *c, size_t n)
 	}
 	/* The ramp sets CURLMOPT_MAX_HOST_CONNECTIONS as a run goes. */
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)n);
+	/* HTTP/2: as many streams as the server allows, up to the slots
+	 * (libcurl's default is 100) */
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)n);
 	return rc;
 }
 
