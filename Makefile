@@ -139,9 +139,9 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN) $(FAKE)
 	@sh tests/demo.sh $(BIN) $(FAKE) tests/data/demo.json
 
-test: $(BIN) $(HELPER) $(FAKE) $(CHECK)
+test: $(BIN) $(HELPER) $(FAKE) $(CHECK) $(O)/tests/bench/delayproxy
 	PIERONE_BIN=$(BIN) HELPER_BIN=$(HELPER) FAKE_REGISTRY=$(FAKE) \
-	    TEST_DATA=tests/data $(CHECK)
+	    DELAYPROXY=$(O)/tests/bench/delayproxy TEST_DATA=tests/data $(CHECK)
 	@$(MAKE) --no-print-directory lint-man
 
 # The same suite built with AddressSanitizer and UBSan, warnings as errors.
@@ -177,8 +177,10 @@ check-valgrind: deps
 	    installing valgrind" >&2; sh tests/install-deps valgrind; }
 	@$(MAKE) --no-print-directory O=build/valgrind CFLAGS="-O1 -g" \
 	    $(BIN:$(O)/%=build/valgrind/%) $(HELPER:$(O)/%=build/valgrind/%) \
-	    $(FAKE:$(O)/%=build/valgrind/%) $(CHECK:$(O)/%=build/valgrind/%)
+	    $(FAKE:$(O)/%=build/valgrind/%) $(CHECK:$(O)/%=build/valgrind/%) \
+	    build/valgrind/tests/bench/delayproxy
 	CK_FORK=no PIERONE_BIN=build/valgrind/pierone \
+	    DELAYPROXY=build/valgrind/tests/bench/delayproxy \
 	    HELPER_BIN=build/valgrind/docker-credential-pierone \
 	    FAKE_REGISTRY=build/valgrind/tests/fake-registry TEST_DATA=tests/data \
 	    valgrind --quiet --error-exitcode=99 --leak-check=full \

@@ -6,9 +6,17 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+extern char **environ;
 
 #include "tests.h"
 
@@ -167,6 +175,97 @@ START_TEST(a_wide_fan_out_on_a_normal_server_grows_to_the_jobs)
 }
 END_TEST
 
+/* DELAYPROXY relaying 127.0.0.1:PORT with `rtt_ms`: its pid, *port. */
+static pid_t
+relay_start(int to, const char *rtt_ms, int *port)
+{
+	const char *bin = getenv("DELAYPROXY");
+	char target[16], pf[600], *dir = test_tmpdir();
+	const char *argv[] = { bin, "-r", rtt_ms, "-t", target, "-p", pf,
+	    NULL };
+	char *text;
+	pid_t pid;
+
+	ck_assert_msg(bin != NULL, "DELAYPROXY is not set (make test sets "
+	    "it)");
+	test_fmt(target, sizeof(target), "%d", to);
+	test_fmt(pf, sizeof(pf), "%s", test_path(dir, "port"));
+	ck_assert_int_eq(posix_spawn(&pid, bin, NULL, NULL,
+	    (char *const *)argv, environ), 0);
+	for (int i = 0; i < 200 && ((text = test_slurp(pf, NULL)) == NULL ||
+	    atoi(text) <= 0); i++) {
+		free(text);
+		text = NULL;
+		usleep(20000);
+	}
+	ck_assert_msg(text != NULL, "%s did not start", bin);
+	*port = atoi(text);
+	free(text);
+	test_rmtree(dir);
+	free(dir);
+	return pid;
+}
+
+/* Connections that carried a request ("... conn SEQ" lines). */
+static int
+request_connections(const char *log)
+{
+	bool seen[256] = { false };
+	unsigned long seq;
+	int n = 0;
+	const char *c;
+
+	for (const char *p = log; p != NULL && *p != '\0'; ) {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, "GET ", 4) == 0 && (c = strstr(p, " conn ")) !=
+		    NULL && (nl == NULL || c < nl) &&
+		    sscanf(c, " conn %lu", &seq) == 1 && seq < 256 &&
+		    !seen[seq]) {
+			seen[seq] = true;
+			n++;
+		}
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+/*
+ * Over TLS at a real round-trip time a new connection takes its TCP and
+ * TLS handshakes before it can answer: that is no stalled connect (the
+ * ramp once took it for one, so every tag list went over the first
+ * connection, one after another).
+ */
+START_TEST(tls_handshakes_at_a_real_rtt_are_no_stalled_connects)
+{
+	char cert[512], key[512], url[64], ca[600];
+	const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+	const char *env[] = { url, ca, NULL };
+	struct run r;
+	int port, status;
+	pid_t relay;
+	char *log;
+
+	/* test_data() has one buffer */
+	test_fmt(cert, sizeof(cert), "%s", test_data("tls/cert.pem"));
+	test_fmt(key, sizeof(key), "%s", test_data("tls/key.pem"));
+	start("bench:40:5", "0", extra);
+	relay = relay_start(site.fake.port, "60", &port);
+	test_fmt(url, sizeof(url), "PIERONE_URL=https://127.0.0.1:%d", port);
+	test_fmt(ca, sizeof(ca), "PIERONE_CA_BUNDLE=%s", cert);
+	site_pierone(&r, env, "tags", "-o", "tsv", "bench",
+	    (const char *)NULL);
+	kill(relay, SIGTERM);
+	waitpid(relay, &status, 0);
+	assert_all_rows(&r, 40);
+	run_free(&r);
+	log = fake_log(&site.fake);
+	ck_assert_msg(request_connections(log) >= 4, "%d connections carried "
+	    "requests:\n%s", request_connections(log), log);
+	free(log);
+}
+END_TEST
+
 Suite *
 ramp_suite(void)
 {
@@ -181,6 +280,7 @@ ramp_suite(void)
 	tcase_add_test(tc, a_connect_refused_mid_run_costs_no_try);
 	tcase_add_test(tc, new_connections_open_a_few_at_a_time_until_they_answer);
 	tcase_add_test(tc, a_wide_fan_out_on_a_normal_server_grows_to_the_jobs);
+	tcase_add_test(tc, tls_handshakes_at_a_real_rtt_are_no_stalled_connects);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -37,23 +37,32 @@ match_fault(const char *path)
  * One write() to an O_APPEND descriptor keeps concurrent lines whole.
  * " auth" ends the line of a request that carried an Authorization
  * header, whatever its value (which is never logged): a test can tell
- * that no token went where it must not.
+ * that no token went where it must not.  With --log-connections,
+ * " conn SEQ" then says which connection it came on.
  */
 static void
 log_request(struct MHD_Connection *c, const char *method, const char *raw,
     unsigned status)
 {
-	size_t	 size = strlen(method) + strlen(raw) + 24;
+	size_t	 size = strlen(method) + strlen(raw) + 48;
 	bool	 auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+	const union MHD_ConnectionInfo *ci;
+	unsigned long seq = 0;
+	char	 conn[32] = "";
 	char	*line, *p;
 	int	 n;
 
 	if (opt.logfd == -1)
 		return;
+	if (opt.log_conns && (ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT)) != NULL) {
+		seq = (unsigned long)(uintptr_t)ci->socket_context;
+		snprintf(conn, sizeof(conn), " conn %lu", seq);
+	}
 	line = xrealloc(NULL, size, 1);
-	n = snprintf(line, size, "%s %s %u%s\n", method, raw, status,
-	    auth ? " auth" : "");
+	n = snprintf(line, size, "%s %s %u%s%s\n", method, raw, status,
+	    auth ? " auth" : "", conn);
 	for (p = line; p < line + n - 1; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';	/* one request, one line */
