@@ -181,7 +181,7 @@ cli_bad_option(const struct cmd *cmd, int ch, char **argv)
 static int
 option_index(const struct cmd *cmd, const char *name)
 {
-	for (int i = 0; cmd->opts[i] != NULL && i < CMD_MAX_OPTIONS; i++)
+	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->opts[i] != NULL; i++)
 		if (strcmp(cmd->opts[i]->name, name) == 0)
 			return i;
 	return -1;

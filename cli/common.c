@@ -70,10 +70,23 @@ cli_print_table(struct cli *cli, const struct table *t)
 int
 cli_lib_fail(struct cli *cli, int rc)
 {
+	static const char login[] = "; run 'pierone login'";
+	const char *msg = pierone_errmsg(cli->client);
+	size_t len = strlen(msg);
+
 	/* Refused without a token: how to get one says more than the 401. */
 	if (rc == PIERONE_EAUTH && cli->no_token[0] != '\0' &&
 	    pierone_client_api(cli->client) != PIERONE_API_V2)
 		cli_warnx("%s", cli->no_token);
+	/* a reference's other registry: pierone's login is not for it */
+	else if (rc == PIERONE_EAUTH && cli->foreign_registry &&
+	    cli->args.ref.registry != NULL)
+		cli_warnx("%.*s; %s is not the configured registry, asked with "
+		    "Docker's credentials only: run 'docker login %s'",
+		    (int)(len >= sizeof(login) - 1 && strcmp(msg + len -
+		    (sizeof(login) - 1), login) == 0 ? len - (sizeof(login) -
+		    1) : len), msg, cli->args.ref.registry,
+		    cli->args.ref.registry);
 	else
 		cli_warnx("%s", pierone_errmsg(cli->client));
 	/* Bad arguments are usage errors, whoever noticed them. */

@@ -143,6 +143,11 @@ START_TEST(another_host_never_gets_the_token)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_str_eq(r.out, "");
 	ck_assert_ptr_null(strstr(r.err, TOKEN));
+	/* how to get in: docker's login, not pierone's */
+	ck_assert_msg(strstr(r.err, "is not the configured registry, asked "
+	    "with Docker's credentials only: run 'docker login localhost:")
+	    != NULL, "%s", r.err);
+	ck_assert_ptr_null(strstr(r.err, "pierone login"));
 	run_free(&r);
 	ck_assert_int_eq(log_count(" 200"), 0);
 	ck_assert_int_ge(log_count(" 401"), 1);
