@@ -35,6 +35,18 @@ static const char *const operand_names[] = {
 	[OPD_PREFIX] = "PREFIX", [OPD_COMMAND] = "COMMAND",
 };
 
+/* "a, b or c" (`last` " or ") of the n words into buf, for messages. */
+static void
+join_words(char *buf, size_t size, const char *const *words, size_t n,
+    const char *last)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strlcat(buf, i == 0 ? "" : i + 1 == n ? last : ", ", size);
+		strlcat(buf, words[i], size);
+	}
+}
+
 /* " [--name ARG]" or " [-x ARG]" */
 static void
 usage_option(FILE *fp, const struct cli_option *o)
@@ -257,7 +269,7 @@ add_value(struct cli_value *v)
 static int
 parse_choice(struct cli *cli, struct cli_value *v, const struct cli_option *o)
 {
-	char list[128] = "";
+	char list[128];
 	size_t n = 0;
 
 	for (; o->choices[n] != NULL; n++) {
@@ -267,11 +279,7 @@ parse_choice(struct cli *cli, struct cli_value *v, const struct cli_option *o)
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		strlcat(list, i == 0 ? "" : i + 1 == n ? " or " : ", ",
-		    sizeof(list));
-		strlcat(list, o->choices[i], sizeof(list));
-	}
+	join_words(list, sizeof(list), o->choices, n, " or ");
 	return cli_usage_error(cli->cmd, "invalid %s '%s': use %s", o->what,
 	    optarg, list);
 }
@@ -298,7 +306,8 @@ set_option(struct cli *cli, const struct cli_option *o)
 	const char *errstr;
 	char why[160];
 
-	if (i < 0)	/* past CMD_MAX_OPTIONS: check_cli's table test */
+	/* past CMD_MAX_OPTIONS (check_cli counts every command's) */
+	if (i < 0)
 		return cli_usage_error(cli->cmd, "option '--%s' not "
 		    "supported", o->name);
 	if (o->check != NULL && o->check(optarg, why, sizeof(why)) != 0)
@@ -399,7 +408,7 @@ static int
 missing_operands(const struct cmd *cmd, int argc)
 {
 	const char *miss[CMD_MAX_OPERANDS];
-	char list[64] = "";
+	char list[64];
 	size_t n = 0;
 
 	for (size_t i = 0; i < cmd->noperands; i++) {
@@ -410,11 +419,7 @@ missing_operands(const struct cmd *cmd, int argc)
 		else
 			miss[n++] = operand_names[cmd->operands[i].kind];
 	}
-	for (size_t i = 0; i < n; i++) {
-		strlcat(list, i == 0 ? "" : i + 1 == n ? " and " : ", ",
-		    sizeof(list));
-		strlcat(list, miss[i], sizeof(list));
-	}
+	join_words(list, sizeof(list), miss, n, " and ");
 	return cli_usage_error(cmd, "missing %s", list);
 }
 
@@ -573,20 +578,15 @@ static int
 check_format(struct cli *cli)
 {
 	const struct cli_option *const *o;
-	char list[32] = "";
-	int max;
+	char list[32];
 
 	for (o = cli->cmd->opts; *o != NULL; o++)
 		if ((*o)->kind == OPTK_FORMAT && cli->format > (*o)->max)
 			break;
 	if (*o == NULL)
 		return 0;
-	max = (int)(*o)->max;
-	for (int i = 0; i <= max; i++) {
-		strlcat(list, i == 0 ? "" : i == max ? " or " : ", ",
-		    sizeof(list));
-		strlcat(list, format_names[i], sizeof(list));
-	}
+	join_words(list, sizeof(list), format_names, (size_t)(*o)->max + 1,
+	    " or ");
 	return cli_usage_error(cli->cmd, "invalid output format '%s': use %s",
 	    format_names[cli->format], list);
 }

@@ -77,16 +77,16 @@ capital_team(const char *s, size_t len)
 	return upper;
 }
 
-/* Docker's rule: which first component names a registry. */
+/*
+ * Docker's rule: which first component names a registry.  (Docker also
+ * takes one with capitals for a host; capital_team() refuses those
+ * first, as they are mistyped names far more often.)
+ */
 static bool
 names_registry(const char *s, size_t len)
 {
-	if (len == 9 && strncmp(s, "localhost", 9) == 0)
-		return true;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '.' || s[i] == ':' || isupper((unsigned char)s[i]))
-			return true;
-	return false;
+	return (len == 9 && strncmp(s, "localhost", 9) == 0) ||
+	    memchr(s, '.', len) != NULL || memchr(s, ':', len) != NULL;
 }
 
 static int

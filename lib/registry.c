@@ -189,7 +189,8 @@ pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
 		return rc;
 	DISPATCH(rc, c, "tags", tags_many, out, c, team, artifacts, n,
 	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
-	for (size_t i = 0; i < n && rc == 0; i++)
+	/* a filter of the caller's (v2 left out signature tags already) */
+	for (size_t i = 0; i < n && rc == 0 && c->filter.fn != NULL; i++)
 		tag_list_keep((*out)[i], registry_tag_kept, c);
 	return registry_check(c, rc);
 }
