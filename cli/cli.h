@@ -265,19 +265,34 @@ struct cell {
 	bool right;		/* text: right-aligned, as 0.22 did numbers */
 };
 
+/*
+ * The rows are packed (output.c) as each next one is added: a cell's
+ * string need live only until the next table_add_row() (or the print).
+ */
+struct chunk;
 struct table {
 	const struct column *cols;
-	size_t ncols;
-	struct cell *cells;	/* nrows * ncols */
-	size_t nrows;
-	size_t cap;
-	char **owned;		/* strings the table frees */
+	size_t ncols;		/* at most 16 */
+	struct cell *row;	/* the row being filled */
+	bool filling;
+	struct cell *above;	/* the last row packed, its strings there */
+	struct chunk *first, *last;
+	size_t nrows;		/* packed */
+	char **owned;		/* table_set_raw()'s, for the row filled */
 	size_t nowned;
 };
 
 void table_init(struct table *t, const struct column *cols, size_t ncols);
-/* A new row of empty cells, or NULL when out of memory. */
+/*
+ * A new row of empty cells, or NULL when out of memory: the row before it
+ * is packed now, its cells' strings copied.
+ */
 struct cell *table_add_row(struct table *t);
+/* Pack the row being filled now: its strings may go.  -1: no memory. */
+int table_pack(struct table *t);
+/* The rows added, and the bytes the packed ones take. */
+size_t table_rows(const struct table *t);
+size_t table_bytes(const struct table *t);
 /*
  * A member of a tag that was not a JSON string (pierone_tag.raw) into
  * cell c, as 0.22 showed it in `fmt`; the table keeps the text.  -1 when

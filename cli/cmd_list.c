@@ -200,23 +200,11 @@ cmd_latest(struct cli *cli)
 	return rc;
 }
 
-/* One artifact's tags, kept in server order; groups sort by name. */
-struct group {
-	const char *artifact;
-	size_t pos;			/* position on the command line */
-	struct pierone_tag_list *tags;
-};
-
+/* Artifacts sort by name; equal names are the same artifact. */
 static int
-cmp_group(const void *a, const void *b)
+cmp_name_ptr(const void *a, const void *b)
 {
-	const struct group *x = a, *y = b;
-	int c = strcmp(x->artifact, y->artifact);
-
-	/* qsort is not stable; the position keeps it so. */
-	if (c != 0)
-		return c;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /*
@@ -297,21 +285,22 @@ tags_sort(struct pierone_tag_list *l, long key)
  * reverse when `reverse`.
  */
 static int
-tags_rows(struct table *t, const char *team, const struct group *g,
-    long limit, enum out_format fmt, bool reverse)
+tags_rows(struct table *t, const char *team, const char *artifact,
+    const struct pierone_tag_list *l, long limit, enum out_format fmt,
+    bool reverse)
 {
-	size_t first = 0, n = g->tags->count;
+	size_t first = 0, n = l->count;
 	const struct pierone_tag *tag;
 	struct cell *row;
 
 	if (limit > 0 && n > (size_t)limit)
 		first = n - (size_t)limit;
 	for (size_t k = first; k < n; k++) {
-		tag = &g->tags->tags[reverse ? n - 1 - (k - first) : k];
+		tag = &l->tags[reverse ? n - 1 - (k - first) : k];
 		if ((row = table_add_row(t)) == NULL)
 			return -1;
 		row[0].s = team;
-		row[1].s = g->artifact;
+		row[1].s = artifact;
 		row[3].t = tag->created;
 		if (tag_cell(t, &row[2], fmt, tag, PIERONE_TAG_NAME,
 		    tag->name) != 0 ||
@@ -326,61 +315,62 @@ tags_rows(struct table *t, const char *team, const struct group *g,
 	return 0;
 }
 
-static int
-tags_print(struct cli *cli, const char *team, struct group *groups,
-    size_t n, long limit)
-{
-	static const struct column cols[] = {
-		{ "team", "Team", COL_STR, 0 },
-		{ "artifact", "Artifact", COL_STR, 0 },
-		{ "tag", "Tag", COL_STR, 0 },
-		{ "created_time", "Created", COL_TIME, 0 },
-		{ "created_by", "By", COL_STR, 0 },
-		{ "status", "Status", COL_STR, 0 },
-		{ "status_reason", "Status Reason", COL_STR, 0 },
-	};
-	bool reverse = cli_flag(cli, "reverse");
+static const struct column tags_cols[] = {
+	{ "team", "Team", COL_STR, 0 },
+	{ "artifact", "Artifact", COL_STR, 0 },
+	{ "tag", "Tag", COL_STR, 0 },
+	{ "created_time", "Created", COL_TIME, 0 },
+	{ "created_by", "By", COL_STR, 0 },
+	{ "status", "Status", COL_STR, 0 },
+	{ "status_reason", "Status Reason", COL_STR, 0 },
+};
+
+/* The tags table as the lists come. */
+struct tags_out {
+	struct cli *cli;
+	const char *team;
+	const char *const *names;	/* in the table's order */
+	long limit, sort;
+	bool reverse;
 	struct table t;
+};
+
+/*
+ * Artifact i's list, in its turn: its rows into the table, the list
+ * freed, so that only the table grows with the team.
+ */
+static int
+tags_took(struct pierone_tag_list *l, size_t i, void *arg)
+{
+	struct tags_out *o = arg;
 	int rc = 0;
 
-	qsort(groups, n, sizeof(*groups), cmp_group);
-	table_init(&t, cols, sizeof(cols) / sizeof(cols[0]));
-	for (size_t i = 0; i < n && rc == 0; i++)
-		if ((rc = tags_sort(groups[i].tags, cli_number(cli, "sort",
-		    -1))) == 0)
-			rc = tags_rows(&t, team, &groups[i], limit,
-			    cli->format, reverse);
-	if (rc == 0)
-		rc = cli_print_table(cli, &t);
-	else
-		cli_warnx("out of memory");
-	table_free(&t);
-	return rc == 0 ? 0 : EXIT_FAILURE;
+	if (tags_sort(l, o->sort) != 0 || tags_rows(&o->t, o->team,
+	    o->names[i], l, o->limit, o->cli->format, o->reverse) != 0 ||
+	    table_pack(&o->t) != 0)
+		rc = PIERONE_ENOMEM;
+	pierone_tag_list_free(l);
+	return rc;
 }
 
+/* The tags of the n artifacts `names` (sorted here) as one table. */
 static int
-tags_fetch(struct cli *cli, const char *team, struct group *groups, size_t n)
+tags_print(struct cli *cli, const char *team, const char **names, size_t n,
+    long limit)
 {
-	struct pierone_tag_list **lists;
-	const char **names;
+	struct tags_out o = { .cli = cli, .team = team, .names = names,
+	    .limit = limit, .sort = cli_number(cli, "sort", -1),
+	    .reverse = cli_flag(cli, "reverse") };
 	long jobs = cli_number(cli, "jobs", cli->config.jobs);
 	int rc;
 
-	if ((names = calloc(n + 1, sizeof(*names))) == NULL) {
-		cli_warnx("out of memory");
-		return EXIT_FAILURE;
-	}
-	for (size_t i = 0; i < n; i++)
-		names[i] = groups[i].artifact;
-	rc = pierone_tags_list_many(&lists, cli->client, team, names, n,
-	    (unsigned int)jobs);
-	free(names);
-	if (rc != 0)
-		return cli_lib_fail(cli, rc);
-	for (size_t i = 0; i < n; i++)
-		groups[i].tags = lists[i];
-	free(lists);
-	return 0;
+	qsort(names, n, sizeof(*names), cmp_name_ptr);
+	table_init(&o.t, tags_cols, sizeof(tags_cols) / sizeof(tags_cols[0]));
+	rc = pierone_tags_each(cli->client, team, names, n, (unsigned int)jobs,
+	    tags_took, &o);
+	rc = rc != 0 ? cli_lib_fail(cli, rc) : cli_print_table(cli, &o.t);
+	table_free(&o.t);
+	return rc;
 }
 
 /*
@@ -409,7 +399,7 @@ static int
 tags_team(struct cli *cli, const char *team, long limit)
 {
 	struct pierone_strlist *arts = NULL;
-	struct group *groups;
+	const char **names;
 	size_t n;
 	int rc;
 
@@ -425,21 +415,15 @@ tags_team(struct cli *cli, const char *team, long limit)
 	if (arts != NULL)
 		skip_unrequestable(arts);
 	n = arts != NULL ? arts->count : cli->args.nnames;
-	if ((groups = calloc(n, sizeof(*groups))) == NULL) {
+	if ((names = calloc(n + 1, sizeof(*names))) == NULL) {
 		pierone_strlist_free(arts);
 		cli_warnx("out of memory");
 		return EXIT_FAILURE;
 	}
-	for (size_t i = 0; i < n; i++) {
-		groups[i].artifact = arts != NULL ? arts->items[i] :
-		    cli->args.names[i];
-		groups[i].pos = i;
-	}
-	if ((rc = tags_fetch(cli, team, groups, n)) == 0)
-		rc = tags_print(cli, team, groups, n, limit);
 	for (size_t i = 0; i < n; i++)
-		pierone_tag_list_free(groups[i].tags);
-	free(groups);
+		names[i] = arts != NULL ? arts->items[i] : cli->args.names[i];
+	rc = tags_print(cli, team, names, n, limit);
+	free(names);
 	pierone_strlist_free(arts);
 	return rc;
 }

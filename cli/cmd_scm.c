@@ -30,42 +30,64 @@ find_tag(const struct pierone_tag_list *l, const char *name)
 	return NULL;
 }
 
+/* A row of the table before it is made: rows sort by tag, then time. */
+struct scm_row {
+	const char *name;
+	const struct pierone_tag *tag;	/* NULL when not listed */
+	size_t i;			/* in names and src */
+};
+
 static int
 cmp_rows(const void *a, const void *b)
 {
-	const struct cell *x = a, *y = b;
-	int c = strcmp(x[0].s, y[0].s);
+	const struct scm_row *x = a, *y = b;
+	static const struct pierone_time none;
+	const struct pierone_time *s = x->tag != NULL ? &x->tag->created :
+	    &none, *t = y->tag != NULL ? &y->tag->created : &none;
+	int c = strcmp(x->name, y->name);
 
 	if (c != 0)
 		return c;
-	if (x[5].t.valid != y[5].t.valid)
-		return x[5].t.valid ? 1 : -1;
-	if (x[5].t.sec != y[5].t.sec)
-		return x[5].t.sec < y[5].t.sec ? -1 : 1;
-	return (x[5].t.ms > y[5].t.ms) - (x[5].t.ms < y[5].t.ms);
+	if (s->valid != t->valid)
+		return s->valid ? 1 : -1;
+	if (s->sec != t->sec)
+		return s->sec < t->sec ? -1 : 1;
+	if (s->ms != t->ms)
+		return s->ms < t->ms ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 static int
 scm_print(struct cli *cli, const char *const *names, size_t n,
     const struct pierone_scm_source *src, const struct pierone_tag_list *l)
 {
+	const struct pierone_scm_source *sc;
 	const struct pierone_tag *tag;
+	struct scm_row *rows;
 	struct table t;
 	struct cell *row;
 	int rc = 0;
 
+	if ((rows = calloc(n + 1, sizeof(*rows))) == NULL) {
+		cli_warnx("out of memory");
+		return EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (struct scm_row){ names[i], find_tag(l, names[i]), i };
+	qsort(rows, n, sizeof(*rows), cmp_rows);
 	table_init(&t, scm_cols, SCM_NCOLS);
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	for (size_t k = 0; k < n && rc == 0; k++) {
 		if ((row = table_add_row(&t)) == NULL) {
 			rc = EXIT_FAILURE;
 			break;
 		}
-		tag = find_tag(l, names[i]);
-		row[0].s = names[i];
-		row[1].s = src[i].author;
-		row[2].s = src[i].url;
-		row[3].s = src[i].revision;
-		row[4].s = src[i].status;
+		tag = rows[k].tag;
+		sc = &src[rows[k].i];
+		row[0].s = rows[k].name;
+		row[1].s = sc->author;
+		row[2].s = sc->url;
+		row[3].s = sc->revision;
+		row[4].s = sc->status;
 		if (tag != NULL)
 			row[5].t = tag->created;
 		/* the raw author, as 0.22 showed it here; another type as text */
@@ -76,14 +98,12 @@ scm_print(struct cli *cli, const char *const *names, size_t n,
 			row[6].s = tag != NULL && tag->created_by != NULL ?
 			    tag->created_by : "";
 	}
-	/* qsort is stable enough here: equal rows are equal cells. */
-	if (rc == 0) {
-		qsort(t.cells, t.nrows, SCM_NCOLS * sizeof(*t.cells), cmp_rows);
+	if (rc == 0)
 		rc = cli_print_table(cli, &t);
-	} else {
+	else
 		cli_warnx("out of memory");
-	}
 	table_free(&t);
+	free(rows);
 	return rc;
 }
 

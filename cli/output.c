@@ -17,6 +17,32 @@
 #define RECENT_ON	"\033[32m\033[1m"	/* green, bold */
 #define HOUR_ON		"\033[32m"		/* green */
 
+/*
+ * A table holds its rows packed: per cell a byte of CF_* flags and, unless
+ * the cell equals the one above it, its value (a string and its NUL, or a
+ * time's seconds and milliseconds), the rows one after the other in
+ * chunks that never move.  So a table of thousands of rows takes about
+ * what its text does, less what repeats down a column (team, artifact,
+ * status, ...).
+ */
+#define CF_NULL		0x1	/* s NULL */
+#define CF_JSON		0x2
+#define CF_RIGHT	0x4
+#define CF_VALID	0x8	/* a valid time */
+#define CF_SAME		0x10	/* as the row above: no value follows */
+#define CHUNK_SIZE	(64 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t len, cap;
+	char data[];
+};
+
+struct tm_packed {
+	int64_t sec;
+	int32_t ms;
+};
+
 void
 table_init(struct table *t, const struct column *cols, size_t ncols)
 {
@@ -25,23 +51,216 @@ table_init(struct table *t, const struct column *cols, size_t ncols)
 	t->ncols = ncols;
 }
 
+static unsigned char
+cell_flags(const struct column *col, const struct cell *c)
+{
+	if (col->kind == COL_TIME)
+		return c->t.valid ? CF_VALID : 0;
+	return (unsigned char)((c->s == NULL ? CF_NULL : 0) |
+	    (c->json ? CF_JSON : 0) | (c->right ? CF_RIGHT : 0));
+}
+
+/* Cell c equals the one above it (flags f for both). */
+static bool
+cell_same(const struct column *col, const struct cell *c,
+    const struct cell *above, unsigned char f, unsigned char fabove)
+{
+	if (f != fabove)
+		return false;
+	if (col->kind == COL_TIME)
+		return !c->t.valid || (c->t.sec == above->t.sec &&
+		    c->t.ms == above->t.ms);
+	return c->s == NULL || strcmp(c->s, above->s) == 0;
+}
+
+/* Room for n more bytes at the end of the last chunk, or NULL. */
+static char *
+chunk_room(struct table *t, size_t n)
+{
+	struct chunk *k = t->last;
+	size_t cap;
+
+	if (k == NULL || k->cap - k->len < n) {
+		cap = n > CHUNK_SIZE - sizeof(*k) ? n : CHUNK_SIZE - sizeof(*k);
+		if ((k = malloc(sizeof(*k) + cap)) == NULL)
+			return NULL;
+		k->next = NULL;
+		k->len = 0;
+		k->cap = cap;
+		if (t->last != NULL)
+			t->last->next = k;
+		else
+			t->first = k;
+		t->last = k;
+	}
+	return k->data + k->len;
+}
+
+/* Free the strings table_set_raw() made for the row being filled. */
+static void
+row_owned_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	t->nowned = 0;
+}
+
+/*
+ * Pack the row being filled after the others; t->above (the row above the
+ * next) then points into the chunk.  -1 when out of memory.
+ */
+static int
+row_pack(struct table *t)
+{
+	const struct column *col;
+	struct cell *c;
+	struct tm_packed tm;
+	unsigned char f[16], fa;
+	size_t n = 0, len;
+	char *p;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		col = &t->cols[i];
+		c = &t->row[i];
+		f[i] = cell_flags(col, c);
+		fa = t->nrows > 0 ? cell_flags(col, &t->above[i]) : 0;
+		if (t->nrows > 0 && cell_same(col, c, &t->above[i], f[i], fa))
+			f[i] |= CF_SAME;
+		n++;
+		if (f[i] & CF_SAME)
+			continue;
+		if (col->kind == COL_TIME)
+			n += c->t.valid ? sizeof(tm) : 0;
+		else if (c->s != NULL)
+			n += strlen(c->s) + 1;
+	}
+	if ((p = chunk_room(t, n)) == NULL)
+		return -1;
+	t->last->len += n;
+	for (size_t i = 0; i < t->ncols; i++) {
+		c = &t->row[i];
+		*p++ = (char)f[i];
+		if (f[i] & CF_SAME)
+			continue;
+		t->above[i] = *c;
+		if (t->cols[i].kind == COL_TIME && c->t.valid) {
+			tm = (struct tm_packed){ c->t.sec, c->t.ms };
+			memcpy(p, &tm, sizeof(tm));
+			p += sizeof(tm);
+		} else if (t->cols[i].kind != COL_TIME && c->s != NULL) {
+			len = strlen(c->s) + 1;
+			memcpy(p, c->s, len);
+			t->above[i].s = p;
+			p += len;
+		}
+	}
+	t->nrows++;
+	t->filling = false;
+	row_owned_free(t);
+	return 0;
+}
+
+int
+table_pack(struct table *t)
+{
+	return t->filling ? row_pack(t) : 0;
+}
+
 struct cell *
 table_add_row(struct table *t)
 {
-	struct cell *c;
-	size_t cap;
-
-	if (t->nrows == t->cap) {
-		cap = t->cap ? t->cap * 2 : 64;
-		c = reallocarray(t->cells, cap, t->ncols * sizeof(*c));
-		if (c == NULL)
+	if (t->row == NULL) {
+		if (t->ncols > 16)
 			return NULL;
-		t->cells = c;
-		t->cap = cap;
+		t->row = calloc(t->ncols, sizeof(*t->row));
+		t->above = calloc(t->ncols, sizeof(*t->above));
+		if (t->row == NULL || t->above == NULL)
+			return NULL;
 	}
-	c = &t->cells[t->nrows++ * t->ncols];
-	memset(c, 0, t->ncols * sizeof(*c));
-	return c;
+	if (table_pack(t) != 0)
+		return NULL;
+	memset(t->row, 0, t->ncols * sizeof(*t->row));
+	t->filling = true;
+	return t->row;
+}
+
+size_t
+table_bytes(const struct table *t)
+{
+	size_t n = 0;
+
+	for (const struct chunk *k = t->first; k != NULL; k = k->next)
+		n += k->len;
+	return n;
+}
+
+size_t
+table_rows(const struct table *t)
+{
+	return t->nrows + (t->filling ? 1 : 0);
+}
+
+/* Reading the packed rows from the first: cur holds the row read. */
+struct cursor {
+	const struct table *t;
+	const struct chunk *k;
+	size_t off;
+	bool filled;			/* the row being filled was read */
+	struct cell cur[16];
+};
+
+static void
+cursor_init(struct cursor *r, const struct table *t)
+{
+	memset(r, 0, sizeof(*r));
+	r->t = t;
+	r->k = t->first;
+}
+
+/* The next row into r->cur; false after the last. */
+static bool
+cursor_next(struct cursor *r)
+{
+	const struct table *t = r->t;
+	struct tm_packed tm;
+	const char *p;
+	unsigned char f;
+
+	if (r->k != NULL && r->off == r->k->len) {
+		r->k = r->k->next;
+		r->off = 0;
+	}
+	if (r->k == NULL && t->filling && !r->filled) {
+		memcpy(r->cur, t->row, t->ncols * sizeof(*t->row));
+		r->filled = true;
+		return true;
+	}
+	if (r->k == NULL)
+		return false;
+	p = r->k->data + r->off;
+	for (size_t i = 0; i < t->ncols; i++) {
+		struct cell *c = &r->cur[i];
+
+		f = (unsigned char)*p++;
+		if (f & CF_SAME)
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->json = (f & CF_JSON) != 0;
+		c->right = (f & CF_RIGHT) != 0;
+		if (t->cols[i].kind == COL_TIME) {
+			if (f & CF_VALID) {
+				memcpy(&tm, p, sizeof(tm));
+				p += sizeof(tm);
+				c->t = (struct pierone_time){ .sec = tm.sec,
+				    .ms = tm.ms, .valid = true };
+			}
+		} else if (!(f & CF_NULL)) {
+			c->s = p;
+			p += strlen(p) + 1;
+		}
+	}
+	r->off = (size_t)(p - r->k->data);
+	return true;
 }
 
 int
@@ -70,10 +289,16 @@ table_set_raw(struct table *t, struct cell *c, const char *json,
 void
 table_free(struct table *t)
 {
-	for (size_t i = 0; i < t->nowned; i++)
-		free(t->owned[i]);
+	struct chunk *k, *next;
+
+	row_owned_free(t);
 	free(t->owned);
-	free(t->cells);
+	for (k = t->first; k != NULL; k = next) {
+		next = k->next;
+		free(k);
+	}
+	free(t->row);
+	free(t->above);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -137,42 +362,6 @@ cell_text(const struct column *col, const struct cell *c, double now,
 	return s;
 }
 
-/*
- * Every cell's text, escaped; NULL when out of memory.  The texts are
- * freed with shown_free().
- */
-struct shown {
-	const char *s;
-	char *own;
-};
-
-static struct shown *
-shown_new(const struct table *t, double now)
-{
-	size_t n = t->nrows * t->ncols;
-	struct shown *sh = calloc(n + 1, sizeof(*sh));
-
-	for (size_t k = 0; sh != NULL && k < n; k++) {
-		sh[k].s = cell_text(&t->cols[k % t->ncols], &t->cells[k], now,
-		    &sh[k].own);
-		if (sh[k].s == NULL) {
-			for (size_t i = 0; i < k; i++)
-				free(sh[i].own);
-			free(sh);
-			sh = NULL;
-		}
-	}
-	return sh;
-}
-
-static void
-shown_free(struct shown *sh, size_t n)
-{
-	for (size_t i = 0; sh != NULL && i < n; i++)
-		free(sh[i].own);
-	free(sh);
-}
-
 static void
 pad(FILE *fp, size_t n)
 {
@@ -213,19 +402,32 @@ print_cut(FILE *fp, const char *s, size_t width)
 /* clickclick cut every cell at 1000 characters, narrower where asked. */
 #define MAX_CELL 1000
 
+/* The width of each column's widest cell, cut at the column's maximum. */
 static size_t *
-column_widths(const struct table *t, const struct shown *sh)
+column_widths(const struct table *t, double now)
 {
-	size_t *w, i, r, cap;
+	struct cursor r;
+	size_t *w, i, cap, n;
+	const char *s;
+	char *own;
 
 	if ((w = calloc(t->ncols, sizeof(*w))) == NULL)
 		return NULL;
 	for (i = 0; i < t->ncols; i++)
 		w[i] = text_width(t->cols[i].title);
-	for (r = 0; r < t->nrows; r++)
-		for (i = 0; i < t->ncols; i++)
-			if (text_width(sh[r * t->ncols + i].s) > w[i])
-				w[i] = text_width(sh[r * t->ncols + i].s);
+	cursor_init(&r, t);
+	while (cursor_next(&r)) {
+		for (i = 0; i < t->ncols; i++) {
+			if ((s = cell_text(&t->cols[i], &r.cur[i], now,
+			    &own)) == NULL) {
+				free(w);
+				return NULL;
+			}
+			if ((n = text_width(s)) > w[i])
+				w[i] = n;
+			free(own);
+		}
+	}
 	for (i = 0; i < t->ncols; i++) {
 		cap = t->cols[i].max_width > 0 ? t->cols[i].max_width :
 		    MAX_CELL;
@@ -249,57 +451,82 @@ print_header(FILE *fp, const struct table *t, const size_t *w, int color)
 	putc('\n', fp);
 }
 
+/* One cell of a text row, padded to width w. */
 static void
-print_text(FILE *fp, const struct table *t, const struct shown *sh,
-    double now, int color)
+print_text_cell(FILE *fp, const struct column *col, const struct cell *c,
+    const char *s, size_t w, double now, int color)
 {
-	size_t *w, i, r, len;
-	const struct cell *c;
-	const char *s;
+	size_t len = text_width(s);
+	/* numbers right-aligned, as 0.22 did */
+	bool right = c->right || (col->kind == COL_INT && c->s != NULL);
 
-	if ((w = column_widths(t, sh)) == NULL)
-		return;
+	if (col->kind == COL_TIME && c->t.valid) {
+		print_time_cell(fp, s, w, color ? now - (double)c->t.sec : 1e9);
+	} else if (len > w) {
+		print_cut(fp, s, w);
+	} else {
+		if (right)
+			pad(fp, w - len);
+		fputs(s, fp);
+		if (!right)
+			pad(fp, w - len);
+	}
+}
+
+static int
+print_text(FILE *fp, const struct table *t, double now, int color)
+{
+	struct cursor r;
+	const char *s;
+	size_t *w, i;
+	char *own;
+	int rc = 0;
+
+	if ((w = column_widths(t, now)) == NULL)
+		return -1;
 	print_header(fp, t, w, color);
 	/* Every cell, the last one too, is followed by a space, as in 0.22. */
-	for (r = 0; r < t->nrows; r++) {
+	cursor_init(&r, t);
+	while (rc == 0 && cursor_next(&r)) {
 		for (i = 0; i < t->ncols; i++) {
-			c = &t->cells[r * t->ncols + i];
-			s = sh[r * t->ncols + i].s;
-			len = text_width(s);
-			if (t->cols[i].kind == COL_TIME && c->t.valid) {
-				print_time_cell(fp, s, w[i], color ?
-				    now - (double)c->t.sec : 1e9);
-			} else if (len > w[i]) {
-				print_cut(fp, s, w[i]);
-			} else {
-				/* numbers right-aligned, as 0.22 did */
-				if (c->right || (t->cols[i].kind == COL_INT &&
-				    c->s != NULL))
-					pad(fp, w[i] - len);
-				fputs(s, fp);
-				if (!c->right && !(t->cols[i].kind ==
-				    COL_INT && c->s != NULL))
-					pad(fp, w[i] - len);
+			if ((s = cell_text(&t->cols[i], &r.cur[i], now,
+			    &own)) == NULL) {
+				rc = -1;
+				break;
 			}
+			print_text_cell(fp, &t->cols[i], &r.cur[i], s, w[i],
+			    now, color);
+			free(own);
 			putc(' ', fp);
 		}
 		putc('\n', fp);
 	}
 	free(w);
+	return rc;
 }
 
-static void
-print_tsv(FILE *fp, const struct table *t, const struct shown *sh)
+static int
+print_tsv(FILE *fp, const struct table *t, double now)
 {
+	struct cursor r;
+	const char *s;
+	char *own;
+
 	for (size_t i = 0; i < t->ncols; i++)
 		fprintf(fp, "%s%s", i ? "\t" : "", t->cols[i].key);
 	putc('\n', fp);
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t i = 0; i < t->ncols; i++)
-			fprintf(fp, "%s%s", i ? "\t" : "",
-			    sh[r * t->ncols + i].s);
+	cursor_init(&r, t);
+	while (cursor_next(&r)) {
+		for (size_t i = 0; i < t->ncols; i++) {
+			if ((s = cell_text(&t->cols[i], &r.cur[i], now,
+			    &own)) == NULL)
+				return -1;
+			fprintf(fp, "%s%s", i ? "\t" : "", s);
+			free(own);
+		}
 		putc('\n', fp);
 	}
+	return 0;
 }
 
 /* Decode one UTF-8 sequence; invalid bytes become U+FFFD. */
@@ -426,14 +653,14 @@ cmp_col(const void *a, const void *b)
 	    sort_table->cols[*(const size_t *)b].key);
 }
 
-/* Row r as one JSON object, keys in the sorted `order` of n columns. */
+/* A row as one JSON object, keys in the sorted `order` of n columns. */
 static void
-print_json_row(FILE *fp, const struct table *t, size_t r,
+print_json_row(FILE *fp, const struct table *t, const struct cell *row,
     const size_t *order, size_t n)
 {
 	putc('{', fp);
 	for (size_t k = 0; k < n; k++) {
-		const struct cell *c = &t->cells[r * t->ncols + order[k]];
+		const struct cell *c = &row[order[k]];
 
 		fputs(k ? ", " : "", fp);
 		json_string(fp, t->cols[order[k]].key);
@@ -454,22 +681,26 @@ print_json_row(FILE *fp, const struct table *t, size_t r,
 static void
 print_json(FILE *fp, const struct table *t, bool object)
 {
-	size_t order[16], i, r;
+	size_t order[16], i;
+	struct cursor r;
+	bool more;
 
 	for (i = 0; i < t->ncols && i < 16; i++)
 		order[i] = i;
 	sort_table = t;
 	qsort(order, i, sizeof(order[0]), cmp_col);
+	cursor_init(&r, t);
 	if (object) {
-		if (t->nrows > 0)
-			print_json_row(fp, t, 0, order, i);
+		if (cursor_next(&r))
+			print_json_row(fp, t, r.cur, order, i);
 		putc('\n', fp);
 		return;
 	}
 	putc('[', fp);
-	for (r = 0; r < t->nrows; r++) {
-		fputs(r ? ", " : "", fp);
-		print_json_row(fp, t, r, order, i);
+	for (more = cursor_next(&r); more; ) {
+		print_json_row(fp, t, r.cur, order, i);
+		if ((more = cursor_next(&r)))
+			fputs(", ", fp);
 	}
 	fputs("]\n", fp);
 }
@@ -478,18 +709,13 @@ int
 table_print(FILE *fp, const struct table *t, enum out_format fmt, double now,
     int color)
 {
-	struct shown *sh;
+	int rc;
 
 	if (fmt == OUT_JSON || fmt == OUT_JSON_OBJECT) {
 		print_json(fp, t, fmt == OUT_JSON_OBJECT);
 		return ferror(fp) ? -1 : 0;
 	}
-	if ((sh = shown_new(t, now)) == NULL)
-		return -1;
-	if (fmt == OUT_TSV)
-		print_tsv(fp, t, sh);
-	else
-		print_text(fp, t, sh, now, color);
-	shown_free(sh, t->nrows * t->ncols);
-	return ferror(fp) ? -1 : 0;
+	rc = fmt == OUT_TSV ? print_tsv(fp, t, now) :
+	    print_text(fp, t, now, color);
+	return rc != 0 || ferror(fp) ? -1 : 0;
 }

@@ -23,13 +23,16 @@
 
 /* The requests of one http_get_many_ex() call, as they run. */
 struct run {
-	const char *const *paths;
+	const char *const *paths;	/* or path_of() makes each */
+	http_path_fn *path_of;
 	size_t n, next;			/* next: the first not yet started */
 	size_t running;			/* in the multi handle */
 	size_t waiting;			/* for a retry, or for a token */
 	unsigned int flags;
 	bool failed;			/* start no more */
-	struct http_result *res;
+	struct http_result *res;	/* res[idx], or with `each` res[slot] */
+	http_each_fn *each;		/* told each result, then it is freed */
+	void *arg;
 	/*
 	 * Slots in use (-j at first) and made: over HTTP/2 the requests
 	 * in flight are the streams of a connection, not -j (which bounds
@@ -159,6 +162,14 @@ answered_by_registry(const pierone_client *c, const struct xfer *x)
 
 static int launch(pierone_client *, struct run *, struct xfer *, size_t);
 
+/* Where the slot's request puts its result. */
+static struct http_result *
+result_of(pierone_client *c, struct run *rn, const struct xfer *x)
+{
+	return rn->each != NULL ? &rn->res[x - c->http->slots] :
+	    &rn->res[x->idx];
+}
+
 /*
  * The slot's request has its result: start the next request on the slot,
  * unless a failure means no more are wanted.
@@ -166,13 +177,19 @@ static int launch(pierone_client *, struct run *, struct xfer *, size_t);
 static int
 finish(pierone_client *c, struct run *rn, struct xfer *x)
 {
-	const struct http_result *r = &rn->res[x->idx];
+	struct http_result *r = result_of(c, rn, x);
+	bool failed = r->rc != 0 && !((rn->flags & HTTP_404_OK) &&
+	    r->rc == PIERONE_ENOTFOUND);
 
 	slot_reset(x);
 	buf_free(&x->body);
+	if (rn->each != NULL) {
+		failed = rn->each(rn->arg, x->idx, r) != 0;
+		http_results_free(r, 1);
+		memset(r, 0, sizeof(*r));
+	}
 	/* After a failure the answer is known: start no more. */
-	rn->failed = rn->failed || (r->rc != 0 && !((rn->flags & HTTP_404_OK) &&
-	    r->rc == PIERONE_ENOTFOUND));
+	rn->failed = rn->failed || failed;
 	if (rn->failed || rn->next >= rn->n)
 		return 0;
 	return launch(c, rn, x, rn->next++);
@@ -183,7 +200,7 @@ static int
 fail_request(pierone_client *c, struct run *rn, struct xfer *x,
     const struct pierone_err *err)
 {
-	struct http_result *r = &rn->res[x->idx];
+	struct http_result *r = result_of(c, rn, x);
 
 	r->started = true;
 	r->rc = err->code;
@@ -265,17 +282,23 @@ static int
 launch(pierone_client *c, struct run *rn, struct xfer *x, size_t idx)
 {
 	enum auth_step step;
-	char *line;
+	char *line, *own = NULL;
+	const char *path;
 
+	if (rn->path_of != NULL && rn->path_of(rn->arg, idx, &own) != 0)
+		return PIERONE_ENOMEM;
+	path = own != NULL ? own : rn->paths[idx];
 	free(x->url);
-	if (asprintf(&x->url, "%s%s", c->url, rn->paths[idx]) == -1) {
+	if (asprintf(&x->url, "%s%s", c->url, path) == -1) {
 		x->url = NULL;
+		free(own);
 		return PIERONE_ENOMEM;
 	}
 	x->idx = idx;
 	x->auth_tries = 0;
 	x->moves = 0;
-	step = auth_for_path(c, rn->paths[idx], &line, &x->tok);
+	step = auth_for_path(c, path, &line, &x->tok);
+	free(own);
 	return apply(c, rn, x, step, line);
 }
 
@@ -372,7 +395,7 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 		if (step != AUTH_GIVE_UP)
 			return apply(c, rn, x, step, line);
 	}
-	take_answer(x, cc, status, &rn->res[x->idx]);
+	take_answer(x, cc, status, result_of(c, rn, x));
 	if (cc == CURLE_OK && rn->used < rn->made && multiplexed(x))
 		return widen(c, rn, x);
 	return finish(c, rn, x);
@@ -504,41 +527,71 @@ http_get_many(pierone_client *c, const char *const *paths, size_t n,
 	return http_get_many_ex(c, paths, n, jobs, 0, res);
 }
 
+/* The requests of `rn`, at most `jobs` connections at a time. */
+static int
+run(pierone_client *c, struct run *rn, unsigned int jobs)
+{
+	size_t nslots = jobs == 0 ? 1 : jobs, n = rn->n;
+	int rc = 0;
+
+	if (nslots > n)
+		nslots = n;
+	/* over TLS, HTTP/2 may come: slots for its streams, used if so */
+	rn->used = rn->made = nslots;
+	if (strncasecmp(c->url, "https:", 6) == 0 && nslots < H2_STREAMS &&
+	    n > nslots)
+		rn->made = n < H2_STREAMS ? n : H2_STREAMS;
+	if ((rc = http_ready(c, rn->made)) != 0)
+		return rc;
+	if (rn->each != NULL &&
+	    (rn->res = calloc(rn->made, sizeof(*rn->res))) == NULL)
+		return PIERONE_ENOMEM;
+	c->http->flags = rn->flags;
+	ramp_start(&c->http->ramp, c->http->multi, nslots);
+	auth_batch_start(c);
+	for (size_t i = 0; i < nslots && rc == 0; i++)
+		if (!rn->failed && rn->next < n)
+			rc = launch(c, rn, &c->http->slots[i], rn->next++);
+	if (rc == 0)
+		rc = run_all(c, rn);
+	if (rc != 0)
+		run_abort(c);
+	return rc;
+}
+
 int
 http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, unsigned int flags, struct http_result *res)
 {
 	struct run rn = { .paths = paths, .n = n, .flags = flags, .res = res };
-	size_t nslots = jobs == 0 ? 1 : jobs;
-	int rc = 0;
+	int rc;
 
 	memset(res, 0, n * sizeof(*res));
+	if (n == 0 || (rc = run(c, &rn, jobs)) == 0)
+		return 0;
+	http_results_free(res, n);
+	return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write to a "
+	    "temporary file" : "out of memory");
+}
+
+int
+http_get_each(pierone_client *c, http_path_fn *path_of, size_t n,
+    unsigned int jobs, unsigned int flags, http_each_fn *each, void *arg)
+{
+	struct run rn = { .path_of = path_of, .n = n, .flags = flags,
+	    .each = each, .arg = arg };
+	int rc;
+
 	if (n == 0)
 		return 0;
-	if (nslots > n)
-		nslots = n;
-	/* over TLS, HTTP/2 may come: slots for its streams, used if so */
-	rn.used = rn.made = nslots;
-	if (strncasecmp(c->url, "https:", 6) == 0 && nslots < H2_STREAMS &&
-	    n > nslots)
-		rn.made = n < H2_STREAMS ? n : H2_STREAMS;
-	if ((rc = http_ready(c, rn.made)) != 0)
-		return rc;
-	c->http->flags = flags;
-	ramp_start(&c->http->ramp, c->http->multi, nslots);
-	auth_batch_start(c);
-	for (size_t i = 0; i < nslots && rc == 0; i++)
-		if (!rn.failed && rn.next < n)
-			rc = launch(c, &rn, &c->http->slots[i], rn.next++);
+	rc = run(c, &rn, jobs);
+	if (rn.res != NULL)
+		http_results_free(rn.res, rn.made);
+	free(rn.res);
 	if (rc == 0)
-		rc = run_all(c, &rn);
-	if (rc != 0) {
-		run_abort(c);
-		http_results_free(res, n);
-		return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write "
-		    "to a temporary file" : "out of memory");
-	}
-	return 0;
+		return 0;
+	return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write to a "
+	    "temporary file" : "out of memory");
 }
 
 void

@@ -66,6 +66,20 @@ int http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
     unsigned int jobs, unsigned int flags, struct http_result *res);
 void http_results_free(struct http_result *res, size_t n);
 /*
+ * The same as http_get_many_ex() for n requests, holding only what is in
+ * flight: path_of(arg, i, &path) makes request i's path (allocated; non-zero
+ * when out of memory) as it starts, and each(arg, i, r) is handed its
+ * result as it comes, in no particular order, instead of keeping them
+ * all: `each` takes over what it wants of *r (setting it NULL in r), the
+ * rest is freed when it returns.  A non-zero return from `each` is a
+ * failure: no further request starts.  Returns non-zero only when the
+ * machinery itself fails (c->err set).
+ */
+typedef int http_path_fn(void *arg, size_t i, char **path);
+typedef int http_each_fn(void *arg, size_t i, struct http_result *r);
+int http_get_each(pierone_client *c, http_path_fn *path_of, size_t n,
+    unsigned int jobs, unsigned int flags, http_each_fn *each, void *arg);
+/*
  * One request with `flags`: *r is its outcome (c->err set on failure);
  * free it with http_results_free(r, 1) whatever is returned.
  */

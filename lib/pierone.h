@@ -497,6 +497,25 @@ int pierone_tags_list_many(struct pierone_tag_list ***out,
     pierone_client *client, const char *team, const char *const *artifacts,
     size_t n, unsigned int jobs);
 
+/*
+ * The same requests as pierone_tags_list_many(), each list handed to
+ * fn(list, i, arg) instead (i: its index in `artifacts`; list is fn's,
+ * to release with pierone_tag_list_free()): in the order of `artifacts`,
+ * each as soon as it and every one before it have come.  Over Pier One's
+ * API a list is read as its answer comes and the answer freed, so a
+ * caller that keeps less than every list (a table's rows, the last N
+ * tags) holds only that, the requests in flight and the lists that came
+ * before their turn.  fn returns 0 to go on, or a PIERONE_E* code that
+ * ends the call with it (the message "out of memory" for PIERONE_ENOMEM,
+ * pierone_strerror()'s otherwise).  On failure no further list comes;
+ * those handed over are fn's as ever.
+ */
+typedef int pierone_tags_fn(struct pierone_tag_list *list, size_t i,
+    void *arg);
+int pierone_tags_each(pierone_client *client, const char *team,
+    const char *const *artifacts, size_t n, unsigned int jobs,
+    pierone_tags_fn *fn, void *arg);
+
 /* Release the n lists and the array; NULL is a no-op. */
 void pierone_tag_lists_free(struct pierone_tag_list **lists, size_t n);
 

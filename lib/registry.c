@@ -174,25 +174,87 @@ registry_tag_kept(const void *client, const char *name)
 	return c->filter.fn == NULL || c->filter.fn(name, c->filter.arg);
 }
 
+/* The lists a backend's tags_each() hands over, passed on in order. */
+struct tags_sink {
+	pierone_client *c;
+	size_t n, next;			/* next: the first not passed on */
+	struct pierone_tag_list **held;	/* come before their turn */
+	pierone_tags_fn *fn;
+	void *arg;
+};
+
 int
-pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
-    const char *team, const char *const *artifacts, size_t n,
-    unsigned int jobs)
+tags_sink_take(struct tags_sink *s, size_t i, struct pierone_tag_list *l)
 {
 	int rc = 0;
 
-	*out = NULL;
+	/* a second backend after detection lists them again */
+	pierone_tag_list_free(s->held[i]);
+	s->held[i] = l;
+	while (rc == 0 && s->next < s->n && s->held[s->next] != NULL) {
+		l = s->held[s->next];
+		s->held[s->next] = NULL;
+		/* a filter of the caller's (v2 left out signature tags) */
+		if (s->c->filter.fn != NULL)
+			tag_list_keep(l, registry_tag_kept, s->c);
+		rc = s->fn(l, s->next++, s->arg);
+	}
+	if (rc != 0)
+		err_set(&s->c->err, rc, "%s", rc == PIERONE_ENOMEM ?
+		    "out of memory" : pierone_strerror(rc));
+	return rc;
+}
+
+int
+pierone_tags_each(pierone_client *c, const char *team,
+    const char *const *artifacts, size_t n, unsigned int jobs,
+    pierone_tags_fn *fn, void *arg)
+{
+	struct tags_sink s = { .c = c, .n = n, .fn = fn, .arg = arg };
+	int rc = 0;
+
 	client_err_clear(c);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = names_check(c, REPO_TAGS, team, artifacts[i], NULL);
 	if (rc != 0)
 		return rc;
-	DISPATCH(rc, c, "tags", tags_many, out, c, team, artifacts, n,
-	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS);
-	/* a filter of the caller's (v2 left out signature tags already) */
-	for (size_t i = 0; i < n && rc == 0 && c->filter.fn != NULL; i++)
-		tag_list_keep((*out)[i], registry_tag_kept, c);
+	if ((s.held = calloc(n + 1, sizeof(*s.held))) == NULL)
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	DISPATCH(rc, c, "tags", tags_each, c, team, artifacts, n,
+	    jobs > 0 ? jobs : PIERONE_DEFAULT_JOBS, &s);
+	pierone_tag_lists_free(s.held, n);	/* come after a failure */
 	return registry_check(c, rc);
+}
+
+static int
+collect(struct pierone_tag_list *l, size_t i, void *arg)
+{
+	struct pierone_tag_list **lists = arg;
+
+	lists[i] = l;
+	return 0;
+}
+
+int
+pierone_tags_list_many(struct pierone_tag_list ***out, pierone_client *c,
+    const char *team, const char *const *artifacts, size_t n,
+    unsigned int jobs)
+{
+	struct pierone_tag_list **lists;
+	int rc;
+
+	*out = NULL;
+	if ((lists = calloc(n + 1, sizeof(*lists))) == NULL) {
+		client_err_clear(c);
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	}
+	if ((rc = pierone_tags_each(c, team, artifacts, n, jobs, collect,
+	    lists)) != 0) {
+		pierone_tag_lists_free(lists, n);
+		return rc;
+	}
+	*out = lists;
+	return 0;
 }
 
 int

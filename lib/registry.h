@@ -25,16 +25,17 @@
  */
 #define REGISTRY_ABSENT	1
 struct pierone_client;
+struct tags_sink;
 struct registry_ops {
 	const char *name;	/* "the Docker Registry API v2", in messages */
 	enum pierone_api api;	/* the client's api while it is in use */
 	int (*teams)(struct pierone_strlist **out, struct pierone_client *c);
 	int (*artifacts)(struct pierone_strlist **out,
 	    struct pierone_client *c, const char *team);
-	/* jobs > 0 */
-	int (*tags_many)(struct pierone_tag_list ***out,
-	    struct pierone_client *c, const char *team,
-	    const char *const *artifacts, size_t n, unsigned int jobs);
+	/* jobs > 0; each list to tags_sink_take(), in any order */
+	int (*tags_each)(struct pierone_client *c, const char *team,
+	    const char *const *artifacts, size_t n, unsigned int jobs,
+	    struct tags_sink *sink);
 	/* *out NULL and 0: the artifact has no tags (but -SNAPSHOT ones) */
 	int (*latest)(char **out, struct pierone_client *c, const char *team,
 	    const char *artifact, unsigned int flags);
@@ -65,6 +66,13 @@ bool registry_detect(struct pierone_client *c, int rc, bool probed);
  * pierone_client): its filter, and no signature tags over v2 unless asked.
  */
 bool registry_tag_kept(const void *client, const char *name);
+/*
+ * Artifact i's list `l` from a backend's tags_each(), taken over: handed
+ * to the caller's function once every artifact before it has come, in
+ * the caller's order, after the caller's filter.  Non-zero (c->err set):
+ * the caller's function failed, stop.
+ */
+int tags_sink_take(struct tags_sink *s, size_t i, struct pierone_tag_list *l);
 /* A 2xx web page (text/html) where an API answer was due. */
 struct http_result;
 bool web_page(const struct http_result *r);

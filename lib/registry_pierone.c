@@ -102,68 +102,88 @@ tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
 	return rc;
 }
 
-/* Encoded request paths of every artifact. */
-static int
-tags_paths(char ***out, pierone_client *c, const char *team,
-    const char *const *artifacts, size_t n)
-{
-	char **paths;
-	int rc = 0;
+/* One pier_tags_each() call as its answers come. */
+struct tags_run {
+	pierone_client *c;
+	const char *team;
+	const char *const *artifacts;
+	struct tags_sink *sink;
+	size_t fail;			/* the first failed artifact, or n */
+	int rc;				/* its outcome, with err */
+	struct pierone_err err;
+	bool handed;			/* a list went to the sink */
+};
 
-	if ((paths = calloc(n + 1, sizeof(char *))) == NULL)
-		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = repo_path(&paths[i], REPO_TAGS, team, artifacts[i], NULL,
-		    &c->err);
-	if (rc != 0) {
-		strv_free(paths, n);
-		return rc;
-	}
-	*out = paths;
-	return 0;
+/* Artifact i's path, made as its request starts. */
+static int
+tags_path(void *arg, size_t i, char **path)
+{
+	struct tags_run *t = arg;
+
+	return repo_path(path, REPO_TAGS, t->team, t->artifacts[i], NULL,
+	    &t->c->err);
 }
 
+/* One artifact's answer: its list to the sink, or the failure kept. */
 static int
-pier_tags_many(struct pierone_tag_list ***out, pierone_client *c,
-    const char *team, const char *const *artifacts, size_t n,
-    unsigned int jobs)
+tags_took(void *arg, size_t i, struct http_result *r)
 {
-	struct pierone_tag_list **lists = NULL;
-	struct http_result *res = NULL;
-	char **paths = NULL;
+	struct tags_run *t = arg;
+	struct pierone_tag_list *l = NULL;
+	char *path = NULL;
 	int rc;
 
-	if ((rc = tags_paths(&paths, c, team, artifacts, n)) != 0)
-		return rc;
-	if ((lists = calloc(n + 1, sizeof(*lists))) == NULL ||
-	    (res = calloc(n + 1, sizeof(*res))) == NULL) {
-		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
-	} else if ((rc = http_get_many(c, (const char *const *)paths, n,
-	    jobs, res)) == 0) {
-		/* The first failure in the caller's order is the one told. */
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			if (res[i].started && (rc = tags_result(&lists[i],
-			    NULL, 0, c, team, artifacts[i], paths[i],
-			    &res[i])) != 0)
-				c->err = res[i].err;
-			buf_free(&res[i].body);	/* read: the list has it */
-		}
-		http_results_free(res, n);
+	if (tags_path(t, i, &path) != 0)
+		rc = r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
+	else
+		rc = tags_result(&l, NULL, 0, t->c, t->team, t->artifacts[i],
+		    path, r);
+	free(path);
+	/* The first failure in the caller's order is the one told. */
+	if (rc != 0 && i < t->fail) {
+		t->fail = i;
+		t->rc = rc;
+		t->err = r->err;
 	}
-	free(res);
-	strv_free(paths, n);
-	if (rc != 0)
-		pierone_tag_lists_free(lists, n);
-	if (registry_detect(c, rc, false))
-		return REGISTRY_ABSENT;
-	if (rc == 0)
-		*out = lists;
+	if (rc != 0 || t->rc != 0) {
+		pierone_tag_list_free(l);
+		return rc;
+	}
+	t->handed = true;
+	if ((rc = tags_sink_take(t->sink, i, l)) != 0) {
+		t->fail = 0;
+		t->rc = rc;
+		t->err = t->c->err;
+	}
 	return rc;
 }
 
 /*
+ * Each list goes on as it is read, its answer freed: only the requests in
+ * flight and the lists the sink holds for order are in memory at once.
+ */
+static int
+pier_tags_each(pierone_client *c, const char *team,
+    const char *const *artifacts, size_t n, unsigned int jobs,
+    struct tags_sink *sink)
+{
+	struct tags_run t = { .c = c, .team = team, .artifacts = artifacts,
+	    .sink = sink, .fail = n };
+	int rc;
+
+	/* the names were checked (pierone_tags_each()): paths can be made */
+	if ((rc = http_get_each(c, tags_path, n, jobs, 0, tags_took, &t)) ==
+	    0 && (rc = t.rc) != 0)
+		c->err = t.err;
+	/* an answered list proves the API: the lists went on already */
+	if (t.handed)
+		registry_detect(c, 0, false);
+	return registry_detect(c, rc, false) ? REGISTRY_ABSENT : rc;
+}
+
+/*
  * Only the best tag is kept while the answer is read, never the list: an
- * artifact can have 100 000 tags.  The messages are pier_tags_many()'s.
+ * artifact can have 100 000 tags.  The messages are tags_result()'s.
  */
 static int
 pier_latest(char **out, pierone_client *c, const char *team,
@@ -190,7 +210,7 @@ const struct registry_ops registry_pierone = {
 	.api = PIERONE_API_PIERONE,
 	.teams = pier_teams,
 	.artifacts = pier_artifacts,
-	.tags_many = pier_tags_many,
+	.tags_each = pier_tags_each,
 	.latest = pier_latest,
 	.scm_sources = pier_scm_sources,
 	.image_find = pier_image_find,

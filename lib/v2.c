@@ -478,26 +478,25 @@ to_tag_list(struct pierone_tag_list **out, struct job *j, size_t art)
 	return 0;
 }
 
+/* Every list comes at the end: dates need each tag's manifest and config. */
 static int
-v2_tags_many(struct pierone_tag_list ***out, pierone_client *c,
-    const char *team, const char *const *artifacts, size_t n,
-    unsigned int jobs)
+v2_tags_each(pierone_client *c, const char *team,
+    const char *const *artifacts, size_t n, unsigned int jobs,
+    struct tags_sink *sink)
 {
 	struct job j = { c, team, artifacts, n, jobs, NULL, 0 };
-	struct pierone_tag_list **lists;
+	struct pierone_tag_list *l;
 	int rc;
 
-	*out = NULL;
 	if ((rc = resolve(&j, 0)) == 0) {
-		if ((lists = calloc(n + 1, sizeof(*lists))) == NULL)
-			rc = PIERONE_ENOMEM;
-		for (size_t i = 0; i < n && rc == 0; i++)
-			rc = to_tag_list(&lists[i], &j, i);
-		if (rc != 0) {
-			pierone_tag_lists_free(lists, n);
-			err_set(&c->err, rc, "out of memory");
-		} else {
-			*out = lists;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			l = NULL;
+			if ((rc = to_tag_list(&l, &j, i)) != 0) {
+				pierone_tag_list_free(l);
+				err_set(&c->err, rc, "out of memory");
+			} else {
+				rc = tags_sink_take(sink, i, l);
+			}
 		}
 	}
 	job_free(&j);
@@ -526,7 +525,7 @@ const struct registry_ops registry_v2 = {
 	.api = PIERONE_API_V2,
 	.teams = v2_teams,
 	.artifacts = v2_artifacts,
-	.tags_many = v2_tags_many,
+	.tags_each = v2_tags_each,
 	.latest = v2_latest,
 	.describe = v2_describe,	/* describe.c */
 	/* scm-source, image lookups, production-ready: Pier One's only */

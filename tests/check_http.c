@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -485,6 +486,121 @@ START_TEST(one_client_serves_many_requests)
 }
 END_TEST
 
+/* What pierone_tags_each() handed over, in the order it did. */
+struct handed {
+	size_t calls, next;	/* next: the index expected */
+	bool in_order;
+	size_t counts[64];
+	size_t stop_at;		/* fail with PIERONE_ENOMEM there */
+	bool any_filtered;	/* a tag named 1.0.1 was handed */
+};
+
+static int
+take_list(struct pierone_tag_list *l, size_t i, void *arg)
+{
+	struct handed *h = arg;
+
+	h->in_order = h->in_order && i == h->next;
+	h->next = i + 1;
+	h->calls++;
+	if (i < 64)
+		h->counts[i] = l->count;
+	for (size_t k = 0; k < l->count; k++)
+		h->any_filtered |= strcmp(l->tags[k].name, "1.0.1") == 0;
+	pierone_tag_list_free(l);
+	return i == h->stop_at ? PIERONE_ENOMEM : 0;
+}
+
+/* gen: app-0000 ... app-0039, 3 tags each (1.0.0, 1.0.1, 1.0.2) */
+static void
+restart_gen(const char *fault)
+{
+	const char *extra[] = { "--gen", "gen:40:3", "--fault", fault, NULL };
+
+	teardown();
+	start_with(extra, TOKEN, 0);
+}
+
+static const char **
+gen_names(size_t n)
+{
+	static char names[64][16];
+	static const char *p[64];
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		snprintf(names[i], sizeof(names[i]), "app-%04zu", i);
+		p[i] = names[i];
+	}
+	return p;
+}
+
+START_TEST(tags_each_hands_every_list_once_in_the_callers_order)
+{
+	struct handed h = { .in_order = true, .stop_at = SIZE_MAX };
+
+	/* the first answer comes last: retried after a 503 */
+	restart_gen("status=503@/app-0000/#1");
+	ck_assert_int_eq(pierone_tags_each(client, "gen", gen_names(40), 40,
+	    8, take_list, &h), 0);
+	ck_assert_uint_eq(h.calls, 40);
+	ck_assert(h.in_order);
+	for (size_t i = 0; i < 40; i++)
+		ck_assert_uint_eq(h.counts[i], 3);
+	ck_assert_int_eq(requests_logged("/app-0000/tags 503"), 1);
+}
+END_TEST
+
+START_TEST(tags_each_stops_when_the_callback_fails)
+{
+	struct handed h = { .in_order = true, .stop_at = 5 };
+
+	restart_gen("status=503@/app-0039/#1");
+	ck_assert_int_eq(pierone_tags_each(client, "gen", gen_names(40), 40,
+	    4, take_list, &h), PIERONE_ENOMEM);
+	ck_assert_uint_eq(h.calls, 6);
+	ck_assert(h.in_order);
+	assert_msg_has("out of memory");
+	/* no request started after it: at most the 4 in flight more */
+	ck_assert_int_le(requests_logged("GET /teams/gen/artifacts/"), 6 + 4);
+}
+END_TEST
+
+static bool
+not_101(const char *name, void *arg)
+{
+	(void)arg;
+	return strcmp(name, "1.0.1") != 0;
+}
+
+START_TEST(tags_each_hands_what_the_filter_keeps)
+{
+	struct handed h = { .in_order = true, .stop_at = SIZE_MAX };
+
+	restart_gen("status=503@/app-0003/#1");
+	pierone_set_tag_filter(client, not_101, NULL, 0);
+	ck_assert_int_eq(pierone_tags_each(client, "gen", gen_names(10), 10,
+	    4, take_list, &h), 0);
+	ck_assert_uint_eq(h.calls, 10);
+	ck_assert(!h.any_filtered);
+	ck_assert_uint_eq(h.counts[9], 2);
+}
+END_TEST
+
+START_TEST(tags_each_fails_on_the_first_unknown_and_hands_nothing_after)
+{
+	const char **names = gen_names(40);
+	struct handed h = { .in_order = true, .stop_at = SIZE_MAX };
+
+	restart_gen("status=503@/app-0000/#1");
+	names[20] = "nope";
+	ck_assert_int_eq(pierone_tags_each(client, "gen", names, 40, 8,
+	    take_list, &h), PIERONE_ENOTFOUND);
+	assert_msg_has("'gen/nope'");
+	ck_assert(h.in_order);
+	ck_assert_uint_le(h.next, 20);
+}
+END_TEST
+
 /* ------------------------------------------------------------------
  * Something that is no registry at all
  */
@@ -688,6 +804,12 @@ http_suite(void)
 	tcase_add_test(tc,
 	    fan_out_failure_names_the_artifact_and_returns_nothing);
 	tcase_add_test(tc, response_over_the_cap_is_refused);
+	tcase_add_test(tc,
+	    tags_each_hands_every_list_once_in_the_callers_order);
+	tcase_add_test(tc, tags_each_stops_when_the_callback_fails);
+	tcase_add_test(tc, tags_each_hands_what_the_filter_keeps);
+	tcase_add_test(tc,
+	    tags_each_fails_on_the_first_unknown_and_hands_nothing_after);
 	tcase_add_test(tc,
 	    a_web_site_answering_404_is_no_registry_for_every_call);
 	tcase_add_test(tc,

@@ -396,7 +396,7 @@ START_TEST(tsv_prints_many_rows)
 		ck_assert_ptr_nonnull(c = table_add_row(&t));
 		c->s = i == 999 ? "last" : "row";
 	}
-	ck_assert_uint_eq(t.nrows, 1000);
+	ck_assert_uint_eq(table_rows(&t), 1000);
 	out = render(&t, OUT_TSV, 0);
 	for (p = out; *p != '\0'; p++)
 		lines += *p == '\n';
@@ -707,6 +707,140 @@ START_TEST(color_is_off_for_dumb_terminal)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Packed rows: what repeats down a column is stored once. */
+
+static const struct column cols_pack[] = {
+	{ "name", "Name", COL_STR, 0 },
+	{ "created_time", "Created", COL_TIME, 0 },
+	{ "n", "N", COL_INT, 0 },
+};
+
+START_TEST(pack_copies_strings_when_the_next_row_starts)
+{
+	struct table t;
+	struct cell *c;
+	char *a = strdup("first"), *b = strdup("second");
+
+	table_init(&t, cols_pack, 3);
+	ck_assert_ptr_nonnull(c = table_add_row(&t));
+	c[0].s = a;
+	c[2].s = "1";
+	ck_assert_ptr_nonnull(c = table_add_row(&t));
+	c[0].s = b;
+	c[2].s = "2";
+	/* the first row is packed: its string may go */
+	memset(a, 'X', strlen(a));
+	free(a);
+	ck_assert_int_eq(table_pack(&t), 0);
+	memset(b, 'Y', strlen(b));
+	free(b);
+	assert_render(&t, OUT_TSV, 0,
+	    "name\tcreated_time\tn\nfirst\t\t1\nsecond\t\t2\n");
+	table_free(&t);
+}
+END_TEST
+
+START_TEST(pack_keeps_null_empty_and_repeats_apart)
+{
+	static const struct {
+		const char *name;
+		bool json;
+		struct pierone_time t;
+		const char *n;
+	} rows[] = {
+		{ "app", false, { 1440058499, 432, true }, "7" },
+		{ "app", false, { 1440058499, 432, true }, "7" },
+		{ "app", true, { 1440058499, 0, true }, NULL },
+		{ "", false, { 0, 0, false }, NULL },
+		{ NULL, false, { 0, 0, false }, NULL },
+		{ NULL, false, { 1440058499, 0, true }, "7" },
+	};
+	struct table t;
+	struct cell *c;
+
+	table_init(&t, cols_pack, 3);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ck_assert_ptr_nonnull(c = table_add_row(&t));
+		c[0].s = rows[i].name;
+		c[0].json = rows[i].json;
+		c[1].t = rows[i].t;
+		c[2].s = rows[i].n;
+	}
+	ck_assert_int_eq(table_pack(&t), 0);
+	ck_assert_uint_eq(table_rows(&t), 6);
+	assert_render(&t, OUT_JSON, 0, "["
+	    "{\"created_time\": 1440058499.432, \"n\": 7, \"name\": \"app\"}, "
+	    "{\"created_time\": 1440058499.432, \"n\": 7, \"name\": \"app\"}, "
+	    "{\"created_time\": 1440058499.0, \"n\": null, \"name\": app}, "
+	    "{\"created_time\": null, \"n\": null, \"name\": \"\"}, "
+	    "{\"created_time\": null, \"n\": null, \"name\": null}, "
+	    "{\"created_time\": 1440058499.0, \"n\": 7, \"name\": null}]\n");
+	table_free(&t);
+}
+END_TEST
+
+START_TEST(pack_takes_a_cell_larger_than_a_chunk)
+{
+	static const struct column cols[] = { { "name", "Name", COL_STR, 0 } };
+	size_t big = 200 * 1024;
+	char *s = malloc(big + 1), *out;
+	struct table t;
+	struct cell *c;
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, 'x', big);
+	s[big] = '\0';
+	table_init(&t, cols, 1);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_nonnull(c = table_add_row(&t));
+		c->s = i == 1 ? s : "small";
+	}
+	ck_assert_int_eq(table_pack(&t), 0);
+	free(s);
+	out = render(&t, OUT_TSV, 0);
+	ck_assert_uint_eq(strlen(out), strlen("name\nsmall\n") + big + 1 +
+	    strlen("small\n"));
+	ck_assert_int_eq(strncmp(out, "name\nsmall\nxxxx", 15), 0);
+	ck_assert_str_eq(out + strlen(out) - 7, "\nsmall\n");
+	free(out);
+	table_free(&t);
+}
+END_TEST
+
+/*
+ * 10 000 rows whose first column never changes take no more than the
+ * text of the others: the repeated value is stored once.
+ */
+START_TEST(pack_stores_a_repeated_column_once)
+{
+	static const struct column cols[] = {
+		{ "team", "Team", COL_STR, 0 },
+		{ "tag", "Tag", COL_STR, 0 },
+	};
+	char team[200], tag[16];
+	struct table t;
+	struct cell *c;
+	size_t bytes = 0;
+
+	memset(team, 't', sizeof(team) - 1);
+	team[sizeof(team) - 1] = '\0';
+	table_init(&t, cols, 2);
+	for (int i = 0; i < 10000; i++) {
+		ck_assert_ptr_nonnull(c = table_add_row(&t));
+		snprintf(tag, sizeof(tag), "%d", i);
+		c[0].s = team;
+		c[1].s = tag;
+		ck_assert_int_eq(table_pack(&t), 0);
+	}
+	bytes = table_bytes(&t);
+	/* 2 flag bytes and the tag with its NUL a row, the team once */
+	ck_assert_uint_le(bytes, 10000 * 8 + sizeof(team));
+	ck_assert_uint_ge(bytes, 10000 * 4);
+	table_free(&t);
+}
+END_TEST
+
 Suite *
 output_suite(void)
 {
@@ -716,6 +850,7 @@ output_suite(void)
 	TCase *tsv = tcase_create("tsv");
 	TCase *json = tcase_create("json");
 	TCase *color = tcase_create("color");
+	TCase *pack = tcase_create("pack");
 
 	tcase_add_test(ago, format_ago_zero_is_seconds);
 	tcase_add_test(ago, format_ago_up_to_70_is_seconds);
@@ -779,5 +914,10 @@ output_suite(void)
 	tcase_add_test(color, color_ignores_empty_no_color);
 	tcase_add_test(color, color_is_off_for_dumb_terminal);
 	suite_add_tcase(s, color);
+	tcase_add_test(pack, pack_copies_strings_when_the_next_row_starts);
+	tcase_add_test(pack, pack_keeps_null_empty_and_repeats_apart);
+	tcase_add_test(pack, pack_takes_a_cell_larger_than_a_chunk);
+	tcase_add_test(pack, pack_stores_a_repeated_column_once);
+	suite_add_tcase(s, pack);
 	return s;
 }
