@@ -436,6 +436,9 @@ cmd_tags(struct cli *cli)
 	int rc;
 
 	limit = cli_number(cli, "limit", cli->args.nnames > 0 ? 20 : 3);
+	if (cli_flag(cli, "no-dates") && cli_number(cli, "sort", -1) == 0)
+		return cli_usage_error(cli->cmd, "--sort created needs the dates "
+		    "that --no-dates leaves out");
 	if ((rc = tag_filter_setup(cli, &filter)) == 0)
 		rc = tags_team(cli, cli->args.team, limit);
 	tag_filter_free(&filter);

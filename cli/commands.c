@@ -143,6 +143,9 @@ static const struct cli_option *const tags_opts[] = {
 	    .arg = "N", .help = "show the last N tags per artifact; 0 shows "
 	    "all\n(default 3, or 20 when artifacts are named)",
 	    .kind = OPTK_NUMBER, .max = INT_MAX, .what = "limit" },
+	&(const struct cli_option){ .name = "no-dates",
+	    .help = "v2: list names only, without reading each\ntag's "
+	    "manifest and config for its date", .kind = OPTK_FLAG },
 	&opt_output,
 	&(const struct cli_option){ .name = "reverse", .short_name = 'r',
 	    .help = "print each artifact's tags in reverse order",

@@ -147,7 +147,7 @@ _pierone()
 		    --sort --timeout --url"
 		valopts=${valopts//$'\n'/ }
 		opts="--all --exclude --filter -h --help -j --jobs -l --limit
-		    -o --output -r --reverse --sort --timeout --url
+		    --no-dates -o --output -r --reverse --sort --timeout --url
 		    -v --verbose"
 		;;
 	esac

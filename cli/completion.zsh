@@ -149,6 +149,7 @@ _pierone() {
 	tags)
 		opts+=(
 		    '(-l --limit)'{-l+,--limit=}'[show the last N tags per artifact, 0 all]:number of tags'
+		    '--no-dates[v2: list names only, without their dates]'
 		    '(-r --reverse)'{-r,--reverse}'[print each artifact'\''s tags in reverse order]'
 		    '--sort=[order each artifact'\''s tags]:key:(created name)'
 		    '1:team:->team' '*:artifact:->artifact'

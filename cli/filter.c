@@ -84,8 +84,9 @@ tag_filter_setup(struct cli *cli, struct tag_filter *f)
 	    &f->nexclude)) != 0)
 		return rc;
 	pierone_set_tag_filter(cli->client, f->ninclude + f->nexclude > 0 ?
-	    keep_tag : NULL, f, cli_flag(cli, "all") ?
-	    PIERONE_TAGS_SIGNATURES : 0);
+	    keep_tag : NULL, f, (cli_flag(cli, "all") ?
+	    PIERONE_TAGS_SIGNATURES : 0) | (cli_flag(cli, "no-dates") ?
+	    PIERONE_TAGS_NO_DATES : 0));
 	return 0;
 }
 

@@ -541,6 +541,14 @@ typedef bool pierone_tag_filter_fn(const char *name, void *arg);
 
 /* pierone_set_tag_filter() flags */
 #define PIERONE_TAGS_SIGNATURES 0x1	/* list signature tags on v2 too */
+/*
+ * Over v2, no tag's manifest and config is read for its date: a list is
+ * the names in name order, created not valid and image NULL, at one
+ * request per page of names instead of two per tag.  (Pier One's API
+ * sends the dates with the names: no change there.)  Not for
+ * pierone_latest(), which needs the dates.
+ */
+#define PIERONE_TAGS_NO_DATES	0x2
 
 /*
  * The tags the client's later listings (pierone_tags_list(),

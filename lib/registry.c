@@ -303,12 +303,15 @@ int
 pierone_latest(char **out, pierone_client *c, const char *team,
     const char *artifact, unsigned int flags)
 {
+	unsigned int listing = c->filter.flags;
 	int rc;
 
 	*out = NULL;
 	client_err_clear(c);
 	if ((rc = names_check(c, REPO_TAGS, team, artifact, NULL)) != 0)
 		return rc;
+	/* the latest is found by the dates */
+	c->filter.flags &= ~(unsigned int)PIERONE_TAGS_NO_DATES;
 	if (c->filter.fn != NULL)
 		rc = latest_filtered(out, c, team, artifact, flags);
 	else
@@ -321,6 +324,7 @@ pierone_latest(char **out, pierone_client *c, const char *team,
 		    team, artifact, c->filter.fn != NULL ? " that pass the "
 		    "filters" : (flags & PIERONE_LATEST_NO_SNAPSHOT) ?
 		    " but -SNAPSHOT ones" : "");
+	c->filter.flags = listing;
 	return rc;
 }
 

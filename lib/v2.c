@@ -432,17 +432,18 @@ cmp_created(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* `dates`: read each tag's manifest and config for its time. */
 static int
-resolve(struct job *j, unsigned int flags)
+resolve(struct job *j, unsigned int flags, bool dates)
 {
 	int rc;
 
-	if ((rc = list_tags(j, flags)) != 0 ||
-	    (rc = stage(j, want_manifest, REPO_MANIFEST, HTTP_MANIFEST_ANY,
-	    take_manifest)) != 0 ||
+	if ((rc = list_tags(j, flags)) != 0)
+		return rc;
+	if (dates && ((rc = stage(j, want_manifest, REPO_MANIFEST,
+	    HTTP_MANIFEST_ANY, take_manifest)) != 0 ||
 	    (rc = stage(j, want_platform, REPO_MANIFEST, HTTP_MANIFEST_ANY,
-	    take_manifest)) != 0 ||
-	    (rc = configs(j)) != 0)
+	    take_manifest)) != 0 || (rc = configs(j)) != 0))
 		return rc;
 	if (j->ntags > 1)
 		qsort(j->tags, j->ntags, sizeof(*j->tags), cmp_created);
@@ -488,7 +489,8 @@ v2_tags_each(pierone_client *c, const char *team,
 	struct pierone_tag_list *l;
 	int rc;
 
-	if ((rc = resolve(&j, 0)) == 0) {
+	if ((rc = resolve(&j, 0, !(c->filter.flags &
+	    PIERONE_TAGS_NO_DATES))) == 0) {
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			l = NULL;
 			if ((rc = to_tag_list(&l, &j, i)) != 0) {
@@ -512,7 +514,7 @@ v2_latest(char **out, pierone_client *c, const char *team,
 
 	*out = NULL;
 	/* Sorted oldest first: the last one is the latest. */
-	if ((rc = resolve(&j, flags)) == 0 && j.ntags > 0) {
+	if ((rc = resolve(&j, flags, true)) == 0 && j.ntags > 0) {
 		*out = j.tags[j.ntags - 1].name;
 		j.tags[j.ntags - 1].name = NULL;
 	}

@@ -354,8 +354,8 @@ START_TEST(each_commands_help_ends_with_its_examples)
 {
 	static const char tags_help[] =
 	    "usage: pierone tags [--all] [--exclude REGEX] [--filter "
-	    "REGEX] [--sort KEY] [--timeout SECS] [--url URL] [-j N] [-l "
-	    "N] [-o FORMAT] [-r] [-v] TEAM [ARTIFACT ...]\n"
+	    "REGEX] [--no-dates] [--sort KEY] [--timeout SECS] [--url URL] "
+	    "[-j N] [-l N] [-o FORMAT] [-r] [-v] TEAM [ARTIFACT ...]\n"
 	    "\n"
 	    "list the tags of a team's artifacts\n"
 	    "\n"
@@ -386,6 +386,9 @@ START_TEST(each_commands_help_ends_with_its_examples)
 	    "shows all\n"
 	    "                       (default 3, or 20 when artifacts are "
 	    "named)\n"
+	    "      --no-dates       v2: list names only, without reading "
+	    "each\n"
+	    "                       tag's manifest and config for its date\n"
 	    "  -o, --output FORMAT  text (default), json or tsv\n"
 	    "  -r, --reverse        print each artifact's tags in reverse "
 	    "order\n"
@@ -529,8 +532,8 @@ START_TEST(a_mistyped_long_option_gets_its_commands_option)
 	assert_failed(&r, 2, "did you mean '--version'?");
 	run_free(&r);
 	/* another command's option is not suggested */
-	pierone(&r, "tags", "--no-snapshots", "myteam");
-	assert_failed(&r, 2, "unknown option '--no-snapshots'\n");
+	pierone(&r, "tags", "--digset", "myteam");	/* latest's --digest */
+	assert_failed(&r, 2, "unknown option '--digset'\n");
 	run_free(&r);
 }
 END_TEST

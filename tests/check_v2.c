@@ -190,6 +190,46 @@ START_TEST(tags_are_oldest_first_by_config_time_without_author)
 }
 END_TEST
 
+START_TEST(tags_no_dates_lists_names_without_a_manifest_request)
+{
+	struct run r;
+
+	pierone(&r, "tags", "--no-dates", "-o", "tsv", "-l", "0", "acid",
+	    "app");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	/* name order, no time */
+	assert_output(&r, "team\tartifact\ttag\tcreated_time\tcreated_by\t"
+	    "status\tstatus_reason\n"
+	    "acid\tapp\t0.9\t\t\tNot Processed\tNot Processed\n"
+	    "acid\tapp\t1.0\t\t\tNot Processed\tNot Processed\n"
+	    "acid\tapp\t1.1\t\t\tNot Processed\tNot Processed\n"
+	    "acid\tapp\t2.0-SNAPSHOT\t\t\tNot Processed\tNot Processed\n");
+	run_free(&r);
+	ck_assert_int_eq(LOG_COUNT("/manifests/"), 0);
+	ck_assert_int_eq(LOG_COUNT("/blobs/"), 0);
+	ck_assert_int_ge(LOG_COUNT("/v2/acid/app/tags/list"), 1);
+	/* latest still goes by the dates */
+	pierone(&r, "latest", "acid", "app");
+	assert_output(&r, "2.0-SNAPSHOT\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(tags_no_dates_cannot_sort_by_created)
+{
+	struct run r;
+
+	pierone(&r, "tags", "--no-dates", "--sort", "created", "acid", "app");
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_msg(strncmp(r.err, "pierone: --sort created needs the dates "
+	    "that --no-dates leaves out\nusage: pierone tags ", 79) == 0,
+	    "stderr: %s", r.err);
+	run_free(&r);
+	ck_assert_int_eq(LOG_COUNT("GET "), 0);
+}
+END_TEST
+
 START_TEST(latest_is_by_config_time_not_by_name)
 {
 	struct run r;
@@ -924,6 +964,8 @@ v2_suite(void)
 	tcase_add_test(tc, unknown_team_is_not_found);
 	tcase_add_test(tc, unknown_artifact_is_not_found);
 	tcase_add_test(tc, tags_are_oldest_first_by_config_time_without_author);
+	tcase_add_test(tc, tags_no_dates_lists_names_without_a_manifest_request);
+	tcase_add_test(tc, tags_no_dates_cannot_sort_by_created);
 	tcase_add_test(tc, latest_is_by_config_time_not_by_name);
 	tcase_add_test(tc, latest_reads_oci_manifests_by_content_type);
 	tcase_add_test(tc, latest_of_indexes_and_lists_is_by_their_amd64_image);
