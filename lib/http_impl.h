@@ -104,6 +104,7 @@ struct http {
 	size_t nslots;
 	unsigned int flags;		/* the batch's HTTP_* flags */
 	const char *post_body;		/* HTTP_POST: what is sent */
+	bool h2;			/* the registry answered over HTTP/2 */
 	struct ramp ramp;
 };
 
