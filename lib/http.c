@@ -360,8 +360,10 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	rn->running--;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
-	    auth_credential(c, http_auth_sent(x)));
+	/* naming the credential parses two URLs: only for a trace */
+	if (http_tracing())
+		http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
+		    auth_credential(c, http_auth_sent(x)));
 	if (ramp_failed(&c->http->ramp, x, cc, mono_ms())) {
 		rn->running++;
 		return xfer_move(c, x);
