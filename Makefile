@@ -201,11 +201,12 @@ check-install: deps
 	@MAKE='$(MAKE)' sh tests/install.sh $(O)
 
 # pierone login, skopeo and the listing commands against the real registry
-# (Debian's docker-registry on 127.0.0.1); see tests/integration.sh.
+# (Debian's docker-registry on 127.0.0.1), and over TLS through nginx
+# (HTTP/2, TLS session reuse); see tests/integration.sh.
 .PHONY: check-integration
 check-integration: deps
-	@$(MAKE) --no-print-directory $(BIN) $(FAKE)
-	@sh tests/integration.sh $(BIN) $(FAKE)
+	@$(MAKE) --no-print-directory $(BIN) $(FAKE) $(O)/tests/bench/delayproxy
+	@sh tests/integration.sh $(BIN) $(FAKE) $(O)/tests/bench/delayproxy
 
 # Debian packages built, linted, installed, used and removed; see
 # tests/deb.sh.  Needs root or sudo.

@@ -259,8 +259,6 @@ multiplexed(const struct xfer *x)
 	    CURLE_OK && v >= CURL_HTTP_VERSION_2_0;
 }
 
-static int launch(pierone_client *, struct run *, struct xfer *, size_t);
-
 /*
  * HTTP/2 came: the requests not yet started go on the slots made but
  * unused too, as streams of the connection(s) open; then `x` goes on.
@@ -275,6 +273,19 @@ widen(pierone_client *c, struct run *rn, struct xfer *x)
 			rc = launch(c, rn, &c->http->slots[rn->used],
 			    rn->next++);
 	return rc != 0 ? rc : finish(c, rn, x);
+}
+
+/*
+ * The answer came over HTTP/2: widen the run, and remember that the
+ * registry speaks it, so that the next run starts wide at once instead
+ * of one round trip later (tags: the artifact list said so already).
+ */
+static int
+h2_seen(pierone_client *c, struct run *rn, struct xfer *x)
+{
+	if (!c->http->h2 && answered_by_registry(c, x))
+		c->http->h2 = true;
+	return rn->used < rn->made ? widen(c, rn, x) : finish(c, rn, x);
 }
 
 /* Start request `idx` on the free slot `x`. */
@@ -372,8 +383,10 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 	rn->running--;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
-	    auth_credential(c, http_auth_sent(x)));
+	/* naming the credential parses two URLs: only for a trace */
+	if (http_tracing())
+		http_trace(x->easy, cc, x->post ? "POST" : "GET", x->tries,
+		    auth_credential(c, http_auth_sent(x)));
 	if (ramp_failed(&c->http->ramp, x, cc, mono_ms())) {
 		rn->running++;
 		return xfer_move(c, x);
@@ -396,8 +409,8 @@ xfer_done(pierone_client *c, struct run *rn, struct xfer *x, CURLcode cc)
 			return apply(c, rn, x, step, line);
 	}
 	take_answer(x, cc, status, result_of(c, rn, x));
-	if (cc == CURLE_OK && rn->used < rn->made && multiplexed(x))
-		return widen(c, rn, x);
+	if (cc == CURLE_OK && multiplexed(x))
+		return h2_seen(c, rn, x);
 	return finish(c, rn, x);
 }
 
@@ -549,7 +562,10 @@ run(pierone_client *c, struct run *rn, unsigned int jobs)
 	c->http->flags = rn->flags;
 	ramp_start(&c->http->ramp, c->http->multi, nslots);
 	auth_batch_start(c);
-	for (size_t i = 0; i < nslots && rc == 0; i++)
+	/* streams of the connection open (or the one that opens first) */
+	if (c->http->h2)
+		rn->used = rn->made;
+	for (size_t i = 0; i < rn->used && rc == 0; i++)
 		if (!rn->failed && rn->next < n)
 			rc = launch(c, rn, &c->http->slots[i], rn->next++);
 	if (rc == 0)

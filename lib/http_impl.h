@@ -104,6 +104,7 @@ struct http {
 	size_t nslots;
 	unsigned int flags;		/* the batch's HTTP_* flags */
 	const char *post_body;		/* HTTP_POST: what is sent */
+	bool h2;			/* the registry answered over HTTP/2 */
 	struct ramp ramp;
 };
 
@@ -152,6 +153,8 @@ long long retry_delay(const struct xfer *x);
  */
 void http_trace(CURL *e, CURLcode cc, const char *method, int attempt,
     const char *credential);
+/* Whether the application set a trace callback. */
+bool http_tracing(void);
 /*
  * The Authorization line the answer came to: x->auth_line, or NULL when
  * a redirect took the request to another origin (libcurl drops it).

@@ -64,6 +64,12 @@ http_auth_sent(const struct xfer *x)
 	return url_same_origin(eff, asked) ? x->auth_line : NULL;
 }
 
+bool
+http_tracing(void)
+{
+	return trace_fn != NULL;
+}
+
 void
 http_trace(CURL *e, CURLcode cc, const char *method, int attempt,
     const char *credential)

@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# tests/integration.sh PIERONE FAKE_REGISTRY
+# tests/integration.sh PIERONE FAKE_REGISTRY DELAYPROXY
 #
 # pierone against the real registry: Debian's docker-registry
 # (Distribution 2.8), on 127.0.0.1 at a port the kernel picks, with
 # htpasswd auth for the user oauth2 and the token as its password, as Pier
 # One takes Docker's credentials.  The suite
-#   - installs docker-registry, skopeo, umoci and apache2-utils (htpasswd)
-#     when missing (tests/install-deps) and skips, with one line saying
+#   - installs docker-registry, skopeo, umoci, apache2-utils (htpasswd),
+#     nginx and openssl when missing (tests/install-deps) and skips, with one line saying
 #     why, only when that fails;
 #   - builds three small images with umoci and pushes them with skopeo:
 #     acid/app:1.0 (created 2024-05-01), acid/app:2.0 (pushed later, but
@@ -21,6 +21,15 @@
 #   - checks pierone artifacts, tags, latest and latest --digest against
 #     the registry.  (Not inspect-contents: umoci 0.4.7 writes layers
 #     without the tar end blocks, which tar and libarchive refuse.)
+#   - puts nginx (TLS, a certificate made in the run, one port with http2
+#     and one without; tests/nginx.sh) in front of FAKE_REGISTRY serving
+#     60 generated artifacts, and checks from nginx's access log that
+#     'pierone tags' runs all its requests over HTTP/2 on one connection,
+#     and over HTTP/1.1 with -j 4 on 2 to 4 connections, each after the
+#     first resuming the first one's TLS session; and that pierone trusts
+#     the test CA through PIERONE_CA_BUNDLE and refuses the server
+#     without it.  DELAYPROXY (tests/bench/delayproxy.c) finds nginx free
+#     ports.
 # Everything lives in one temporary directory (HOME too), removed at the
 # end with the processes started here.  Nothing but 127.0.0.1 is
 # contacted (apt-get aside, when a package is missing).  One line per
@@ -28,10 +37,10 @@
 # failed.
 
 usage() {
-	echo "usage: tests/integration.sh PIERONE FAKE_REGISTRY" >&2
+	echo "usage: tests/integration.sh PIERONE FAKE_REGISTRY DELAYPROXY" >&2
 	exit 2
 }
-[ $# -eq 2 ] || usage
+[ $# -eq 3 ] || usage
 abspath() {
 	case $1 in
 	/*) printf '%s\n' "$1" ;;
@@ -40,7 +49,8 @@ abspath() {
 }
 bin=$(abspath "$1")
 fake=$(abspath "$2")
-for f in "$bin" "$fake"; do
+delayproxy=$(abspath "$3")
+for f in "$bin" "$fake" "$delayproxy"; do
 	[ -x "$f" ] || { echo "integration.sh: '$f' is not executable" >&2; exit 2; }
 done
 cd "$(dirname "$0")/.." || exit 2
@@ -48,16 +58,21 @@ cd "$(dirname "$0")/.." || exit 2
 # The registry, its services and skopeo's cache: shared with bench.sh.
 # shellcheck source=tests/registry.sh
 . tests/registry.sh
+# nginx as a TLS front: shared with bench.sh's latency rows.
+# shellcheck source=tests/nginx.sh
+. tests/nginx.sh
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pierone-integration.XXXXXX") || exit 2
 registry_pid=""
 fake_pid=""
+tlsfake_pid=""
+nginx_pid=""
 # What this run's skopeo creates under /var/lib/containers is removed with
 # the rest.
 skopeo_cache_note
 # shellcheck disable=SC2317 # called from the trap
 cleanup() {
-	for pid in $registry_pid $fake_pid; do
+	for pid in $registry_pid $fake_pid $tlsfake_pid $nginx_pid; do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
@@ -110,10 +125,13 @@ random() {
 # --- packages --------------------------------------------------------
 
 before=$(started_pids docker-registry)
+nginx_before=$(started_pids nginx)
 # install-deps says what it installs (on standard error, seen as it goes).
+# nginx is in /usr/sbin, which a user's PATH may lack.
+PATH=$PATH:/usr/sbin
 {
 	sh tests/install-deps docker-registry skopeo umoci htpasswd:apache2-utils \
-	    2>&1
+	    nginx openssl 2>&1
 	echo $? >"$tmp/deps.rc"
 } | tee "$tmp/deps.log" >&2
 missing=$(sed -n 's/^install-deps: .*packages[^:]*: *//p' "$tmp/deps.log" |
@@ -121,18 +139,22 @@ missing=$(sed -n 's/^install-deps: .*packages[^:]*: *//p' "$tmp/deps.log" |
 if [ "$(cat "$tmp/deps.rc")" -ne 0 ]; then
 	reason=$(grep . "$tmp/deps.log" | tail -n 1)
 	echo "check-integration: SKIPPED: cannot install" \
-	    "${missing:-docker-registry skopeo umoci apache2-utils}: $reason"
+	    "${missing:-docker-registry skopeo umoci apache2-utils nginx openssl}:" \
+	    "$reason"
 	exit 0
 fi
-for c in docker-registry skopeo umoci htpasswd curl; do
+for c in docker-registry skopeo umoci htpasswd curl nginx openssl; do
 	if ! command -v "$c" >/dev/null 2>&1; then
 		echo "check-integration: SKIPPED: cannot install ${missing:-$c}:" \
 		    "$c still missing after tests/install-deps"
 		exit 0
 	fi
 done
+nginx_find || exit 2
 msg="installed: docker-registry $(docker-registry --version 2>&1 |
-    sed 's/.* //'), $(skopeo --version 2>&1), $(umoci --version 2>&1), htpasswd"
+    sed 's/.* //'), $(skopeo --version 2>&1), $(umoci --version 2>&1),"
+msg="$msg htpasswd, $("$nginx" -v 2>&1 | sed 's/.*: //'), $(openssl version |
+    cut -d' ' -f1-2)"
 [ -z "$missing" ] || msg="$msg (just installed: $missing)"
 ok "$msg"
 
@@ -145,6 +167,15 @@ if [ -n "$(started_pids docker-registry "$before")" ]; then
 	else
 		not_ok "the docker-registry service the install started is" \
 		    "stopped: $why"
+	fi
+fi
+
+# Likewise nginx's (its default site on port 80).
+if [ -n "$(started_pids nginx "$nginx_before")" ]; then
+	if stop_started nginx nginx "$nginx_before" check-integration; then
+		ok "the nginx service the install started is stopped"
+	else
+		not_ok "the nginx service the install started is stopped: $why"
 	fi
 fi
 
@@ -520,6 +551,138 @@ if grep -qF -e "$token" -e "$auth" "$tmp/artifacts.out" "$tmp/artifacts.err" \
 	not_ok "pierone shows the token in no output"
 else
 	ok "pierone shows the token in no output"
+fi
+
+# --- over TLS: HTTP/2 and TLS session reuse --------------------------
+
+# nginx (tests/nginx.sh) in front of a fake Pier One of 60 artifacts x 3
+# tags; pierone with its own token, the test CA through
+# PIERONE_CA_BUNDLE.  Each check reads nginx's access log of its run:
+# per request, its connection, r when the connection's TLS session was
+# resumed, and the protocol.
+if ! nginx_certs "$tmp/tls"; then
+	show "$tmp/tls/openssl.log" 10
+	bail "openssl makes a CA and a certificate for 127.0.0.1"
+fi
+ttoken=$(random)
+"$fake" --token "$ttoken" --gen tls:60:3 --port 0 \
+    --port-file "$tmp/tlsfake.port" >"$tmp/tlsfake.out" 2>&1 &
+tlsfake_pid=$!
+i=0
+while [ $i -lt 100 ] && [ ! -s "$tmp/tlsfake.port" ] &&
+    kill -0 "$tlsfake_pid" 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+tport=$(cat "$tmp/tlsfake.port" 2>/dev/null)
+case $tport in
+[1-9]*) ;;
+*)
+	show "$tmp/tlsfake.out"
+	bail "the fake registry of 60 artifacts listens on 127.0.0.1" ;;
+esac
+if nginx_start "$tmp/nginx" "$tmp/tls" "$tport" "$delayproxy"; then
+	ok "nginx listens on 127.0.0.1:$nginx_h2_port (TLS, http2) and" \
+	    ":$nginx_h1_port (TLS, http2 off) in front of the fake registry"
+else
+	show "$tmp/nginx/logs/error.log" 10
+	bail "nginx listens on 127.0.0.1 in front of the fake registry: $why"
+fi
+
+# tls_run NAME PORT CA ARGS...: pierone ARGS at https://127.0.0.1:PORT,
+# trusting CA (none when empty); nginx's log lines of the run in
+# $tmp/NAME.log.
+tls_run() {
+	_name=$1 _port=$2 _ca=$3
+	shift 3
+	if [ "$_port" = "$nginx_h2_port" ]; then _log=h2; else _log=h1; fi
+	_log=$tmp/nginx/logs/$_log.log
+	_mark=$(wc -l <"$_log")
+	# shellcheck disable=SC2086 # a command and its option, or nothing
+	(export OAUTH2_ACCESS_TOKENS="pierone=$ttoken" \
+	    PIERONE_URL="https://127.0.0.1:$_port"
+	[ -z "$_ca" ] || export PIERONE_CA_BUNDLE="$_ca"
+	run "$_name" $limit "$bin" "$@")
+	_rc=$?
+	# nginx writes a line once a request is done: the last ones may
+	# come a little after pierone's exit.
+	sleep 0.2
+	tail -n +"$((_mark + 1))" "$_log" >"$tmp/$_name.log"
+	return $_rc
+}
+# conns LOG: "N R", the connections in LOG and how many of those after
+# the first resumed their TLS session (their first line's $2).
+conns() {
+	awk '!($1 in s) { s[$1] = $2; n++; if (n > 1 && $2 == "r") r++ }
+	END { print n + 0, r + 0 }' "$1"
+}
+ca=$tmp/tls/ca.pem
+
+tls_run h2tags "$nginx_h2_port" "$ca" tags --timeout 10 -o tsv tls
+rc=$?
+lines=$(wc -l <"$tmp/h2tags.out" | tr -d ' ')
+reqs=$(wc -l <"$tmp/h2tags.log" | tr -d ' ')
+protos=$(awk '{ print $3 }' "$tmp/h2tags.log" | sort -u | tr '\n' ' ')
+c=$(conns "$tmp/h2tags.log")
+nconn=${c% *}
+if [ $rc -eq 0 ] && [ "$lines" -eq 181 ] && [ "$reqs" -eq 61 ] &&
+    [ "$protos" = "HTTP/2.0 " ] && [ "$nconn" -eq 1 ] &&
+    [ "$(awk '$5 != 200' "$tmp/h2tags.log" | wc -l)" -eq 0 ]; then
+	ok "pierone tags over http2: 180 rows of 60 artifacts; its 61" \
+	    "requests, all answered 200, all HTTP/2.0 on one connection"
+else
+	not_ok "pierone tags over http2: 180 rows of 60 artifacts, 61" \
+	    "requests all HTTP/2.0 on one connection (status $rc, $lines" \
+	    "lines, $reqs requests, protocols ${protos% }, $nconn connections)"
+	show "$tmp/h2tags.err" 5
+	show "$tmp/h2tags.log" 5
+fi
+
+tls_run h1tags "$nginx_h1_port" "$ca" tags --timeout 10 -o tsv -j 4 tls
+rc=$?
+lines=$(wc -l <"$tmp/h1tags.out" | tr -d ' ')
+protos=$(awk '{ print $3 }' "$tmp/h1tags.log" | sort -u | tr '\n' ' ')
+c=$(conns "$tmp/h1tags.log")
+nconn=${c% *}
+nres=${c#* }
+if [ $rc -eq 0 ] && [ "$lines" -eq 181 ] && [ "$protos" = "HTTP/1.1 " ] &&
+    [ "$nconn" -gt 1 ] && [ "$nconn" -le 4 ] &&
+    [ "$nres" -eq $((nconn - 1)) ]; then
+	ok "pierone tags -j 4 over HTTP/1.1: 180 rows on $nconn connections" \
+	    "(2 to 4), each after the first resuming the TLS session"
+else
+	not_ok "pierone tags -j 4 over HTTP/1.1: 180 rows on 2 to 4" \
+	    "connections, each after the first resuming the TLS session" \
+	    "(status $rc, $lines lines, protocols ${protos% }, $nconn" \
+	    "connections, $nres of the later ones resumed)"
+	show "$tmp/h1tags.err" 5
+	awk '!($1 in s) { s[$1] = 1; print }' "$tmp/h1tags.log" |
+	    sed 's/^/     | nginx: /'
+fi
+
+tls_run trusted "$nginx_h2_port" "$ca" latest --timeout 10 tls app-0000
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/trusted.out")" = 1.0.2 ]; then
+	ok "pierone latest over TLS trusts the test CA in PIERONE_CA_BUNDLE: 1.0.2"
+else
+	not_ok "pierone latest over TLS trusts the test CA in" \
+	    "PIERONE_CA_BUNDLE (status $rc)"
+	show "$tmp/trusted.out" 5
+	show "$tmp/trusted.err" 5
+fi
+tls_run untrusted "$nginx_h2_port" "" latest --timeout 10 tls app-0000
+rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$tmp/untrusted.out" ] &&
+    [ "$(wc -l <"$tmp/untrusted.err" | tr -d ' ')" -eq 1 ] &&
+    grep -q '^pierone: .*certificate' "$tmp/untrusted.err" &&
+    [ ! -s "$tmp/untrusted.log" ]; then
+	ok "pierone latest over TLS without PIERONE_CA_BUNDLE is refused:" \
+	    "status 1, one line: $(cut -c1-60 "$tmp/untrusted.err")..."
+else
+	not_ok "pierone latest over TLS without PIERONE_CA_BUNDLE is" \
+	    "refused: status 1, one line naming the certificate (status $rc)"
+	show "$tmp/untrusted.out" 5
+	show "$tmp/untrusted.err" 5
 fi
 
 summary

@@ -37,72 +37,11 @@
 # HTTP/2 and HTTP/1.1.  Over HTTP/2 'tags -j 128' shows that -j, which
 # bounds connections, changes nothing there.
 
+# shellcheck source=tests/nginx.sh
+. "$tests/nginx.sh"
 lat_ca=$tmp/tls/ca.pem
 lat_url=""
 lat_log=""
-
-# The CA and the server certificate (127.0.0.1), EC P-256, for a day.
-lat_certs() {
-	_d=$tmp/tls
-	mkdir -p "$_d"
-	printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" \
-	    >"$_d/ext.cnf"
-	{ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -keyout "$_d/ca.key" -out "$_d/ca.pem" -days 1 \
-	    -subj /CN=pierone-bench-ca \
-	    -addext basicConstraints=critical,CA:TRUE \
-	    -addext keyUsage=critical,keyCertSign,cRLSign &&
-	  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -keyout "$_d/server.key" -out "$_d/server.csr" \
-	    -subj /CN=127.0.0.1 &&
-	  openssl x509 -req -in "$_d/server.csr" -CA "$_d/ca.pem" \
-	    -CAkey "$_d/ca.key" -set_serial 1 -days 1 \
-	    -extfile "$_d/ext.cnf" -out "$_d/server.pem"; } \
-	    >"$_d/openssl.log" 2>&1 || {
-		cat "$_d/openssl.log" >&2
-		die "openssl cannot make the test certificate"
-	}
-}
-
-# lat_nginx_conf H2PORT H1PORT UPSTREAMPORT
-lat_nginx_conf() {
-	_n=$tmp/nginx
-	_loc="location / { proxy_pass http://fake; proxy_http_version 1.1;
-	    proxy_set_header Connection \"\"; proxy_buffering off; }"
-	cat >"$_n/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid "$_n/nginx.pid";
-error_log "$_n/logs/error.log" warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	log_format bench '\$connection \$ssl_session_reused \$server_protocol '
-	    '\$ssl_protocol \$status \$request_uri';
-	client_body_temp_path "$_n/temp/body";
-	proxy_temp_path "$_n/temp/proxy";
-	fastcgi_temp_path "$_n/temp/fastcgi";
-	uwsgi_temp_path "$_n/temp/uwsgi";
-	scgi_temp_path "$_n/temp/scgi";
-	ssl_certificate "$tmp/tls/server.pem";
-	ssl_certificate_key "$tmp/tls/server.key";
-	ssl_protocols TLSv1.2 TLSv1.3;
-	ssl_session_cache shared:bench:1m;
-	upstream fake { server 127.0.0.1:$3; keepalive 32; }
-	server {
-		listen 127.0.0.1:$1 ssl http2;
-		access_log "$_n/logs/h2.log" bench;
-		$_loc
-	}
-	server {
-		listen 127.0.0.1:$2 ssl;
-		access_log "$_n/logs/h1.log" bench;
-		$_loc
-	}
-}
-EOF
-}
 
 # lat_answers PORT: curl's "CODE HTTPVERSION" for the artifact list there.
 lat_answers() {
@@ -111,40 +50,15 @@ lat_answers() {
 	    "https://127.0.0.1:$1/teams/team100/artifacts" || :
 }
 
-# nginx on two ports the relay finds free (nginx cannot listen on port
-# 0); another program may take one first, hence up to three tries.
-# Sets $h2_port and $h1_port.
+# nginx in front of the fake registry at PORT; sets $h2_port and $h1_port.
 lat_nginx() {
-	_n=$tmp/nginx
-	mkdir -p "$_n/logs" "$_n/temp"
-	_try=0
-	while [ $_try -lt 3 ]; do
-		_try=$((_try + 1))
-		if ! h2_port=$("$delayproxy" -f) ||
-		    ! h1_port=$("$delayproxy" -f); then
-			die "$delayproxy -f: no free port"
-		fi
-		lat_nginx_conf "$h2_port" "$h1_port" "$1"
-		"$nginx" -p "$_n/" -c "$_n/nginx.conf" \
-		    -e "$_n/logs/error.log" >"$_n/stderr" 2>&1 &
-		_pid=$!
-		pids="$pids $_pid"
-		_i=0
-		while [ $_i -lt 100 ] && kill -0 "$_pid" 2>/dev/null; do
-			case $(lat_answers "$h2_port") in
-			"200 "*) return 0 ;;
-			esac
-			sleep 0.05
-			_i=$((_i + 1))
-		done
-		kill "$_pid" 2>/dev/null || :
-		wait "$_pid" 2>/dev/null || :
-		grep -q 'Address already in use' "$_n/logs/error.log" \
-		    "$_n/stderr" 2>/dev/null || break
-	done
-	echo "bench: nginx did not start:" >&2
-	cat "$_n/stderr" "$_n/logs/error.log" >&2 2>/dev/null
-	exit 1
+	if ! nginx_start "$tmp/nginx" "$tmp/tls" "$1" "$delayproxy"; then
+		cat "$tmp/nginx/stderr" "$tmp/nginx/logs/error.log" >&2 2>/dev/null
+		die "$why"
+	fi
+	pids="$pids $nginx_pid"
+	h2_port=$nginx_h2_port
+	h1_port=$nginx_h1_port
 }
 
 # lat_relay RTT_MS PORT: the relay to 127.0.0.1:PORT; sets $relay_pid
@@ -272,7 +186,7 @@ lat_main() {
 	*) die "no default -j in 'pierone tags -h'" ;;
 	esac
 	streams=128
-	lat_certs
+	nginx_certs "$tmp/tls" || { cat "$tmp/tls/openssl.log" >&2; die "$why"; }
 	start lat --gen team100:100:5 --gen team1000:1000:5
 	lat_nginx "$port"
 	case $(lat_answers "$h2_port") in
