@@ -18,18 +18,19 @@
 #define HOUR_ON		"\033[32m"		/* green */
 
 /*
- * A table holds its rows packed: per cell a byte of CF_* flags and, unless
- * the cell equals the one above it, its value (a string and its NUL, or a
- * time's seconds and milliseconds), the rows one after the other in
- * chunks that never move.  So a table of thousands of rows takes about
- * what its text does, less what repeats down a column (team, artifact,
- * status, ...).
+ * A table holds its rows packed, one after the other in chunks that never
+ * move: per row a bit mask of the cells equal to the one above them, then
+ * for each other cell a byte of CF_* flags and its value: a string and
+ * its NUL, or a time's seconds (zigzag varint) and milliseconds (varint,
+ * when not 0).  So a table of thousands of rows takes less than its text,
+ * and what repeats down a column (team, artifact, status, ...) nothing.
  */
 #define CF_NULL		0x1	/* s NULL */
 #define CF_JSON		0x2
 #define CF_RIGHT	0x4
 #define CF_VALID	0x8	/* a valid time */
-#define CF_SAME		0x10	/* as the row above: no value follows */
+#define CF_MS		0x10	/* its milliseconds follow */
+#define MASK_BYTES(ncols)	(((ncols) + 7) / 8)
 #define CHUNK_SIZE	(64 * 1024)
 
 struct chunk {
@@ -38,10 +39,54 @@ struct chunk {
 	char data[];
 };
 
-struct tm_packed {
-	int64_t sec;
-	int32_t ms;
-};
+/* The bytes of v as a varint: 7 bits a byte, low first. */
+static size_t
+varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static char *
+varint_put(char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (char)((v & 0x7f) | 0x80);
+		v >>= 7;
+	}
+	*p++ = (char)v;
+	return p;
+}
+
+static const char *
+varint_get(const char *p, uint64_t *v)
+{
+	unsigned int shift = 0;
+
+	*v = 0;
+	do {
+		*v |= (uint64_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while ((unsigned char)*p++ & 0x80);
+	return p;
+}
+
+static uint64_t
+zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
 
 void
 table_init(struct table *t, const struct column *cols, size_t ncols)
@@ -55,7 +100,8 @@ static unsigned char
 cell_flags(const struct column *col, const struct cell *c)
 {
 	if (col->kind == COL_TIME)
-		return c->t.valid ? CF_VALID : 0;
+		return !c->t.valid ? 0 : c->t.ms != 0 ? CF_VALID | CF_MS :
+		    CF_VALID;
 	return (unsigned char)((c->s == NULL ? CF_NULL : 0) |
 	    (c->json ? CF_JSON : 0) | (c->right ? CF_RIGHT : 0));
 }
@@ -105,6 +151,16 @@ row_owned_free(struct table *t)
 	t->nowned = 0;
 }
 
+/* The bytes cell c takes packed, with flags f. */
+static size_t
+cell_size(const struct column *col, const struct cell *c, unsigned char f)
+{
+	if (col->kind == COL_TIME)
+		return 1 + (!(f & CF_VALID) ? 0 : varint_len(zigzag(c->t.sec)) +
+		    (f & CF_MS ? varint_len((uint64_t)c->t.ms) : 0));
+	return 1 + (c->s != NULL ? strlen(c->s) + 1 : 0);
+}
+
 /*
  * Pack the row being filled after the others; t->above (the row above the
  * next) then points into the chunk.  -1 when out of memory.
@@ -112,41 +168,37 @@ row_owned_free(struct table *t)
 static int
 row_pack(struct table *t)
 {
+	size_t nmask = MASK_BYTES(t->ncols), n = nmask, len;
+	unsigned char f[16], mask[2] = { 0, 0 };
 	const struct column *col;
 	struct cell *c;
-	struct tm_packed tm;
-	unsigned char f[16], fa;
-	size_t n = 0, len;
 	char *p;
 
 	for (size_t i = 0; i < t->ncols; i++) {
 		col = &t->cols[i];
 		c = &t->row[i];
 		f[i] = cell_flags(col, c);
-		fa = t->nrows > 0 ? cell_flags(col, &t->above[i]) : 0;
-		if (t->nrows > 0 && cell_same(col, c, &t->above[i], f[i], fa))
-			f[i] |= CF_SAME;
-		n++;
-		if (f[i] & CF_SAME)
-			continue;
-		if (col->kind == COL_TIME)
-			n += c->t.valid ? sizeof(tm) : 0;
-		else if (c->s != NULL)
-			n += strlen(c->s) + 1;
+		if (t->nrows > 0 && cell_same(col, c, &t->above[i], f[i],
+		    cell_flags(col, &t->above[i])))
+			mask[i / 8] |= (unsigned char)(1u << (i % 8));
+		else
+			n += cell_size(col, c, f[i]);
 	}
 	if ((p = chunk_room(t, n)) == NULL)
 		return -1;
 	t->last->len += n;
+	memcpy(p, mask, nmask);
+	p += nmask;
 	for (size_t i = 0; i < t->ncols; i++) {
+		if (mask[i / 8] & (1u << (i % 8)))
+			continue;
 		c = &t->row[i];
 		*p++ = (char)f[i];
-		if (f[i] & CF_SAME)
-			continue;
 		t->above[i] = *c;
 		if (t->cols[i].kind == COL_TIME && c->t.valid) {
-			tm = (struct tm_packed){ c->t.sec, c->t.ms };
-			memcpy(p, &tm, sizeof(tm));
-			p += sizeof(tm);
+			p = varint_put(p, zigzag(c->t.sec));
+			if (f[i] & CF_MS)
+				p = varint_put(p, (uint64_t)c->t.ms);
 		} else if (t->cols[i].kind != COL_TIME && c->s != NULL) {
 			len = strlen(c->s) + 1;
 			memcpy(p, c->s, len);
@@ -222,9 +274,10 @@ static bool
 cursor_next(struct cursor *r)
 {
 	const struct table *t = r->t;
-	struct tm_packed tm;
+	const unsigned char *mask;
 	const char *p;
 	unsigned char f;
+	uint64_t v;
 
 	if (r->k != NULL && r->off == r->k->len) {
 		r->k = r->k->next;
@@ -238,21 +291,26 @@ cursor_next(struct cursor *r)
 	if (r->k == NULL)
 		return false;
 	p = r->k->data + r->off;
+	mask = (const unsigned char *)p;
+	p += MASK_BYTES(t->ncols);
 	for (size_t i = 0; i < t->ncols; i++) {
 		struct cell *c = &r->cur[i];
 
-		f = (unsigned char)*p++;
-		if (f & CF_SAME)
+		if (mask[i / 8] & (1u << (i % 8)))
 			continue;
+		f = (unsigned char)*p++;
 		memset(c, 0, sizeof(*c));
 		c->json = (f & CF_JSON) != 0;
 		c->right = (f & CF_RIGHT) != 0;
 		if (t->cols[i].kind == COL_TIME) {
 			if (f & CF_VALID) {
-				memcpy(&tm, p, sizeof(tm));
-				p += sizeof(tm);
-				c->t = (struct pierone_time){ .sec = tm.sec,
-				    .ms = tm.ms, .valid = true };
+				p = varint_get(p, &v);
+				c->t.sec = unzigzag(v);
+				c->t.valid = true;
+			}
+			if (f & CF_MS) {
+				p = varint_get(p, &v);
+				c->t.ms = (int)v;
 			}
 		} else if (!(f & CF_NULL)) {
 			c->s = p;

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -780,6 +781,37 @@ START_TEST(pack_keeps_null_empty_and_repeats_apart)
 }
 END_TEST
 
+START_TEST(pack_round_trips_times)
+{
+	static const struct column cols[] = {
+		{ "created_time", "Created", COL_TIME, 0 },
+	};
+	static const struct pierone_time times[] = {
+		{ 0, 0, true }, { -2, 500, true }, { -1, 0, true },
+		{ 1440058499, 432, true }, { 1440058499, 432, true },
+		{ 0, 0, false }, { INT64_MAX / 1000, 999, true },
+		{ INT64_MIN / 1000, 1, true }, { 63, 0, true }, { 64, 0, true },
+	};
+	struct table t;
+	struct cell *c;
+
+	table_init(&t, cols, 1);
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ck_assert_ptr_nonnull(c = table_add_row(&t));
+		c->t = times[i];
+	}
+	ck_assert_int_eq(table_pack(&t), 0);
+	assert_render(&t, OUT_JSON, 0, "["
+	    "{\"created_time\": 0.0}, {\"created_time\": -1.5}, "
+	    "{\"created_time\": -1.0}, {\"created_time\": 1440058499.432}, "
+	    "{\"created_time\": 1440058499.432}, {\"created_time\": null}, "
+	    "{\"created_time\": 9223372036854775.999}, "
+	    "{\"created_time\": -9223372036854774.999}, "
+	    "{\"created_time\": 63.0}, {\"created_time\": 64.0}]\n");
+	table_free(&t);
+}
+END_TEST
+
 START_TEST(pack_takes_a_cell_larger_than_a_chunk)
 {
 	static const struct column cols[] = { { "name", "Name", COL_STR, 0 } };
@@ -834,7 +866,8 @@ START_TEST(pack_stores_a_repeated_column_once)
 		ck_assert_int_eq(table_pack(&t), 0);
 	}
 	bytes = table_bytes(&t);
-	/* 2 flag bytes and the tag with its NUL a row, the team once */
+	/* a mask byte, a flag byte and the tag with its NUL a row; the
+	 * team once */
 	ck_assert_uint_le(bytes, 10000 * 8 + sizeof(team));
 	ck_assert_uint_ge(bytes, 10000 * 4);
 	table_free(&t);
@@ -916,6 +949,7 @@ output_suite(void)
 	suite_add_tcase(s, color);
 	tcase_add_test(pack, pack_copies_strings_when_the_next_row_starts);
 	tcase_add_test(pack, pack_keeps_null_empty_and_repeats_apart);
+	tcase_add_test(pack, pack_round_trips_times);
 	tcase_add_test(pack, pack_takes_a_cell_larger_than_a_chunk);
 	tcase_add_test(pack, pack_stores_a_repeated_column_once);
 	suite_add_tcase(s, pack);

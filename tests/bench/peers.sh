@@ -20,14 +20,15 @@
 #     the catalog, each tag list, then every tag's manifest and config
 #     for its date) against a loop of 'skopeo list-tags' (names only,
 #     over the 30 repositories named in advance: skopeo has no catalog),
-#     one after another and 8 at a time (xargs -P 8);
+#     one after another and 8 at a time (xargs -P 8); then the same work
+#     as skopeo's, names only: 'pierone tags --no-dates -l 0 peer';
 #   - the newest tag of one repository: 'pierone latest' against what a
 #     skopeo user does: list-tags, then 'inspect --config' of each tag
 #     for its date;
 #   - one repository of 2000 tags: 'pierone tags -l 0' (two pages of
 #     1000 names, as it asks for n=1000; then 2000 manifests and the 20
-#     configs) against 'skopeo list-tags' (one page: without n,
-#     docker-registry answers all).
+#     configs), and with --no-dates (the two pages), against 'skopeo
+#     list-tags' (one page: without n, docker-registry answers all).
 # The untimed check runs are the warm-up runs.
 # skopeo, told --tls-verify=false, tries HTTPS first on each connection
 # and then HTTP, as it does with any insecure registry.
@@ -165,6 +166,14 @@ s_peer_par() {
 	    --tls-verify=false --authfile "$pauth" \
 	    "docker://$registry/peer/@REPO@"
 }
+p_peer_names() {
+	PIERONE_URL=http://$registry PIERONE_API=v2 "$pierone" tags -l 0 \
+	    --no-dates -o tsv peer
+}
+p_peer_big_names() {
+	PIERONE_URL=http://$registry PIERONE_API=v2 "$pierone" tags -l 0 \
+	    --no-dates -o tsv big app
+}
 p_peer_latest() {
 	PIERONE_URL=http://$registry PIERONE_API=v2 "$pierone" latest peer \
 	    app-07
@@ -211,6 +220,10 @@ peers_check() {
 	    "$(wc -l <"$tmp/peers/s.tags" | tr -d ' ')"
 	expect "pierone tags -l 0 peer (the tags skopeo lists)" \
 	    "$(cat "$tmp/peers/s.tags")" "$(cat "$tmp/peers/p.tags")"
+	counted p_peer_names
+	expect "pierone tags --no-dates -l 0 peer (the tags skopeo lists)" \
+	    "$(cat "$tmp/peers/s.tags")" "$(printf '%s\n' "$out" |
+	    awk -F '\t' 'NR > 1 { print $2, $3 }' | sort)"
 	check s_peer_par
 	expect "skopeo list-tags, 8 at a time" "$(cat "$tmp/peers/s.tags")" \
 	    "$(printf '%s\n' "$out" | sk_tags | sort)"
@@ -228,6 +241,10 @@ peers_check() {
 	    "$(wc -l <"$tmp/peers/s.big" | tr -d ' ')"
 	expect "pierone tags -l 0 big app (the tags skopeo lists)" \
 	    "$(cat "$tmp/peers/s.big")" "$(cat "$tmp/peers/p.big")"
+	counted p_peer_big_names
+	expect "pierone tags --no-dates -l 0 big app (the tags skopeo lists)" \
+	    "$(cat "$tmp/peers/s.big")" "$(printf '%s\n' "$out" |
+	    awk -F '\t' 'NR > 1 { print $3 }' | sort)"
 }
 
 # prow SCENARIO RUNS PIERONE BASELINE RUNS BASELINE RATIO NOTE
@@ -278,10 +295,17 @@ peers_main() {
 	prow "tags -l 0 peer: 30 repositories × 20" 3 "$(ms "$ms_a")" \
 	    "skopeo list-tags, one by one" 3 "$(ms "$ms_b")" \
 	    "$(ratio "$ms_a" "$ms_b")" "$nreq_p_peer_tags / $nreq_s_peer_seq"
-	_p=$ms_a
+	_p=$ms_a _seq=$ms_b
 	wall peer_par s_peer_par 3 - 0 checked
 	prow "" "" "" "skopeo list-tags, xargs -P 8" 3 "$(ms "$ms_a")" \
 	    "$(ratio "$_p" "$ms_a")" ""
+	_par=$ms_a
+	wall peer_names p_peer_names 5 - 0 checked
+	prow "tags --no-dates -l 0 peer (names, as list-tags)" 5 \
+	    "$(ms "$ms_a")" "skopeo list-tags, one by one" 3 "$(ms "$_seq")" \
+	    "$(ratio "$ms_a" "$_seq")" "$nreq_p_peer_names / $nreq_s_peer_seq"
+	prow "" "" "" "skopeo list-tags, xargs -P 8" 3 "$(ms "$_par")" \
+	    "$(ratio "$ms_a" "$_par")" ""
 	wall peer_latest p_peer_latest 5 s_peer_latest 3 checked
 	prow "latest peer app-07 (20 tags)" 5 "$(ms "$ms_a")" \
 	    "skopeo list-tags + 20 inspect --config" 3 "$(ms "$ms_b")" \
@@ -291,6 +315,11 @@ peers_main() {
 	prow "tags -l 0 big app: 2000 tags" 3 "$(ms "$ms_a")" \
 	    "skopeo list-tags" 5 "$(ms "$ms_b")" "$(ratio "$ms_a" "$ms_b")" \
 	    "$nreq_p_peer_big / $nreq_s_peer_big"
+	_sk=$ms_b
+	wall peer_big_names p_peer_big_names 5 - 0 checked
+	prow "tags --no-dates -l 0 big app (names)" 5 "$(ms "$ms_a")" \
+	    "skopeo list-tags" 5 "$(ms "$_sk")" "$(ratio "$ms_a" "$_sk")" \
+	    "$nreq_p_peer_big_names / $nreq_s_peer_big"
 	echo
 	echo "Against skopeo $(skopeo --version | sed 's/.*version //') on" \
 	    "docker-registry $(docker-registry --version | sed 's/.* //')" \
@@ -304,7 +333,8 @@ EOF
 	echo "pierone's tags and latest also read each tag's manifest and" \
 	    "config (for the dates),"
 	echo "a config shared by tags of one repository once; skopeo list-tags" \
-	    "reads names only."
+	    "reads names only, as"
+	echo "pierone tags --no-dates does."
 	echo "docker-registry checks the htpasswd bcrypt hash on every" \
 	    "request (some 3 ms of its CPU"
 	echo "here): the rows of many requests measure the registry more than" \
