@@ -79,7 +79,7 @@ varint_get(const char *p, uint64_t *v)
 static uint64_t
 zigzag(int64_t v)
 {
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
 }
 
 static int64_t
@@ -739,7 +739,7 @@ print_json_row(FILE *fp, const struct table *t, const struct cell *row,
 static void
 print_json(FILE *fp, const struct table *t, bool object)
 {
-	size_t order[16], i;
+	size_t order[16] = { 0 }, i;
 	struct cursor r;
 	bool more;
 
