@@ -507,7 +507,8 @@ int pierone_tags_list_many(struct pierone_tag_list ***out,
  * tags) holds only that, the requests in flight and the lists that came
  * before their turn.  fn returns 0 to go on, or a PIERONE_E* code that
  * ends the call with it (the message "out of memory" for PIERONE_ENOMEM,
- * pierone_strerror()'s otherwise).  On failure no further list comes;
+ * pierone_strerror()'s otherwise; a positive value ends it with
+ * PIERONE_EINVAL).  On failure no further list comes;
  * those handed over are fn's as ever.
  */
 typedef int pierone_tags_fn(struct pierone_tag_list *list, size_t i,

@@ -199,6 +199,13 @@ tags_sink_take(struct tags_sink *s, size_t i, struct pierone_tag_list *l)
 			tag_list_keep(l, registry_tag_kept, s->c);
 		rc = s->fn(l, s->next++, s->arg);
 	}
+	/*
+	 * Not a PIERONE_E* code: a positive one would read as the backends'
+	 * REGISTRY_ABSENT (the run made again over another API) or leak out.
+	 */
+	if (rc > 0)
+		return err_set(&s->c->err, PIERONE_EINVAL, "the tags function "
+		    "returned %d, not a PIERONE_E* code", rc);
 	if (rc != 0)
 		err_set(&s->c->err, rc, "%s", rc == PIERONE_ENOMEM ?
 		    "out of memory" : pierone_strerror(rc));

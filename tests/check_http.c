@@ -566,6 +566,30 @@ START_TEST(tags_each_stops_when_the_callback_fails)
 }
 END_TEST
 
+/* Stops with 1 at stop_at, as "non-zero stops" callbacks do. */
+static int
+take_list_stop_1(struct pierone_tag_list *l, size_t i, void *arg)
+{
+	return take_list(l, i, arg) != 0 ? 1 : 0;
+}
+
+START_TEST(tags_each_stops_for_good_when_the_callback_returns_1)
+{
+	struct handed h = { .in_order = true, .stop_at = 5 };
+	int rc;
+
+	restart_gen("status=503@/app-0039/#1");
+	rc = pierone_tags_each(client, "gen", gen_names(40), 40, 1,
+	    take_list_stop_1, &h);
+	/* a failure, told as one of the library's codes */
+	ck_assert_int_lt(rc, 0);
+	ck_assert_uint_eq(h.calls, 6);
+	ck_assert(h.in_order);
+	/* nothing asked again (1 is no sign to try another API) */
+	ck_assert_int_eq(requests_logged("GET /teams/gen/artifacts/"), 6);
+}
+END_TEST
+
 static bool
 not_101(const char *name, void *arg)
 {
@@ -808,6 +832,8 @@ http_suite(void)
 	tcase_add_test(tc,
 	    tags_each_hands_every_list_once_in_the_callers_order);
 	tcase_add_test(tc, tags_each_stops_when_the_callback_fails);
+	tcase_add_test(tc,
+	    tags_each_stops_for_good_when_the_callback_returns_1);
 	tcase_add_test(tc, tags_each_hands_what_the_filter_keeps);
 	tcase_add_test(tc,
 	    tags_each_fails_on_the_first_unknown_and_hands_nothing_after);
