@@ -509,7 +509,9 @@ int pierone_tags_list_many(struct pierone_tag_list ***out,
  * ends the call with it (the message "out of memory" for PIERONE_ENOMEM,
  * pierone_strerror()'s otherwise; a positive value ends it with
  * PIERONE_EINVAL).  On failure no further list comes;
- * those handed over are fn's as ever.
+ * those handed over are fn's as ever.  fn runs while the client's
+ * requests are in flight: it must not call the library with the same
+ * client.
  */
 typedef int pierone_tags_fn(struct pierone_tag_list *list, size_t i,
     void *arg);
