@@ -96,34 +96,10 @@ print_digest(struct cli *cli, const char *team, const char *artifact,
 	return 0;
 }
 
-/*
- * The created time of `tag`, from the artifact's tag list (the last of
- * that name, as the latest rule takes the last of equal times).
- */
-static int
-latest_created(struct cli *cli, struct pierone_time *out, const char *team,
-    const char *artifact, const char *tag)
-{
-	struct pierone_tag_list *list;
-	int rc;
-
-	*out = (struct pierone_time){ 0, 0, false };
-	if ((rc = pierone_tags_list(&list, cli->client, team, artifact)) != 0)
-		return cli_lib_fail(cli, rc);
-	for (size_t i = list->count; i-- > 0;) {
-		if (strcmp(list->tags[i].name, tag) == 0) {
-			*out = list->tags[i].created;
-			break;
-		}
-	}
-	pierone_tag_list_free(list);
-	return 0;
-}
-
 /* latest -o json|tsv: team, artifact, tag, created_time [, digest]. */
 static int
 print_latest_row(struct cli *cli, const char *team, const char *artifact,
-    const char *tag)
+    const char *tag, const struct pierone_time *created)
 {
 	static const struct column cols[] = {
 		{ "team", "Team", COL_STR, 0 },
@@ -145,8 +121,8 @@ print_latest_row(struct cli *cli, const char *team, const char *artifact,
 	if ((row = table_add_row(&t)) == NULL) {
 		cli_warnx("out of memory");
 		rc = EXIT_FAILURE;
-	} else if ((rc = latest_created(cli, &row[3].t, team, artifact,
-	    tag)) == 0) {
+	} else {
+		row[3].t = *created;
 		row[0].s = team;
 		row[1].s = artifact;
 		row[2].s = tag;
@@ -165,11 +141,13 @@ static int
 latest_print(struct cli *cli)
 {
 	const char *team = cli->args.team, *artifact = cli->args.artifact;
+	struct pierone_time created;
 	char *tag;
 	int rc;
 
-	if ((rc = pierone_latest(&tag, cli->client, team, artifact,
-	    cli_flag(cli, "no-snapshot") ? PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
+	if ((rc = pierone_latest_time(&tag, &created, cli->client, team,
+	    artifact, cli_flag(cli, "no-snapshot") ?
+	    PIERONE_LATEST_NO_SNAPSHOT : 0)) != 0)
 		return cli_lib_fail(cli, rc);
 	/* $(pierone latest ...) must be one tag, never two words or an ESC */
 	if (!pierone_docker_tag_valid(tag)) {
@@ -179,7 +157,7 @@ latest_print(struct cli *cli)
 		return EXIT_FAILURE;
 	}
 	if (cli->format != OUT_TEXT)
-		rc = print_latest_row(cli, team, artifact, tag);
+		rc = print_latest_row(cli, team, artifact, tag, &created);
 	else if (cli_flag(cli, "digest"))
 		rc = print_digest(cli, team, artifact, tag);
 	else

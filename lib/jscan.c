@@ -609,8 +609,9 @@ tags_from_json(struct pierone_tag_list **out, const char *json, size_t len,
 }
 
 int
-tags_latest_from_json(char **name, long *index, const char *json,
-    size_t len, unsigned int flags, struct pierone_err *err)
+tags_latest_from_json(char **name, long *index,
+    struct pierone_time *created, const char *json, size_t len,
+    unsigned int flags, struct pierone_err *err)
 {
 	struct jscan s = { .decode = 1u << F_NAME | 1u << F_CREATED,
 	    .best_idx = -1, .flags = flags };
@@ -619,6 +620,8 @@ tags_latest_from_json(char **name, long *index, const char *json,
 	*name = NULL;
 	if (index != NULL)
 		*index = -1;
+	if (created != NULL)
+		*created = (struct pierone_time){ 0, 0, false };
 	if ((rc = scan_doc(&s, json, len, err)) == 0 && s.best_idx >= 0) {
 		/* the buffer is handed over; a tag without a name has "" */
 		if (s.best_name.data == NULL &&
@@ -630,6 +633,8 @@ tags_latest_from_json(char **name, long *index, const char *json,
 		s.best_name.data = NULL;
 		if (index != NULL)
 			*index = s.best_idx;
+		if (created != NULL)
+			*created = s.best;
 	}
 	jscan_free(&s);
 	return rc;

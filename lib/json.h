@@ -41,12 +41,14 @@ int tags_from_json(struct pierone_tag_list **out, const char *json,
 /*
  * The latest tag of the same text by the rule of
  * pierone_tags_latest_index(), keeping no list: *name is the caller's,
- * NULL for an empty array; *index (unless NULL) its position or -1.
+ * NULL for an empty array; *index (unless NULL) its position or -1,
+ * *created (unless NULL) its time (not valid when none).
  * `flags`: PIERONE_LATEST_NO_SNAPSHOT passes over "-SNAPSHOT" tags.
  * Errors are those of tags_from_json().
  */
-int tags_latest_from_json(char **name, long *index, const char *json,
-    size_t len, unsigned int flags, struct pierone_err *err);
+int tags_latest_from_json(char **name, long *index,
+    struct pierone_time *created, const char *json, size_t len,
+    unsigned int flags, struct pierone_err *err);
 
 /*
  * jsonkeep.c, for rewriting a JSON text through cJSON: past the string

@@ -580,6 +580,13 @@ bool pierone_tag_is_signature(const char *name);
  */
 int pierone_latest(char **out, pierone_client *client, const char *team,
     const char *artifact, unsigned int flags);
+/*
+ * pierone_latest() with the tag's created time in *created too (not
+ * valid when the registry gave it none): no second request for it.
+ */
+int pierone_latest_time(char **out, struct pierone_time *created,
+    pierone_client *client, const char *team, const char *artifact,
+    unsigned int flags);
 
 /*
  * The digest ("sha256:...") of the image manifest of TEAM/ARTIFACT:TAG,

@@ -288,8 +288,8 @@ not_snapshot(const void *ctx, const char *name)
 
 /* The latest of the tags the client's filter keeps, from the tag list. */
 static int
-latest_filtered(char **out, pierone_client *c, const char *team,
-    const char *artifact, unsigned int flags)
+latest_filtered(char **out, struct pierone_time *created, pierone_client *c,
+    const char *team, const char *artifact, unsigned int flags)
 {
 	struct pierone_tag_list *l;
 	long i;
@@ -302,28 +302,33 @@ latest_filtered(char **out, pierone_client *c, const char *team,
 	if ((i = pierone_tags_latest_index(l)) >= 0 &&
 	    (*out = strdup(l->tags[i].name)) == NULL)
 		rc = err_set(&c->err, PIERONE_ENOMEM, "out of memory");
+	if (rc == 0 && i >= 0 && created != NULL)
+		*created = l->tags[i].created;
 	pierone_tag_list_free(l);
 	return rc;
 }
 
 int
-pierone_latest(char **out, pierone_client *c, const char *team,
-    const char *artifact, unsigned int flags)
+pierone_latest_time(char **out, struct pierone_time *created,
+    pierone_client *c, const char *team, const char *artifact,
+    unsigned int flags)
 {
 	unsigned int listing = c->filter.flags;
 	int rc;
 
 	*out = NULL;
+	if (created != NULL)
+		*created = (struct pierone_time){ 0, 0, false };
 	client_err_clear(c);
 	if ((rc = names_check(c, REPO_TAGS, team, artifact, NULL)) != 0)
 		return rc;
 	/* the latest is found by the dates */
 	c->filter.flags &= ~(unsigned int)PIERONE_TAGS_NO_DATES;
 	if (c->filter.fn != NULL)
-		rc = latest_filtered(out, c, team, artifact, flags);
+		rc = latest_filtered(out, created, c, team, artifact, flags);
 	else
-		DISPATCH(rc, c, "latest", latest, out, c, team, artifact,
-		    flags);
+		DISPATCH(rc, c, "latest", latest, out, created, c, team,
+		    artifact, flags);
 	rc = registry_check(c, rc);
 	if (rc == 0 && *out == NULL)
 		rc = err_set(&c->err, PIERONE_ENOTFOUND,
@@ -333,6 +338,13 @@ pierone_latest(char **out, pierone_client *c, const char *team,
 		    " but -SNAPSHOT ones" : "");
 	c->filter.flags = listing;
 	return rc;
+}
+
+int
+pierone_latest(char **out, pierone_client *c, const char *team,
+    const char *artifact, unsigned int flags)
+{
+	return pierone_latest_time(out, NULL, c, team, artifact, flags);
 }
 
 int

@@ -37,7 +37,8 @@ struct registry_ops {
 	    const char *const *artifacts, size_t n, unsigned int jobs,
 	    struct tags_sink *sink);
 	/* *out NULL and 0: the artifact has no tags (but -SNAPSHOT ones) */
-	int (*latest)(char **out, struct pierone_client *c, const char *team,
+	int (*latest)(char **out, struct pierone_time *created,
+	    struct pierone_client *c, const char *team,
 	    const char *artifact, unsigned int flags);
 	int (*scm_sources)(struct pierone_scm_source **out,
 	    struct pierone_client *c, const char *team, const char *artifact,

@@ -71,12 +71,14 @@ pier_artifacts(struct pierone_strlist **out, pierone_client *c,
 
 /*
  * The outcome of one artifact's request, with a message naming it: the
- * list in *out, or when `latest` is not NULL only the latest tag's name.
+ * list in *out, or when `latest` is not NULL only the latest tag's name
+ * (and its time in *created, unless NULL).
  */
 static int
-tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
-    pierone_client *c, const char *team, const char *artifact,
-    const char *path, struct http_result *r)
+tags_result(struct pierone_tag_list **out, char **latest,
+    struct pierone_time *created, unsigned int flags, pierone_client *c,
+    const char *team, const char *artifact, const char *path,
+    struct http_result *r)
 {
 	int rc = r->rc;
 
@@ -85,8 +87,8 @@ tags_result(struct pierone_tag_list **out, char **latest, unsigned int flags,
 		    "Pier One's API");
 	else if (rc == 0) {
 		if (latest != NULL)
-			rc = tags_latest_from_json(latest, NULL, r->body.data,
-			    r->body.len, flags, &r->err);
+			rc = tags_latest_from_json(latest, NULL, created,
+			    r->body.data, r->body.len, flags, &r->err);
 		else
 			rc = tags_from_json(out, r->body.data, r->body.len,
 			    &r->err);
@@ -136,8 +138,8 @@ tags_took(void *arg, size_t i, struct http_result *r)
 	if (tags_path(t, i, &path) != 0)
 		rc = r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
 	else
-		rc = tags_result(&l, NULL, 0, t->c, t->team, t->artifacts[i],
-		    path, r);
+		rc = tags_result(&l, NULL, NULL, 0, t->c, t->team,
+		    t->artifacts[i], path, r);
 	free(path);
 	/* The first failure in the caller's order is the one told. */
 	if (rc != 0 && i < t->fail) {
@@ -186,8 +188,8 @@ pier_tags_each(pierone_client *c, const char *team,
  * artifact can have 100 000 tags.  The messages are tags_result()'s.
  */
 static int
-pier_latest(char **out, pierone_client *c, const char *team,
-    const char *artifact, unsigned int flags)
+pier_latest(char **out, struct pierone_time *created, pierone_client *c,
+    const char *team, const char *artifact, unsigned int flags)
 {
 	struct http_result r;
 	char *p;
@@ -196,8 +198,8 @@ pier_latest(char **out, pierone_client *c, const char *team,
 	if ((rc = repo_path(&p, REPO_TAGS, team, artifact, NULL, &c->err)))
 		return rc;
 	if ((rc = http_get_many(c, (const char *const *)&p, 1, 1, &r)) == 0) {
-		if ((rc = tags_result(NULL, out, flags, c, team, artifact, p,
-		    &r)) != 0)
+		if ((rc = tags_result(NULL, out, created, flags, c, team,
+		    artifact, p, &r)) != 0)
 			c->err = r.err;
 		http_results_free(&r, 1);
 	}

@@ -506,8 +506,8 @@ v2_tags_each(pierone_client *c, const char *team,
 }
 
 static int
-v2_latest(char **out, pierone_client *c, const char *team,
-    const char *artifact, unsigned int flags)
+v2_latest(char **out, struct pierone_time *created, pierone_client *c,
+    const char *team, const char *artifact, unsigned int flags)
 {
 	struct job j = { c, team, &artifact, 1, PIERONE_DEFAULT_JOBS, NULL, 0 };
 	int rc;
@@ -517,6 +517,8 @@ v2_latest(char **out, pierone_client *c, const char *team,
 	if ((rc = resolve(&j, flags, true)) == 0 && j.ntags > 0) {
 		*out = j.tags[j.ntags - 1].name;
 		j.tags[j.ntags - 1].name = NULL;
+		if (created != NULL)
+			*created = j.tags[j.ntags - 1].created;
 	}
 	job_free(&j);
 	return rc;

@@ -916,6 +916,22 @@ START_TEST(latest_is_greatest_created_time_in_every_format)
 }
 END_TEST
 
+/* The time comes with the tag: one tag list, not a second for the row. */
+START_TEST(latest_json_asks_for_the_tag_list_once)
+{
+	struct run r;
+	char *log;
+
+	pierone(&r, "latest", "-o", "json", "myteam", "myapp");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"created_time\": 1451721600.0"));
+	run_free(&r);
+	log = fake_log(&site.fake);
+	ck_assert_int_eq(test_count(log, "/artifacts/myapp/tags"), 1);
+	free(log);
+}
+END_TEST
+
 START_TEST(latest_json_with_digest_adds_the_digest)
 {
 	struct run r;
@@ -1365,6 +1381,7 @@ cli_suite(void)
 	tcase_add_test(tc, scm_source_of_unknown_artifact_fails);
 	tcase_add_test(tc, image_lists_the_tags_of_an_image);
 	tcase_add_test(tc, latest_no_snapshot_passes_over_mutable_tags);
+	tcase_add_test(tc, latest_json_asks_for_the_tag_list_once);
 	tcase_add_test(tc, latest_json_with_digest_adds_the_digest);
 	tcase_add_test(tc, unknown_artifact_fails_with_not_found);
 	tcase_add_test(tc, unknown_team_fails_with_not_found);

@@ -32,7 +32,7 @@ assert_invalid(const char *json, size_t len)
 	ck_assert_msg(rc == PIERONE_EBADRESPONSE && l == NULL &&
 	    strstr(err.msg, "invalid JSON at byte ") != NULL,
 	    "'%.*s' gave %d '%s'", (int)len, json, rc, err.msg);
-	rc = tags_latest_from_json(&name, NULL, json, len, 0, &err);
+	rc = tags_latest_from_json(&name, NULL, NULL, json, len, 0, &err);
 	ck_assert_msg(rc == PIERONE_EBADRESPONSE && name == NULL &&
 	    strstr(err.msg, "invalid JSON at byte ") != NULL,
 	    "latest of '%.*s' gave %d '%s'", (int)len, json, rc, err.msg);
@@ -51,7 +51,7 @@ assert_refused(const char *json, const char *msg)
 	ck_assert_ptr_null(l);
 	ck_assert_str_eq(err.msg, msg);
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(tags_latest_from_json(&name, NULL, json,
+	ck_assert_int_eq(tags_latest_from_json(&name, NULL, NULL, json,
 	    strlen(json), 0, &err), PIERONE_EBADRESPONSE);
 	ck_assert_ptr_null(name);
 	ck_assert_str_eq(err.msg, msg);
@@ -69,7 +69,7 @@ one_tag(const char *json)
 	ck_assert_msg(tags_from_json(&l, json, strlen(json), &err) == 0,
 	    "'%s' refused: %s", json, err.msg);
 	ck_assert_uint_eq(l->count, 1);
-	ck_assert_int_eq(tags_latest_from_json(&name, &idx, json,
+	ck_assert_int_eq(tags_latest_from_json(&name, &idx, NULL, json,
 	    strlen(json), 0, &err), 0);
 	ck_assert_int_eq(idx, 0);
 	ck_assert_str_eq(name, l->tags[0].name);
@@ -443,8 +443,8 @@ START_TEST(latest_of_empty_array_is_no_name)
 	char sentinel, *name = &sentinel;
 	long idx = 7;
 
-	ck_assert_int_eq(tags_latest_from_json(&name, &idx, " [ ] ", 5, 0,
-	    &err), 0);
+	ck_assert_int_eq(tags_latest_from_json(&name, &idx, NULL, " [ ] ", 5,
+	    0, &err), 0);
 	ck_assert_ptr_null(name);
 	ck_assert_int_eq(idx, -1);
 }
@@ -472,8 +472,8 @@ START_TEST(large_lists_are_read_by_both_entry_points)
 	ck_assert_uint_eq(l->count, n);
 	ck_assert_str_eq(l->tags[n - 1].name, "1.199999");
 	ck_assert_int_eq(pierone_tags_latest_index(l), 123456);
-	ck_assert_int_eq(tags_latest_from_json(&name, &idx, b.data, b.len, 0,
-	    &err), 0);
+	ck_assert_int_eq(tags_latest_from_json(&name, &idx, NULL, b.data,
+	    b.len, 0, &err), 0);
 	ck_assert_int_eq(idx, 123456);
 	ck_assert_str_eq(name, "1.123456");
 	free(name);
@@ -892,7 +892,7 @@ compare_doc(const regex_t *re, const char *doc, size_t len,
 	long idx;
 
 	rc = tags_from_json(&l, doc, len, &err);
-	lrc = tags_latest_from_json(&name, &idx, doc, len, 0, &lerr);
+	lrc = tags_latest_from_json(&name, &idx, NULL, doc, len, 0, &lerr);
 	CHECK(lrc == rc && strcmp(lerr.msg, err.msg) == 0,
 	    "latest-only scan differs: '%s' vs '%s' in %.*s", lerr.msg,
 	    err.msg, (int)len, doc);
@@ -973,8 +973,8 @@ START_TEST(no_snapshot_reads_the_name_up_to_an_escaped_nul)
 	char *name;
 	long idx;
 
-	ck_assert_int_eq(tags_latest_from_json(&name, &idx, json, strlen(json),
-	    PIERONE_LATEST_NO_SNAPSHOT, &err), 0);
+	ck_assert_int_eq(tags_latest_from_json(&name, &idx, NULL, json,
+	    strlen(json), PIERONE_LATEST_NO_SNAPSHOT, &err), 0);
 	ck_assert_str_eq(name, "c");
 	ck_assert_int_eq(idx, 1);
 	free(name);

@@ -246,6 +246,26 @@ START_TEST(latest_is_by_config_time_not_by_name)
 }
 END_TEST
 
+/* -o json's created_time comes with the tag: the manifests read once. */
+START_TEST(latest_json_reads_the_manifests_once)
+{
+	struct run r;
+	int once;
+
+	pierone(&r, "latest", "acid", "app");
+	assert_output(&r, "2.0-SNAPSHOT\n");
+	run_free(&r);
+	once = LOG_COUNT("/manifests/");
+	ck_assert_int_gt(once, 0);
+	pierone(&r, "latest", "-o", "json", "acid", "app");
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.out, "\"tag\": \"2.0-SNAPSHOT\""));
+	ck_assert_ptr_null(strstr(r.out, "\"created_time\": null"));
+	run_free(&r);
+	ck_assert_int_eq(LOG_COUNT("/manifests/"), 2 * once);
+}
+END_TEST
+
 START_TEST(latest_reads_oci_manifests_by_content_type)
 {
 	struct run r;
@@ -967,6 +987,7 @@ v2_suite(void)
 	tcase_add_test(tc, tags_no_dates_lists_names_without_a_manifest_request);
 	tcase_add_test(tc, tags_no_dates_cannot_sort_by_created);
 	tcase_add_test(tc, latest_is_by_config_time_not_by_name);
+	tcase_add_test(tc, latest_json_reads_the_manifests_once);
 	tcase_add_test(tc, latest_reads_oci_manifests_by_content_type);
 	tcase_add_test(tc, latest_of_indexes_and_lists_is_by_their_amd64_image);
 	tcase_add_test(tc, latest_of_an_artifact_without_tags_fails);

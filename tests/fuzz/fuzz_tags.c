@@ -307,16 +307,18 @@ check_latest(const char *json, size_t len, int rc,
 	struct pierone_tag_list sub = { 0 };
 	struct pierone_err e2 = { 0 };
 	size_t *pos = NULL;
+	struct pierone_time created = { 7, 7, true };
 	char *name = (char *)1;
 	long idx = -7, want;
 	int rc_latest;
 
-	rc_latest = tags_latest_from_json(&name, &idx, json, len, flags, &e2);
+	rc_latest = tags_latest_from_json(&name, &idx, &created, json, len,
+	    flags, &e2);
 	CHECK(rc_latest == rc);
 	if (rc == PIERONE_EBADRESPONSE)
 		CHECK(strcmp(e1->msg, e2.msg) == 0);
 	if (rc_latest != 0) {
-		CHECK(name == NULL && idx == -1);
+		CHECK(name == NULL && idx == -1 && !created.valid);
 		return;
 	}
 	/* the list the rule is applied to, and where its tags were */
@@ -340,6 +342,11 @@ check_latest(const char *json, size_t len, int rc,
 		    want >= 0 ? list->tags[want].name : "(none)");
 		abort();
 	}
+	/* and the time of that tag, as the list has it */
+	CHECK(want < 0 ? !created.valid : created.valid ==
+	    list->tags[want].created.valid && (!created.valid ||
+	    (created.sec == list->tags[want].created.sec &&
+	    created.ms == list->tags[want].created.ms)));
 	if (want < 0)
 		CHECK(name == NULL);
 	else
