@@ -540,7 +540,10 @@ http_get_many(pierone_client *c, const char *const *paths, size_t n,
 	return http_get_many_ex(c, paths, n, jobs, 0, res);
 }
 
-/* The requests of `rn`, at most `jobs` connections at a time. */
+/*
+ * The requests of `rn`, at most `jobs` connections at a time.  Non-zero
+ * (c->err set) only when the machinery itself fails.
+ */
 static int
 run(pierone_client *c, struct run *rn, unsigned int jobs)
 {
@@ -558,7 +561,7 @@ run(pierone_client *c, struct run *rn, unsigned int jobs)
 		return rc;
 	if (rn->each != NULL &&
 	    (rn->res = calloc(rn->made, sizeof(*rn->res))) == NULL)
-		return PIERONE_ENOMEM;
+		return err_set(&c->err, PIERONE_ENOMEM, "out of memory");
 	c->http->flags = rn->flags;
 	ramp_start(&c->http->ramp, c->http->multi, nslots);
 	auth_batch_start(c);
@@ -570,9 +573,11 @@ run(pierone_client *c, struct run *rn, unsigned int jobs)
 			rc = launch(c, rn, &c->http->slots[i], rn->next++);
 	if (rc == 0)
 		rc = run_all(c, rn);
-	if (rc != 0)
-		run_abort(c);
-	return rc;
+	if (rc == 0)
+		return 0;
+	run_abort(c);
+	return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write to a "
+	    "temporary file" : "out of memory");
 }
 
 int
@@ -586,8 +591,7 @@ http_get_many_ex(pierone_client *c, const char *const *paths, size_t n,
 	if (n == 0 || (rc = run(c, &rn, jobs)) == 0)
 		return 0;
 	http_results_free(res, n);
-	return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write to a "
-	    "temporary file" : "out of memory");
+	return rc;
 }
 
 int
@@ -604,10 +608,7 @@ http_get_each(pierone_client *c, http_path_fn *path_of, size_t n,
 	if (rn.res != NULL)
 		http_results_free(rn.res, rn.made);
 	free(rn.res);
-	if (rc == 0)
-		return 0;
-	return err_set(&c->err, rc, rc == PIERONE_EIO ? "cannot write to a "
-	    "temporary file" : "out of memory");
+	return rc;
 }
 
 void

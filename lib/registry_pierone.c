@@ -77,10 +77,11 @@ pier_artifacts(struct pierone_strlist **out, pierone_client *c,
 static int
 tags_result(struct pierone_tag_list **out, char **latest,
     struct pierone_time *created, unsigned int flags, pierone_client *c,
-    const char *team, const char *artifact, const char *path,
-    struct http_result *r)
+    const char *team, const char *artifact, struct http_result *r)
 {
+	struct pierone_err ignored;
 	int rc = r->rc;
+	char *path;
 
 	if (web_page(r))
 		rc = err_set(&r->err, PIERONE_ENOTFOUND, "a web page, not "
@@ -92,8 +93,12 @@ tags_result(struct pierone_tag_list **out, char **latest,
 		else
 			rc = tags_from_json(out, r->body.data, r->body.len,
 			    &r->err);
-		if (rc != 0)
+		/* the path only for the message: built on failure alone */
+		if (rc != 0 && repo_path(&path, REPO_TAGS, team, artifact,
+		    NULL, &ignored) == 0) {
 			err_prefix(&r->err, "GET %s%s", c->url, path);
+			free(path);
+		}
 	}
 	if (rc == PIERONE_ENOTFOUND)
 		err_set(&r->err, rc, "artifact '%s/%s' not found at %s", team,
@@ -132,15 +137,9 @@ tags_took(void *arg, size_t i, struct http_result *r)
 {
 	struct tags_run *t = arg;
 	struct pierone_tag_list *l = NULL;
-	char *path = NULL;
 	int rc;
 
-	if (tags_path(t, i, &path) != 0)
-		rc = r->rc = err_set(&r->err, PIERONE_ENOMEM, "out of memory");
-	else
-		rc = tags_result(&l, NULL, NULL, 0, t->c, t->team,
-		    t->artifacts[i], path, r);
-	free(path);
+	rc = tags_result(&l, NULL, NULL, 0, t->c, t->team, t->artifacts[i], r);
 	/* The first failure in the caller's order is the one told. */
 	if (rc != 0 && i < t->fail) {
 		t->fail = i;
@@ -199,7 +198,7 @@ pier_latest(char **out, struct pierone_time *created, pierone_client *c,
 		return rc;
 	if ((rc = http_get_many(c, (const char *const *)&p, 1, 1, &r)) == 0) {
 		if ((rc = tags_result(NULL, out, created, flags, c, team,
-		    artifact, p, &r)) != 0)
+		    artifact, &r)) != 0)
 			c->err = r.err;
 		http_results_free(&r, 1);
 	}

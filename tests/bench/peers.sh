@@ -209,11 +209,19 @@ counted() {
 	eval "nreq_$1=$(($(grep -c '^127\.0\.0\.1 - ' "$registry_log" || :) - _n0))"
 }
 
+# p_tags: pierone's tsv in $out as sorted "REPOSITORY TAG" lines;
+# p_names: as sorted tag names.
+p_tags() {
+	printf '%s\n' "$out" | awk -F '\t' 'NR > 1 { print $2, $3 }' | sort
+}
+p_names() {
+	printf '%s\n' "$out" | awk -F '\t' 'NR > 1 { print $3 }' | sort
+}
+
 # The answers, once, untimed: the same both ways.
 peers_check() {
 	counted p_peer_tags
-	printf '%s\n' "$out" | awk -F '\t' 'NR > 1 { print $2, $3 }' |
-	    sort >"$tmp/peers/p.tags"
+	p_tags >"$tmp/peers/p.tags"
 	counted s_peer_seq
 	printf '%s\n' "$out" | sk_tags | sort >"$tmp/peers/s.tags"
 	expect "skopeo list-tags over the 30 repositories" 600 \
@@ -222,8 +230,7 @@ peers_check() {
 	    "$(cat "$tmp/peers/s.tags")" "$(cat "$tmp/peers/p.tags")"
 	counted p_peer_names
 	expect "pierone tags --no-dates -l 0 peer (the tags skopeo lists)" \
-	    "$(cat "$tmp/peers/s.tags")" "$(printf '%s\n' "$out" |
-	    awk -F '\t' 'NR > 1 { print $2, $3 }' | sort)"
+	    "$(cat "$tmp/peers/s.tags")" "$(p_tags)"
 	check s_peer_par
 	expect "skopeo list-tags, 8 at a time" "$(cat "$tmp/peers/s.tags")" \
 	    "$(printf '%s\n' "$out" | sk_tags | sort)"
@@ -233,8 +240,7 @@ peers_check() {
 	expect "skopeo list-tags and inspect --config of peer/app-07" 1.0.17 \
 	    "$out"
 	counted p_peer_big
-	printf '%s\n' "$out" | awk -F '\t' 'NR > 1 { print $3 }' |
-	    sort >"$tmp/peers/p.big"
+	p_names >"$tmp/peers/p.big"
 	counted s_peer_big
 	printf '%s\n' "$out" | sk_tags | cut -d' ' -f2 | sort >"$tmp/peers/s.big"
 	expect "skopeo list-tags big/app" 2000 \
@@ -243,8 +249,7 @@ peers_check() {
 	    "$(cat "$tmp/peers/s.big")" "$(cat "$tmp/peers/p.big")"
 	counted p_peer_big_names
 	expect "pierone tags --no-dates -l 0 big app (the tags skopeo lists)" \
-	    "$(cat "$tmp/peers/s.big")" "$(printf '%s\n' "$out" |
-	    awk -F '\t' 'NR > 1 { print $3 }' | sort)"
+	    "$(cat "$tmp/peers/s.big")" "$(p_names)"
 }
 
 # prow SCENARIO RUNS PIERONE BASELINE RUNS BASELINE RATIO NOTE
